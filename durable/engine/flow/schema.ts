@@ -1,0 +1,234 @@
+import { z } from "zod";
+
+/**
+ * goflow flow definitions, spec 14.x: the JSON that TextIt, RapidPro and Glific export.
+ * Objects are loose: fields we do not know (`_ui`, editor extras) survive a round trip.
+ * Action types we do not run (voice, airtime, LLM, classifiers, anything newer) still load;
+ * a run fails with a clear error when it reaches one.
+ */
+
+export const SPEC_VERSION = "14.4.0";
+
+const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "must be a UUID");
+
+export const FlowType = z.enum(["messaging", "messaging_background", "messaging_offline", "voice"]);
+
+// Asset references: by UUID, or (groups, labels) by a name template resolved at run time.
+export const FlowRef = z.looseObject({ uuid, name: z.string() });
+export const GroupRef = z.union([z.looseObject({ uuid, name: z.string() }), z.looseObject({ name_match: z.string() })]);
+export const LabelRef = GroupRef;
+export const FieldRef = z.looseObject({ key: z.string().min(1), name: z.string() });
+export const ChannelRef = z.looseObject({ uuid, name: z.string() });
+export const TopicRef = z.looseObject({ uuid, name: z.string() });
+export const UserRef = z.looseObject({ email: z.string().optional(), uuid: z.string().optional(), name: z.string().optional() });
+export const TemplateRef = z.looseObject({ uuid, name: z.string() });
+export const ContactRef = z.looseObject({ uuid, name: z.string().optional() });
+
+const base = { uuid };
+const recipients = {
+  urns: z.array(z.string()).optional(),
+  contacts: z.array(ContactRef).optional(),
+  groups: z.array(GroupRef).optional(),
+  contact_query: z.string().optional(),
+  legacy_vars: z.array(z.string()).optional(),
+};
+
+export const SendMsg = z.looseObject({
+  ...base,
+  type: z.literal("send_msg"),
+  text: z.string(),
+  attachments: z.array(z.string()).optional(),
+  quick_replies: z.array(z.string()).optional(),
+  all_urns: z.boolean().optional(),
+  template: TemplateRef.optional(),
+  template_variables: z.array(z.string()).optional(),
+  topic: z.string().optional(),
+});
+export const SendBroadcast = z.looseObject({
+  ...base,
+  type: z.literal("send_broadcast"),
+  text: z.string(),
+  attachments: z.array(z.string()).optional(),
+  quick_replies: z.array(z.string()).optional(),
+  ...recipients,
+});
+export const SendEmail = z.looseObject({
+  ...base,
+  type: z.literal("send_email"),
+  addresses: z.array(z.string()).min(1, "needs at least one address"),
+  subject: z.string(),
+  body: z.string(),
+});
+export const AddContactUrn = z.looseObject({ ...base, type: z.literal("add_contact_urn"), scheme: z.string().min(1), path: z.string().min(1) });
+export const SetContactField = z.looseObject({ ...base, type: z.literal("set_contact_field"), field: FieldRef, value: z.string() });
+export const SetContactName = z.looseObject({ ...base, type: z.literal("set_contact_name"), name: z.string() });
+export const SetContactLanguage = z.looseObject({ ...base, type: z.literal("set_contact_language"), language: z.string() });
+export const SetContactTimezone = z.looseObject({ ...base, type: z.literal("set_contact_timezone"), timezone: z.string() });
+export const SetContactStatus = z.looseObject({
+  ...base,
+  type: z.literal("set_contact_status"),
+  status: z.enum(["active", "blocked", "stopped", "archived"]),
+});
+export const SetContactChannel = z.looseObject({ ...base, type: z.literal("set_contact_channel"), channel: ChannelRef.nullable().optional() });
+export const AddContactGroups = z.looseObject({ ...base, type: z.literal("add_contact_groups"), groups: z.array(GroupRef) });
+export const RemoveContactGroups = z.looseObject({
+  ...base,
+  type: z.literal("remove_contact_groups"),
+  groups: z.array(GroupRef).optional(),
+  all_groups: z.boolean().optional(),
+});
+export const AddInputLabels = z.looseObject({ ...base, type: z.literal("add_input_labels"), labels: z.array(LabelRef) });
+export const SetRunResult = z.looseObject({
+  ...base,
+  type: z.literal("set_run_result"),
+  name: z.string().min(1, "needs a result name"),
+  value: z.string(),
+  category: z.string().optional(),
+});
+export const SetRunLocal = z.looseObject({
+  ...base,
+  type: z.literal("set_run_local"),
+  local: z.string().regex(/^[a-z_][a-z0-9_]*$/i, "must be a snake_case name").max(64),
+  value: z.string(),
+  operation: z.enum(["set", "increment", "clear"]),
+});
+export const CallWebhook = z.looseObject({
+  ...base,
+  type: z.literal("call_webhook"),
+  method: z.enum(["GET", "POST", "PUT", "DELETE", "HEAD", "PATCH"]),
+  url: z.string().min(1, "needs a URL"),
+  headers: z.record(z.string(), z.string()).optional(),
+  body: z.string().optional(),
+  result_name: z.string().optional(),
+});
+export const OpenTicket = z.looseObject({
+  ...base,
+  type: z.literal("open_ticket"),
+  topic: TopicRef.nullable().optional(),
+  note: z.string().optional(),
+  body: z.string().optional(),
+  assignee: UserRef.nullable().optional(),
+  result_name: z.string().optional(),
+});
+export const EnterFlow = z.looseObject({ ...base, type: z.literal("enter_flow"), flow: FlowRef, terminal: z.boolean().optional() });
+export const StartSession = z.looseObject({
+  ...base,
+  type: z.literal("start_session"),
+  flow: FlowRef,
+  ...recipients,
+  create_contact: z.boolean().optional(),
+  exclusions: z.looseObject({ in_a_flow: z.boolean().optional() }).optional(),
+});
+
+export const KnownAction = z.discriminatedUnion("type", [
+  SendMsg,
+  SendBroadcast,
+  SendEmail,
+  AddContactUrn,
+  SetContactField,
+  SetContactName,
+  SetContactLanguage,
+  SetContactTimezone,
+  SetContactStatus,
+  SetContactChannel,
+  AddContactGroups,
+  RemoveContactGroups,
+  AddInputLabels,
+  SetRunResult,
+  SetRunLocal,
+  CallWebhook,
+  OpenTicket,
+  EnterFlow,
+  StartSession,
+]);
+export type KnownAction = z.infer<typeof KnownAction>;
+export type ActionType = KnownAction["type"];
+
+const knownActionTypes = new Set<string>(KnownAction.options.map((o) => o.shape.type.value));
+
+/** An action type that loads but is not run by Eddy (voice, airtime, LLM, classifiers...). */
+export type UnsupportedAction = { uuid: string; type: string; [key: string]: unknown };
+export type Action = KnownAction | UnsupportedAction;
+
+export function isSupportedAction(action: Action): action is KnownAction {
+  return knownActionTypes.has(action.type);
+}
+
+const ActionBase = z.looseObject({ uuid, type: z.string().min(1, "needs a type") });
+
+/** Known types are checked field by field; unknown types keep their raw shape. */
+export const ActionSchema = ActionBase.transform((raw, ctx): Action => {
+  if (!knownActionTypes.has(raw.type)) return raw as UnsupportedAction;
+  const parsed = KnownAction.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) ctx.addIssue({ code: "custom", message: issue.message, path: issue.path });
+  return z.NEVER;
+});
+
+export const Exit = z.looseObject({ uuid, destination_uuid: uuid.nullable().optional() });
+export type Exit = z.infer<typeof Exit>;
+
+export const Category = z.looseObject({ uuid, name: z.string().min(1, "needs a name").max(36), exit_uuid: uuid });
+export type Category = z.infer<typeof Category>;
+
+export const Case = z.looseObject({ uuid, type: z.string().min(1), arguments: z.array(z.string()).default([]), category_uuid: uuid });
+export type Case = z.infer<typeof Case>;
+
+export const Timeout = z.looseObject({ seconds: z.number().int().positive(), category_uuid: uuid });
+
+export const MsgWait = z.looseObject({
+  type: z.literal("msg"),
+  timeout: Timeout.optional(),
+  hint: z.looseObject({ type: z.string() }).optional(),
+});
+export type MsgWait = z.infer<typeof MsgWait>;
+
+export const Wait = z.discriminatedUnion("type", [MsgWait]);
+export type Wait = z.infer<typeof Wait>;
+
+const routerBase = {
+  result_name: z.string().optional(),
+  categories: z.array(Category).min(1, "needs at least one category"),
+  wait: Wait.optional(),
+};
+
+export const SwitchRouter = z.looseObject({
+  type: z.literal("switch"),
+  ...routerBase,
+  operand: z.string(),
+  cases: z.array(Case).default([]),
+  default_category_uuid: uuid.optional(),
+});
+export type SwitchRouter = z.infer<typeof SwitchRouter>;
+
+export const RandomRouter = z.looseObject({ type: z.literal("random"), ...routerBase });
+export type RandomRouter = z.infer<typeof RandomRouter>;
+
+export const Router = z.discriminatedUnion("type", [SwitchRouter, RandomRouter]);
+export type Router = z.infer<typeof Router>;
+
+export const Node = z.looseObject({
+  uuid,
+  actions: z.array(ActionSchema).default([]),
+  router: Router.optional(),
+  exits: z.array(Exit).min(1, "needs at least one exit"),
+});
+export type Node = z.infer<typeof Node>;
+
+/** Translations: language -> item UUID -> property -> values. */
+export const Localization = z.record(z.string(), z.record(z.string(), z.record(z.string(), z.array(z.string()))));
+export type Localization = z.infer<typeof Localization>;
+
+export const FlowDefinition = z.looseObject({
+  uuid,
+  name: z.string().min(1, "needs a name").max(64),
+  spec_version: z.string().regex(/^\d+\.\d+(\.\d+)?$/, "must be a version like 14.4.0"),
+  language: z.string(),
+  type: FlowType,
+  revision: z.number().int().nonnegative().default(0),
+  expire_after_minutes: z.number().int().nonnegative().optional(),
+  localization: Localization.optional(),
+  nodes: z.array(Node),
+  _ui: z.unknown().optional(),
+});
+export type FlowDefinition = z.infer<typeof FlowDefinition>;
