@@ -1,9 +1,15 @@
 import { sql } from "drizzle-orm";
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
-const createdOn = () => text("created_on").notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`);
+// Timestamps are ISO 8601 strings with milliseconds, the same format whether D1 or the code writes them.
+const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
+const createdOn = () => text("created_on").notNull().default(now);
+const modifiedOn = () => text("modified_on").notNull().default(now);
 
-/** A flow: its settings and its editable draft. Published versions live in flow_versions. */
+/**
+ * A flow: its settings (which apply to every version and change without a new one) and its
+ * editable draft. Published versions live in flow_versions.
+ */
 export const flows = sqliteTable(
   "flows",
   {
@@ -11,12 +17,22 @@ export const flows = sqliteTable(
     name: text("name").notNull(),
     type: text("type", { enum: ["messaging", "messaging_background"] }).notNull(),
     status: text("status", { enum: ["draft", "active", "paused", "archived"] }).notNull().default("draft"),
-    draft: text("draft", { mode: "json" }).notNull(),
+    /** A goflow definition; may be broken while it is being edited. */
+    draft: text("draft", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    /** Bumped on every save of the draft. */
+    draftRevision: integer("draft_revision").notNull().default(1),
+    /** The newest published version, which new contacts enter; null while never published. */
     publishedVersion: integer("published_version"),
+    /** A keyword sent while a contact waits in this flow goes to the flow, not to the keyword's trigger. */
+    ignoreKeywords: integer("ignore_keywords", { mode: "boolean" }).notNull().default(false),
+    entryRules: text("entry_rules", { mode: "json" }).$type<Record<string, unknown>>(),
+    deliveryWindow: text("delivery_window", { mode: "json" }).$type<Record<string, unknown>>(),
+    goal: text("goal", { mode: "json" }).$type<Record<string, unknown>>(),
+    schedule: text("schedule", { mode: "json" }).$type<Record<string, unknown>>(),
     createdOn: createdOn(),
-    modifiedOn: text("modified_on").notNull(),
+    modifiedOn: modifiedOn(),
   },
-  (t) => [index("flows_status_name").on(t.status, t.name)],
+  (t) => [index("flows_status_created").on(t.status, t.createdOn), index("flows_created").on(t.createdOn, t.uuid)],
 );
 
 /** A published version: frozen, never updated. */
@@ -25,8 +41,8 @@ export const flowVersions = sqliteTable(
   {
     flowUuid: text("flow_uuid").notNull().references(() => flows.uuid),
     version: integer("version").notNull(),
-    definition: text("definition", { mode: "json" }).notNull(),
-    publishedOn: createdOn(),
+    definition: text("definition", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    publishedOn: text("published_on").notNull().default(now),
   },
   (t) => [primaryKey({ columns: [t.flowUuid, t.version] })],
 );
@@ -39,11 +55,17 @@ export const contacts = sqliteTable(
     language: text("language"),
     timezone: text("timezone"),
     status: text("status", { enum: ["active", "blocked", "stopped", "archived"] }).notNull().default("active"),
-    fields: text("fields", { mode: "json" }).notNull().default(sql`'{}'`),
+    /** Field key -> value; numbers are stored as numbers, everything else as text. */
+    fields: text("fields", { mode: "json" }).$type<Record<string, string | number>>().notNull().default(sql`'{}'`),
     createdOn: createdOn(),
-    modifiedOn: text("modified_on").notNull(),
+    modifiedOn: modifiedOn(),
+    lastSeenOn: text("last_seen_on"),
   },
-  (t) => [index("contacts_name").on(t.name)],
+  (t) => [
+    index("contacts_created").on(t.createdOn, t.uuid),
+    // Name search is case-insensitive: a prefix search is a range scan on this index.
+    index("contacts_name").on(sql`lower(${t.name})`),
+  ],
 );
 
 export const contactUrns = sqliteTable(
@@ -52,9 +74,163 @@ export const contactUrns = sqliteTable(
     scheme: text("scheme").notNull(),
     path: text("path").notNull(),
     contactUuid: text("contact_uuid").notNull().references(() => contacts.uuid),
+    /** 0 is the preferred URN; higher numbers come after. */
     priority: integer("priority").notNull().default(0),
+    /** The channel this URN was last seen on, when it matters which one answers. */
+    channelUuid: text("channel_uuid").references(() => channels.uuid, { onDelete: "set null" }),
   },
-  (t) => [uniqueIndex("contact_urns_identity").on(t.scheme, t.path), index("contact_urns_contact").on(t.contactUuid)],
+  (t) => [
+    primaryKey({ columns: [t.scheme, t.path] }),
+    index("contact_urns_contact").on(t.contactUuid, t.priority),
+  ],
+);
+
+export const fields = sqliteTable("fields", {
+  key: text("key").primaryKey(),
+  name: text("name").notNull(),
+  type: text("type", { enum: ["text", "number", "datetime", "state", "district", "ward"] }).notNull(),
+  createdOn: createdOn(),
+});
+
+export const groups = sqliteTable(
+  "groups",
+  {
+    uuid: text("uuid").primaryKey(),
+    name: text("name").notNull(),
+    /** A smart group's contact query; its members are computed, not added. */
+    query: text("query"),
+    createdOn: createdOn(),
+  },
+  (t) => [uniqueIndex("groups_name").on(sql`lower(${t.name})`)],
+);
+
+export const groupMembers = sqliteTable(
+  "group_members",
+  {
+    groupUuid: text("group_uuid").notNull().references(() => groups.uuid),
+    contactUuid: text("contact_uuid").notNull().references(() => contacts.uuid),
+  },
+  (t) => [primaryKey({ columns: [t.groupUuid, t.contactUuid] }), index("group_members_contact").on(t.contactUuid)],
+);
+
+export const channels = sqliteTable("channels", {
+  uuid: text("uuid").primaryKey(),
+  type: text("type").notNull(),
+  name: text("name").notNull(),
+  address: text("address").notNull(),
+  /** The provider's settings, secrets included; the API never returns the secret keys. */
+  config: text("config", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+  baseUrl: text("base_url"),
+  sendsPerSecond: real("sends_per_second"),
+  createdOn: createdOn(),
+  modifiedOn: modifiedOn(),
+});
+
+export const triggers = sqliteTable(
+  "triggers",
+  {
+    uuid: text("uuid").primaryKey(),
+    type: text("type", {
+      enum: ["keyword", "catch_all", "new_conversation", "event", "schedule", "date_relative", "joined_group"],
+    }).notNull(),
+    flowUuid: text("flow_uuid").notNull().references(() => flows.uuid),
+    /** Null: any channel. */
+    channelUuid: text("channel_uuid").references(() => channels.uuid),
+    /** Lowercased; keyword triggers only. */
+    keywords: text("keywords", { mode: "json" }).$type<string[]>(),
+    matchType: text("match_type", { enum: ["first_word", "only_word"] }),
+    /** Event triggers: the event name. */
+    event: text("event"),
+    /** Joined-group triggers: the group. */
+    groupUuid: text("group_uuid").references(() => groups.uuid),
+    /** Type-specific settings (schedule, date-relative offsets) that later issues give a shape. */
+    params: text("params", { mode: "json" }).$type<Record<string, unknown>>(),
+    createdOn: createdOn(),
+    modifiedOn: modifiedOn(),
+  },
+  // Inbound routing looks up the triggers of a type (keyword, catch_all...) for a channel.
+  (t) => [index("triggers_type_channel").on(t.type, t.channelUuid), index("triggers_flow").on(t.flowUuid)],
+);
+
+export const messages = sqliteTable(
+  "messages",
+  {
+    uuid: text("uuid").primaryKey(),
+    contactUuid: text("contact_uuid").notNull().references(() => contacts.uuid),
+    channelUuid: text("channel_uuid").references(() => channels.uuid, { onDelete: "set null" }),
+    /** The URN it came from or went to, e.g. "tel:+250788123123". */
+    urn: text("urn"),
+    direction: text("direction", { enum: ["in", "out"] }).notNull(),
+    text: text("text").notNull().default(""),
+    attachments: text("attachments", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+    quickReplies: text("quick_replies", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+    /** The provider's message id. */
+    externalId: text("external_id"),
+    status: text("status", {
+      enum: ["queued", "wired", "sent", "delivered", "read", "failed", "errored", "handled"],
+    }).notNull(),
+    flowUuid: text("flow_uuid"),
+    runUuid: text("run_uuid"),
+    createdOn: createdOn(),
+    sentOn: text("sent_on"),
+    modifiedOn: modifiedOn(),
+  },
+  (t) => [
+    index("messages_contact_created").on(t.contactUuid, t.createdOn),
+    // Status callbacks and inbound de-duplication find a message by the provider's id.
+    index("messages_channel_external").on(t.channelUuid, t.externalId),
+  ],
+);
+
+/** One row per run: a summary the console lists; the live state is in the contact's Durable Object. */
+export const runs = sqliteTable(
+  "runs",
+  {
+    uuid: text("uuid").primaryKey(),
+    contactUuid: text("contact_uuid").notNull().references(() => contacts.uuid),
+    flowUuid: text("flow_uuid").notNull().references(() => flows.uuid),
+    flowVersion: integer("flow_version").notNull(),
+    status: text("status", { enum: ["active", "waiting", "completed", "interrupted", "expired", "failed"] }).notNull(),
+    /** Result key -> {name, value, category, input, node_uuid, created_on}, as goflow reports them. */
+    results: text("results", { mode: "json" }).$type<Record<string, unknown>>().notNull().default(sql`'{}'`),
+    createdOn: createdOn(),
+    modifiedOn: modifiedOn(),
+    exitedOn: text("exited_on"),
+  },
+  (t) => [index("runs_contact_created").on(t.contactUuid, t.createdOn), index("runs_flow_created").on(t.flowUuid, t.createdOn)],
+);
+
+/** One row per result a run saved, for per-flow result exports and counts. */
+export const runResults = sqliteTable(
+  "run_results",
+  {
+    runUuid: text("run_uuid").notNull().references(() => runs.uuid),
+    flowUuid: text("flow_uuid").notNull(),
+    key: text("key").notNull(),
+    name: text("name").notNull(),
+    value: text("value").notNull(),
+    category: text("category"),
+    input: text("input"),
+    nodeUuid: text("node_uuid"),
+    createdOn: createdOn(),
+  },
+  (t) => [primaryKey({ columns: [t.runUuid, t.key] }), index("run_results_flow_key").on(t.flowUuid, t.key)],
+);
+
+/** API tokens: only the SHA-256 of the token is kept; the token itself is shown once, at creation. */
+export const apiTokens = sqliteTable(
+  "api_tokens",
+  {
+    uuid: text("uuid").primaryKey(),
+    name: text("name").notNull(),
+    /** Hex SHA-256 of the token. */
+    hash: text("hash").notNull(),
+    /** The token's first characters, so a person can tell tokens apart. */
+    prefix: text("prefix").notNull(),
+    createdOn: createdOn(),
+    lastUsedOn: text("last_used_on"),
+  },
+  (t) => [uniqueIndex("api_tokens_hash").on(t.hash)],
 );
 
 /** One row per cron tick, so the schedule runner has a trace of when it fired. */
