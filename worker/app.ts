@@ -1,7 +1,10 @@
 import { Hono } from "hono";
+import { api } from "./api";
 
-export const app = new Hono<{ Bindings: Env }>();
+export const app = new Hono<{ Bindings: Cloudflare.Env }>();
 
 app.get("/health", (c) => c.json({ ok: true }));
+
+app.route("/api/v1", api);
 
 app.notFound((c) => c.json({ error: "not_found", message: `no route for ${c.req.method} ${c.req.path}` }, 404));

@@ -1,0 +1,83 @@
+import { exports } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { ENV_TOKEN, fetchWithEnvToken, ORIGIN } from "./helpers";
+
+const get = (path: string, token?: string) =>
+  exports.default.fetch(ORIGIN + "/api/v1" + path, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+
+describe("API auth", () => {
+  it("answers 401 JSON without a token, with a malformed header and with an unknown token", async () => {
+    for (const res of [
+      await get("/tokens"),
+      await exports.default.fetch(ORIGIN + "/api/v1/tokens", { headers: { authorization: "Basic abc" } }),
+      await get("/tokens", "eddy_not-a-real-token"),
+    ]) {
+      expect(res.status).toBe(401);
+      expect(res.headers.get("content-type")).toContain("application/json");
+      expect(await res.json()).toMatchObject({ error: "unauthorized" });
+    }
+  });
+
+  it("accepts EDDY_API_TOKEN, and refuses it when the env has none", async () => {
+    const ok = await fetchWithEnvToken("/api/v1/tokens", { headers: { authorization: `Bearer ${ENV_TOKEN}` } });
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toHaveProperty("results");
+    expect((await get("/tokens", ENV_TOKEN)).status).toBe(401);
+  });
+
+  it("creates a token that works, lists it without the token, and deletes it so it stops working", async () => {
+    const created = await fetchWithEnvToken("/api/v1/tokens", {
+      method: "POST",
+      headers: { authorization: `Bearer ${ENV_TOKEN}`, "content-type": "application/json" },
+      body: JSON.stringify({ name: "console" }),
+    });
+    expect(created.status).toBe(201);
+    const { uuid, token, prefix } = (await created.json()) as { uuid: string; token: string; prefix: string };
+    expect(token).toMatch(/^eddy_[\w-]{40,}$/);
+    expect(token.startsWith(prefix)).toBe(true);
+
+    const list = await get("/tokens", token);
+    expect(list.status).toBe(200);
+    const text = await list.text();
+    expect(text).not.toContain(token);
+    const listed = (JSON.parse(text) as { results: Record<string, unknown>[] }).results.find((t) => t.uuid === uuid);
+    expect(listed).toMatchObject({ name: "console", prefix });
+    expect(listed).not.toHaveProperty("token");
+    expect(listed).not.toHaveProperty("hash");
+
+    const del = await exports.default.fetch(`${ORIGIN}/api/v1/tokens/${uuid}`, { method: "DELETE", headers: { authorization: `Bearer ${token}` } });
+    expect(del.status).toBe(204);
+    const after = await get("/tokens", token);
+    expect(after.status).toBe(401);
+    expect(await after.json()).toMatchObject({ error: "unauthorized" });
+  });
+
+  it("rejects a token with no name, naming the field", async () => {
+    const res = await fetchWithEnvToken("/api/v1/tokens", {
+      method: "POST",
+      headers: { authorization: `Bearer ${ENV_TOKEN}`, "content-type": "application/json" },
+      body: JSON.stringify({ name: "" }),
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: "validation_failed", issues: [{ path: "name" }] });
+  });
+
+  it("answers a body that is not JSON with a 400 JSON error", async () => {
+    const res = await fetchWithEnvToken("/api/v1/tokens", {
+      method: "POST",
+      headers: { authorization: `Bearer ${ENV_TOKEN}`, "content-type": "application/json" },
+      body: "{not json",
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: "bad_request" });
+  });
+
+  it("serves the OpenAPI document without a token", async () => {
+    const res = await get("/openapi.json");
+    expect(res.status).toBe(200);
+    const doc = (await res.json()) as { openapi: string; paths: Record<string, Record<string, any>> };
+    expect(doc.openapi).toBe("3.1.0");
+    expect(doc.paths["/tokens"].post.requestBody.content["application/json"].schema.properties).toHaveProperty("name");
+    expect(doc.paths["/tokens/{uuid}"].delete.responses).toHaveProperty("204");
+  });
+});

@@ -1,0 +1,40 @@
+import { eq } from "drizzle-orm";
+import type { MiddlewareHandler } from "hono";
+import { apiTokens } from "../db/schema";
+import type { ApiEnv } from "./context";
+import { ApiError } from "./errors";
+
+export async function sha256Hex(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** A new token: 32 random bytes, prefixed so that it is recognisable in a leaked-secret scan. */
+export function newToken(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  return "eddy_" + btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+// Writing last_used_on on every request would turn every read into a write; once a minute is enough.
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+/**
+ * Bearer auth: a token is valid if its SHA-256 is in api_tokens, or if it is EDDY_API_TOKEN (the
+ * bootstrap token from .dev.vars or a secret). Hashes are compared, never the tokens themselves.
+ */
+export const requireToken: MiddlewareHandler<ApiEnv> = async (c, next) => {
+  const match = c.req.header("authorization")?.match(/^Bearer\s+(\S+)\s*$/i);
+  if (!match) throw new ApiError(401, "unauthorized", "send a token: Authorization: Bearer <token>");
+  const hash = await sha256Hex(match[1]);
+
+  if (c.env.EDDY_API_TOKEN && hash === (await sha256Hex(c.env.EDDY_API_TOKEN))) return next();
+
+  const db = c.get("db");
+  const token = await db.select({ uuid: apiTokens.uuid, lastUsedOn: apiTokens.lastUsedOn }).from(apiTokens).where(eq(apiTokens.hash, hash)).get();
+  if (!token) throw new ApiError(401, "unauthorized", "unknown or deleted token");
+
+  if (!token.lastUsedOn || Date.now() - Date.parse(token.lastUsedOn) > LAST_USED_RESOLUTION_MS) {
+    c.executionCtx.waitUntil(db.update(apiTokens).set({ lastUsedOn: new Date().toISOString() }).where(eq(apiTokens.uuid, token.uuid)).run());
+  }
+  return next();
+};

@@ -1,0 +1,28 @@
+import { Hono } from "hono";
+import { database } from "../db";
+import { requireToken } from "./auth";
+import type { ApiEnv } from "./context";
+import { handleError } from "./errors";
+import { describe, openApiDocument } from "./openapi";
+import { tokens } from "./tokens";
+
+/** The REST API, mounted at /api/v1 by the app. */
+export const api = new Hono<ApiEnv>();
+
+api.onError(handleError);
+
+api.use("*", async (c, next) => {
+  c.set("db", database(c.env.DB));
+  await next();
+});
+
+// Registered before the auth middleware, so it answers without a token: Hono runs matching
+// handlers in registration order, and this one responds without calling next().
+api.get("/openapi.json", describe({ tag: "meta", summary: "This OpenAPI 3.1 document", public: true }), (c) => {
+  const url = new URL(c.req.url);
+  return c.json(openApiDocument(api.routes, `${url.origin}${url.pathname.replace(/\/openapi\.json$/, "")}`));
+});
+
+api.use("*", requireToken);
+
+api.route("/tokens", tokens);
