@@ -1,0 +1,179 @@
+import { z } from "zod";
+import { basicAuth, hmac, safeEqual, toHex } from "../shared/crypto";
+import { textWithExtras, urnPath, urnScheme } from "../shared/attachments";
+import { callApi, failure, scrub, secretValues } from "../shared/send";
+import { accepted, invalid, parseJson, rejected, zodMessage } from "../shared/webhook";
+import type { Channel, InboundMessage, MessageStatus, Provider, SendResult, StatusUpdate } from "../types";
+
+/** Mailgun's US region; EU domains use https://api.eu.mailgun.net as the channel's baseUrl. */
+export const DEFAULT_BASE = "https://api.mailgun.net";
+
+/** Older signatures are refused so a captured webhook cannot be replayed later. */
+export const MAX_SIGNATURE_AGE_SECONDS = 5 * 60;
+
+export const emailConfig = z.object({
+  /** The Mailgun sending domain, e.g. mg.example.org. */
+  domain: z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i, "must be a domain name"),
+  api_key: z.string().min(1),
+  /** Mailgun's HTTP webhook signing key (not the API key). */
+  webhook_signing_key: z.string().min(1),
+  /** Subject of messages that do not answer an email. */
+  subject: z.string().min(1).default("New message"),
+});
+const SECRETS = ["api_key", "webhook_signing_key"] as const;
+
+const signatureFields = z.object({ timestamp: z.coerce.string().regex(/^\d+$/), token: z.string().min(1), signature: z.string().regex(/^[0-9a-f]{64}$/i) });
+
+const routeSchema = signatureFields.extend({
+  sender: z.string().min(3),
+  from: z.string().optional(),
+  subject: z.string().optional(),
+  "stripped-text": z.string().optional(),
+  "body-plain": z.string().optional(),
+  "Message-Id": z.string().optional(),
+});
+
+const eventSchema = z.object({
+  signature: signatureFields,
+  "event-data": z.object({
+    event: z.string(),
+    timestamp: z.number().optional(),
+    severity: z.string().optional(),
+    reason: z.string().optional(),
+    "delivery-status": z.object({ message: z.string().optional(), description: z.string().optional(), code: z.number().optional() }).optional(),
+    message: z.object({ headers: z.object({ "message-id": z.string() }) }),
+  }),
+});
+
+/** Mailgun's check: hex HMAC-SHA256 of timestamp + token with the webhook signing key, and a fresh timestamp. */
+async function verify(sig: z.infer<typeof signatureFields>, key: string): Promise<string | null> {
+  if (!safeEqual(sig.signature.toLowerCase(), toHex(await hmac("SHA-256", key, sig.timestamp + sig.token)))) return "bad signature";
+  if (Math.abs(Date.now() / 1000 - Number(sig.timestamp)) > MAX_SIGNATURE_AGE_SECONDS) return "signature timestamp too old";
+  return null;
+}
+
+/** Message-Ids are compared without their angle brackets (Mailgun's events drop them, its send response keeps them). */
+const bare = (id: string) => id.trim().replace(/^<|>$/g, "");
+
+/** "Ana Lima <ana@example.org>" gives "Ana Lima". */
+function displayName(from: string | undefined): string | undefined {
+  const m = from?.match(/^\s*"?([^"<]*?)"?\s*</);
+  return m?.[1] ? m[1] : undefined;
+}
+
+function eventStatus(d: z.infer<typeof eventSchema>["event-data"]): MessageStatus | null {
+  switch (d.event) {
+    case "accepted":
+      return "wired";
+    case "delivered":
+      return "delivered";
+    case "opened":
+      return "read";
+    case "failed":
+      // A temporary failure is retried by Mailgun itself; only a permanent one is final.
+      return d.severity === "temporary" ? "errored" : "failed";
+    default:
+      return null;
+  }
+}
+
+async function handleEvents(raw: string, key: string): Promise<ReturnType<Provider["handleWebhook"]>> {
+  const json = parseJson(raw);
+  if (!json.ok) return invalid("body: not JSON");
+  const sig = signatureFields.safeParse((json.value as { signature?: unknown })?.signature);
+  if (!sig.success) return rejected(401, "missing signature");
+  const problem = await verify(sig.data, key);
+  if (problem) return rejected(403, problem);
+  const e = eventSchema.safeParse(json.value);
+  if (!e.success) return invalid(zodMessage(e.error));
+  const d = e.data["event-data"];
+  const status = eventStatus(d);
+  if (!status) return accepted([], []);
+  const update: StatusUpdate = { externalId: bare(d.message.headers["message-id"]), status };
+  if (d.timestamp) update.at = new Date(d.timestamp * 1000).toISOString();
+  const ds = d["delivery-status"];
+  const reason = ds?.description || ds?.message || d.reason;
+  if ((status === "failed" || status === "errored") && reason) update.error = ds?.code ? `${ds.code} ${reason}` : reason;
+  return accepted([], [update]);
+}
+
+async function handleRoute(req: Request, channel: Channel, key: string): Promise<ReturnType<Provider["handleWebhook"]>> {
+  let fields: Record<string, string>;
+  try {
+    const form = await req.formData();
+    fields = {};
+    // Attachment parts (files) are skipped: only text fields are read.
+    for (const [k, v] of form.entries()) if (typeof v === "string") fields[k] = v;
+  } catch {
+    return invalid("body: not a form");
+  }
+  const sig = signatureFields.safeParse(fields);
+  if (!sig.success) return rejected(401, "missing signature");
+  const problem = await verify(sig.data, key);
+  if (problem) return rejected(403, problem);
+  const m = routeSchema.safeParse(fields);
+  if (!m.success) return invalid(zodMessage(m.error));
+  const d = m.data;
+  const msg: InboundMessage = {
+    channelUuid: channel.uuid,
+    urn: `mailto:${d.sender.trim().toLowerCase()}`,
+    // stripped-text is the reply without the quoted thread and signature, which is what a flow wants.
+    text: (d["stripped-text"] ?? d["body-plain"] ?? "").trim() || (d.subject ?? ""),
+    attachments: [],
+    receivedOn: new Date(Number(d.timestamp) * 1000).toISOString(),
+  };
+  if (d["Message-Id"]) msg.externalId = bare(d["Message-Id"]);
+  const name = displayName(d.from);
+  if (name) msg.contactName = name;
+  return accepted([msg], []);
+}
+
+export const email: Provider = {
+  type: "email",
+  configSchema: emailConfig,
+  secretKeys: SECRETS,
+
+  async handleWebhook(req, channel) {
+    const cfg = emailConfig.safeParse(channel.config);
+    if (!cfg.success) return rejected(403, "channel config invalid");
+    // Events come as JSON, routed inbound mail as a form (multipart or urlencoded).
+    if ((req.headers.get("content-type") ?? "").includes("application/json")) return handleEvents(await req.text(), cfg.data.webhook_signing_key);
+    return handleRoute(req, channel, cfg.data.webhook_signing_key);
+  },
+
+  async send(msg, channel, fetcher): Promise<SendResult> {
+    const parsed = emailConfig.safeParse(channel.config);
+    if (!parsed.success) return failure(`channel config invalid: ${zodMessage(parsed.error)}`);
+    const cfg = parsed.data;
+    const secrets = secretValues(cfg, SECRETS);
+    if (urnScheme(msg.urn) !== "mailto") return failure(scrub(`cannot send to ${urnScheme(msg.urn)} URNs by email`, secrets));
+
+    const form = new URLSearchParams({
+      from: `${channel.name.replace(/[<>"]/g, "")} <${channel.address}>`,
+      to: urnPath(msg.urn),
+      subject: cfg.subject,
+      // Links and options are written into the text: Mailgun takes attachments only as uploaded files.
+      text: textWithExtras(msg.text, msg.attachments, msg.quickReplies),
+      "v:eddy-message": msg.uuid,
+    });
+    if (msg.inReplyTo) {
+      form.set("h:In-Reply-To", `<${bare(msg.inReplyTo)}>`);
+      form.set("h:References", `<${bare(msg.inReplyTo)}>`);
+    }
+    const base = (channel.baseUrl ?? DEFAULT_BASE).replace(/\/+$/, "");
+    const r = await callApi(
+      fetcher,
+      "mailgun",
+      `${base}/v3/${cfg.domain}/messages`,
+      { method: "POST", headers: { authorization: basicAuth("api", cfg.api_key), "content-type": "application/x-www-form-urlencoded" }, body: form.toString() },
+      secrets,
+      (b) => {
+        const m = (b as { message?: unknown })?.message;
+        return typeof m === "string" ? { message: m } : {};
+      },
+    );
+    if (!r.ok) return r;
+    const id = (r.body as { id?: unknown } | undefined)?.id;
+    return typeof id === "string" ? { ok: true, externalId: bare(id) } : failure("mailgun: response without id");
+  },
+};

@@ -1,0 +1,28 @@
+import { getProvider } from "./registry";
+import type { Channel } from "./types";
+
+export type RedactedChannel = Omit<Channel, "config"> & {
+  config: Record<string, unknown>;
+  /** Which secrets are set, so the console can say "set" without ever seeing them. */
+  secretsSet: string[];
+};
+
+/**
+ * The channel as the API may return it. Only keys the provider's schema knows and that are not
+ * secret come back (an allowlist, so a stray key holding a secret cannot leak); unknown types
+ * keep no config at all.
+ */
+export function redactChannel(channel: Channel): RedactedChannel {
+  const provider = getProvider(channel.type);
+  if (!provider) return { ...channel, config: {}, secretsSet: [] };
+  const config: Record<string, unknown> = {};
+  const secretsSet: string[] = [];
+  for (const [key, value] of Object.entries(channel.config)) {
+    if (provider.secretKeys.includes(key)) {
+      if (value !== undefined && value !== null && value !== "") secretsSet.push(key);
+    } else if (Object.hasOwn(provider.configSchema.shape, key)) {
+      config[key] = value;
+    }
+  }
+  return { ...channel, config, secretsSet };
+}

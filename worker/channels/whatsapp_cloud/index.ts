@@ -1,0 +1,275 @@
+import { z } from "zod";
+import { hmac, safeEqual, toHex } from "../shared/crypto";
+import { mediaKind, splitAttachment, urnPath, urnScheme } from "../shared/attachments";
+import { callApi, failure, scrub, secretValues, sendParts, type ApiOutcome } from "../shared/send";
+import { accepted, invalid, parseJson, rejected, unixToIso, zodMessage } from "../shared/webhook";
+import type { Channel, Fetcher, InboundMessage, MessageStatus, OutboundMessage, Provider, SendResult, StatusUpdate } from "../types";
+
+export const DEFAULT_BASE = "https://graph.facebook.com";
+
+export const whatsappCloudConfig = z.object({
+  phone_number_id: z.string().regex(/^\d+$/, "must be the numeric phone number id"),
+  access_token: z.string().min(1),
+  /** Signs webhooks (X-Hub-Signature-256). */
+  app_secret: z.string().min(1),
+  /** Chosen by us and typed into Meta's webhook settings; echoed back in the GET verification. */
+  verify_token: z.string().min(1),
+  api_version: z
+    .string()
+    .regex(/^v?\d+\.\d+$/, "like v21.0")
+    .default("v21.0"),
+  /** The label of the button that opens a list of 4 to 10 quick replies (max 20 characters). */
+  list_button: z.string().min(1).max(20).default("Menu"),
+});
+type WaConfig = z.infer<typeof whatsappCloudConfig>;
+const SECRETS = ["access_token", "app_secret", "verify_token"] as const;
+
+const media = z.object({ id: z.string(), mime_type: z.string().optional(), caption: z.string().optional(), filename: z.string().optional() });
+const reply = z.object({ id: z.string(), title: z.string() });
+
+const waMessage = z.object({
+  from: z.string(),
+  id: z.string(),
+  timestamp: z.string().optional(),
+  type: z.string(),
+  text: z.object({ body: z.string() }).optional(),
+  interactive: z
+    .object({
+      type: z.string(),
+      button_reply: reply.optional(),
+      list_reply: reply.extend({ description: z.string().optional() }).optional(),
+      nfm_reply: z.object({ response_json: z.string(), body: z.string().optional(), name: z.string().optional() }).optional(),
+    })
+    .optional(),
+  button: z.object({ text: z.string(), payload: z.string().optional() }).optional(),
+  image: media.optional(),
+  audio: media.optional(),
+  voice: media.optional(),
+  video: media.optional(),
+  document: media.optional(),
+  sticker: media.optional(),
+  location: z.object({ latitude: z.number(), longitude: z.number() }).optional(),
+});
+
+const waStatus = z.object({
+  id: z.string(),
+  status: z.string(),
+  timestamp: z.string().optional(),
+  errors: z.array(z.object({ code: z.number().optional(), title: z.string().optional(), message: z.string().optional() })).optional(),
+});
+
+const waPayload = z.object({
+  object: z.string(),
+  entry: z.array(
+    z.object({
+      changes: z.array(
+        z.object({
+          field: z.string(),
+          value: z.object({
+            metadata: z.object({ phone_number_id: z.string() }).optional(),
+            contacts: z.array(z.object({ wa_id: z.string(), profile: z.object({ name: z.string() }).optional() })).optional(),
+            messages: z.array(waMessage).optional(),
+            statuses: z.array(waStatus).optional(),
+          }),
+        }),
+      ),
+    }),
+  ),
+});
+
+const STATUS_MAP: Record<string, MessageStatus> = { sent: "sent", delivered: "delivered", read: "read", failed: "failed" };
+
+// Graph API error codes that mean "slow down" although they come back as 400.
+const THROTTLE_CODES = new Set([4, 80007, 130429, 131048, 131056]);
+
+const MEDIA_KINDS = ["image", "audio", "voice", "video", "document", "sticker"] as const;
+
+function version(cfg: WaConfig): string {
+  return cfg.api_version.startsWith("v") ? cfg.api_version : `v${cfg.api_version}`;
+}
+
+function base(channel: Channel): string {
+  return (channel.baseUrl ?? DEFAULT_BASE).replace(/\/+$/, "");
+}
+
+/** Text, attachments and form of one inbound message; null for types that are not messages (reactions, system...). */
+function content(m: z.infer<typeof waMessage>): Pick<InboundMessage, "text" | "attachments" | "form"> | null {
+  if (m.text) return { text: m.text.body, attachments: [] };
+  if (m.interactive?.button_reply) return { text: m.interactive.button_reply.title, attachments: [] };
+  if (m.interactive?.list_reply) return { text: m.interactive.list_reply.title, attachments: [] };
+  if (m.interactive?.nfm_reply) {
+    // A completed WhatsApp Flow: the raw JSON stays the text (goflow flows can json() it), the fields go to form.
+    const raw = m.interactive.nfm_reply.response_json;
+    const parsed = parseJson(raw);
+    const form = parsed.ok && parsed.value && typeof parsed.value === "object" && !Array.isArray(parsed.value) ? (parsed.value as Record<string, unknown>) : undefined;
+    return form ? { text: raw, attachments: [], form } : { text: raw, attachments: [] };
+  }
+  if (m.button) return { text: m.button.text, attachments: [] };
+  if (m.location) return { text: "", attachments: [`geo:${m.location.latitude},${m.location.longitude}`] };
+  for (const kind of MEDIA_KINDS) {
+    const item = m[kind];
+    if (item) {
+      const type = item.mime_type?.split(";")[0].trim() || (kind === "sticker" ? "image/webp" : "application/octet-stream");
+      return { text: item.caption ?? "", attachments: [`${type}:media:${item.id}`] };
+    }
+  }
+  return null;
+}
+
+function recipient(urn: string): string | null {
+  const scheme = urnScheme(urn);
+  return scheme === "whatsapp" || scheme === "tel" ? urnPath(urn).replace(/^\+/, "") : null;
+}
+
+type Part = Record<string, unknown>;
+
+/**
+ * The message as Cloud API payloads, in sending order: attachments first, the text with its quick
+ * replies last. A single image/video/document rides along as the caption or the buttons' header.
+ */
+function buildParts(msg: OutboundMessage, cfg: WaConfig): Part[] {
+  const attachments = msg.attachments.map(splitAttachment).map((a) => ({ ...a, kind: mediaKind(a.contentType) }));
+  const mediaPart = (a: (typeof attachments)[number], caption?: string): Part => {
+    const body: Record<string, string> = { link: a.url };
+    if (caption) body.caption = caption;
+    if (a.kind === "document") {
+      const name = a.url.split("?")[0].split("/").pop();
+      if (name) body.filename = name;
+    }
+    return { type: a.kind, [a.kind]: body };
+  };
+  const qr = msg.quickReplies;
+  const last = attachments[attachments.length - 1];
+  const captionable = (a: typeof last | undefined) => !!a && a.kind !== "audio";
+
+  if (qr.length >= 1 && qr.length <= 3) {
+    const header = attachments.length === 1 && captionable(last) ? last : undefined;
+    const parts = (header ? [] : attachments).map((a) => mediaPart(a));
+    const interactive: Record<string, unknown> = {
+      type: "button",
+      body: { text: msg.text },
+      action: { buttons: qr.map((title, i) => ({ type: "reply", reply: { id: `qr${i}`, title: title.slice(0, 20) } })) },
+    };
+    if (header) interactive.header = { type: header.kind, [header.kind]: { link: header.url } };
+    return [...parts, { type: "interactive", interactive }];
+  }
+  if (qr.length >= 4 && qr.length <= 10) {
+    const rows = qr.map((title, i) => (title.length > 24 ? { id: `qr${i}`, title: title.slice(0, 24), description: title.slice(0, 72) } : { id: `qr${i}`, title }));
+    const list = { type: "list", body: { text: msg.text }, action: { button: cfg.list_button, sections: [{ rows }] } };
+    return [...attachments.map((a) => mediaPart(a)), { type: "interactive", interactive: list }];
+  }
+  // More than ten options do not fit WhatsApp's widgets: they are listed in the text.
+  const text = qr.length > 10 ? [msg.text, qr.join("\n")].filter(Boolean).join("\n\n") : msg.text;
+  if (attachments.length && captionable(last) && text.length <= 1024) {
+    return [...attachments.slice(0, -1).map((a) => mediaPart(a)), mediaPart(last, text || undefined)];
+  }
+  const parts = attachments.map((a) => mediaPart(a));
+  if (text) parts.push({ type: "text", text: { body: text, preview_url: false } });
+  return parts;
+}
+
+export const whatsappCloud: Provider = {
+  type: "whatsapp_cloud",
+  configSchema: whatsappCloudConfig,
+  secretKeys: SECRETS,
+
+  handleVerification(req, channel) {
+    if (req.method !== "GET") return null;
+    const q = new URL(req.url).searchParams;
+    if (!q.has("hub.mode")) return null;
+    const cfg = whatsappCloudConfig.safeParse(channel.config);
+    const token = q.get("hub.verify_token") ?? "";
+    if (!cfg.success || q.get("hub.mode") !== "subscribe" || !safeEqual(token, cfg.data.verify_token)) {
+      return new Response("forbidden", { status: 403 });
+    }
+    return new Response(q.get("hub.challenge") ?? "", { headers: { "content-type": "text/plain" } });
+  },
+
+  async handleWebhook(req, channel) {
+    const cfg = whatsappCloudConfig.safeParse(channel.config);
+    if (!cfg.success) return rejected(403, "channel config invalid");
+    const header = req.headers.get("x-hub-signature-256");
+    if (!header || !header.startsWith("sha256=")) return rejected(401, "missing X-Hub-Signature-256");
+    const raw = await req.text();
+    const expected = toHex(await hmac("SHA-256", cfg.data.app_secret, raw));
+    if (!safeEqual(header.slice("sha256=".length).toLowerCase(), expected)) return rejected(403, "bad X-Hub-Signature-256");
+
+    const json = parseJson(raw);
+    if (!json.ok) return invalid("body: not JSON");
+    const payload = waPayload.safeParse(json.value);
+    if (!payload.success) return invalid(zodMessage(payload.error));
+
+    const messages: InboundMessage[] = [];
+    const statuses: StatusUpdate[] = [];
+    for (const entry of payload.data.entry) {
+      for (const change of entry.changes) {
+        const v = change.value;
+        // One Meta app can serve several numbers; each channel keeps only its own.
+        if (change.field !== "messages" || v.metadata?.phone_number_id !== cfg.data.phone_number_id) continue;
+        for (const m of v.messages ?? []) {
+          const c = content(m);
+          if (!c) continue;
+          const msg: InboundMessage = { channelUuid: channel.uuid, urn: `whatsapp:${m.from}`, externalId: m.id, receivedOn: unixToIso(m.timestamp), ...c };
+          const name = v.contacts?.find((x) => x.wa_id === m.from)?.profile?.name;
+          if (name) msg.contactName = name;
+          messages.push(msg);
+        }
+        for (const s of v.statuses ?? []) {
+          const status = STATUS_MAP[s.status];
+          if (!status) continue;
+          const update: StatusUpdate = { externalId: s.id, status, at: unixToIso(s.timestamp) };
+          const e = s.errors?.[0];
+          if (e) update.error = [e.code, e.title ?? e.message].filter((x) => x !== undefined).join(": ");
+          statuses.push(update);
+        }
+      }
+    }
+    return accepted(messages, statuses);
+  },
+
+  async send(msg, channel, fetcher): Promise<SendResult> {
+    const parsed = whatsappCloudConfig.safeParse(channel.config);
+    if (!parsed.success) return failure(`channel config invalid: ${zodMessage(parsed.error)}`);
+    const cfg = parsed.data;
+    const secrets = secretValues(cfg, SECRETS);
+    const to = recipient(msg.urn);
+    if (!to) return failure(scrub(`cannot send to ${urnScheme(msg.urn)} URNs on WhatsApp`, secrets));
+    const parts = buildParts(msg, cfg);
+    if (!parts.length) return failure("nothing to send: no text and no attachments");
+
+    const url = `${base(channel)}/${version(cfg)}/${cfg.phone_number_id}/messages`;
+    return sendParts(parts.length, msg.fromPart, async (i) => {
+      const r: ApiOutcome = await callApi(
+        fetcher,
+        "whatsapp",
+        url,
+        {
+          method: "POST",
+          headers: { authorization: `Bearer ${cfg.access_token}`, "content-type": "application/json" },
+          body: JSON.stringify({ messaging_product: "whatsapp", recipient_type: "individual", to, ...parts[i] }),
+        },
+        secrets,
+        (body) => {
+          const e = (body as { error?: { message?: unknown; code?: unknown } })?.error;
+          if (!e) return {};
+          const code = typeof e.code === "number" ? e.code : undefined;
+          return { message: `${String(e.message ?? "error")}${code !== undefined ? ` (code ${code})` : ""}`, ...(code !== undefined && THROTTLE_CODES.has(code) ? { retryable: true } : {}) };
+        },
+      );
+      if (!r.ok) return r;
+      const id = (r.body as { messages?: { id?: unknown }[] } | undefined)?.messages?.[0]?.id;
+      return typeof id === "string" ? { ok: true, externalId: id } : failure("whatsapp: response without messages[0].id");
+    });
+  },
+
+  async fetchMedia(mediaId, channel, fetcher) {
+    const cfg = whatsappCloudConfig.parse(channel.config);
+    const auth = { authorization: `Bearer ${cfg.access_token}` };
+    // Two steps, as Meta documents: the media id gives a short-lived URL, which needs the token too.
+    const meta = await fetcher(`${base(channel)}/${version(cfg)}/${encodeURIComponent(mediaId)}`, { headers: auth });
+    if (!meta.ok) return new Response(null, { status: meta.status });
+    const { url } = (await meta.json()) as { url?: string };
+    if (!url) return new Response(null, { status: 502 });
+    return fetcher(url, { headers: auth });
+  },
+};
