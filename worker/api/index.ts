@@ -4,6 +4,8 @@ import { requireToken } from "./auth";
 import type { ApiEnv } from "./context";
 import { handleError } from "./errors";
 import { describe, openApiDocument } from "./openapi";
+import { fieldRoutes } from "./fields";
+import { flowRoutes } from "./flows";
 import { tokens } from "./tokens";
 
 /** The REST API, mounted at /api/v1 by the app. */
@@ -25,4 +27,6 @@ api.get("/openapi.json", describe({ tag: "meta", summary: "This OpenAPI 3.1 docu
 
 api.use("*", requireToken);
 
+api.route("/flows", flowRoutes);
+api.route("/fields", fieldRoutes);
 api.route("/tokens", tokens);

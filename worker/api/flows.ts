@@ -1,0 +1,368 @@
+import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import { Hono } from "hono";
+import { z } from "zod";
+import { loadFlow, type FlowProblem } from "../../durable/engine/flow/load";
+import { MigrationError, readExport } from "../../durable/engine/flow/migrate";
+import { SPEC_VERSION } from "../../durable/engine/flow/schema";
+import { chunkRows } from "../db";
+import { fields as fieldsTable, flows, flowVersions, groups, triggers } from "../db/schema";
+import { nonEmpty, now, Timezone, Uuid } from "./common";
+import type { ApiEnv } from "./context";
+import { ApiError, conflict, invalid, IssueSchema, notFound, type Issue } from "./errors";
+import { FieldType } from "./fields";
+import { describe, validate } from "./openapi";
+import { afterCursor, page, PageQuery, toPage } from "./pagination";
+
+const tag = "flows";
+
+export const FlowType = z.enum(["messaging", "messaging_background"]);
+export const FlowStatus = z.enum(["draft", "active", "paused", "archived"]);
+
+const HourMinute = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be a time like 08:30");
+
+/** Who may enter, and how often. */
+export const EntryRules = z.strictObject({
+  allow_reentry: z.boolean(),
+  min_reentry_minutes: z.number().int().min(0).optional(),
+  limits: z.array(z.strictObject({ count: z.number().int().min(1), per: z.enum(["day", "week", "month"]) })).optional(),
+});
+
+/** Sends outside the window wait for it to open. */
+export const DeliveryWindow = z.strictObject({
+  days: z.array(z.enum(["mon", "tue", "wed", "thu", "fri", "sat", "sun"])).min(1, "needs at least one day"),
+  start: HourMinute,
+  end: HourMinute,
+  timezone: z.union([z.literal("contact"), Timezone]).describe('"contact" for each contact\'s own time zone, or an IANA zone'),
+});
+
+export const Goal = z.strictObject({ event: z.string().min(1) });
+
+/** Its shape comes with scheduled starts; stored as given until then. */
+export const Schedule = z.record(z.string(), z.unknown());
+
+/** A draft may be broken while it is edited, so any object is accepted; publishing checks it. */
+const Definition = z.record(z.string(), z.unknown()).describe("a goflow 14.x flow definition (13.x is migrated)");
+
+const settings = {
+  ignore_keywords: z.boolean().optional().describe("keywords sent while a contact waits in this flow go to the flow"),
+  entry_rules: EntryRules.nullable().optional(),
+  delivery_window: DeliveryWindow.nullable().optional(),
+  goal: Goal.nullable().optional(),
+  schedule: Schedule.nullable().optional(),
+};
+
+export const FlowCreate = z.strictObject({
+  uuid: Uuid.optional(),
+  name: z.string().trim().min(1).max(64),
+  type: FlowType,
+  definition: Definition.optional(),
+  ...settings,
+});
+
+export const FlowUpdate = z.strictObject({
+  name: z.string().trim().min(1).max(64).optional(),
+  definition: Definition.optional(),
+  status: z.enum(["active", "paused", "archived"]).optional(),
+  ...settings,
+});
+
+const VersionSummary = z.object({ version: z.number().int(), published_on: z.string() });
+
+export const FlowOut = z.object({
+  uuid: z.string(),
+  name: z.string(),
+  type: FlowType,
+  status: FlowStatus,
+  published_version: z.number().int().nullable(),
+  draft_revision: z.number().int(),
+  ignore_keywords: z.boolean(),
+  entry_rules: EntryRules.nullable(),
+  delivery_window: DeliveryWindow.nullable(),
+  goal: Goal.nullable(),
+  schedule: Schedule.nullable(),
+  created_on: z.string(),
+  modified_on: z.string(),
+});
+export const FlowDetail = FlowOut.extend({
+  definition: Definition.describe("the draft"),
+  versions: z.array(VersionSummary),
+  problems: z.array(IssueSchema).describe("what publishing the draft would complain about"),
+});
+export const FlowVersionOut = VersionSummary.extend({ flow_uuid: z.string(), definition: Definition });
+export const Problems = z.object({ valid: z.boolean(), problems: z.array(IssueSchema) });
+
+const ImportFile = z.looseObject({
+  version: z.union([z.string(), z.number()]),
+  flows: z.array(z.record(z.string(), z.unknown())).min(1, "needs at least one flow"),
+  fields: z.array(z.record(z.string(), z.unknown())).optional(),
+  groups: z.array(z.record(z.string(), z.unknown())).optional(),
+});
+const ImportResult = z.object({
+  flows: z.array(z.object({ uuid: z.string(), name: z.string(), created: z.boolean(), problems: z.array(IssueSchema) })),
+  fields: z.object({ created: z.array(z.string()) }),
+  groups: z.object({ created: z.array(z.string()), updated: z.array(z.string()) }),
+});
+
+type FlowRow = typeof flows.$inferSelect;
+
+const out = (r: FlowRow): z.infer<typeof FlowOut> => ({
+  uuid: r.uuid,
+  name: r.name,
+  type: r.type,
+  status: r.status,
+  published_version: r.publishedVersion,
+  draft_revision: r.draftRevision,
+  ignore_keywords: r.ignoreKeywords,
+  entry_rules: r.entryRules as z.infer<typeof EntryRules> | null,
+  delivery_window: r.deliveryWindow as z.infer<typeof DeliveryWindow> | null,
+  goal: r.goal as z.infer<typeof Goal> | null,
+  schedule: r.schedule,
+  created_on: r.createdOn,
+  modified_on: r.modifiedOn,
+});
+
+/** A new flow's first draft: one that loads, with no nodes yet. */
+function emptyDefinition(uuid: string, name: string, type: string): Record<string, unknown> {
+  return { uuid, name, spec_version: SPEC_VERSION, language: "eng", type, revision: 0, expire_after_minutes: 10080, nodes: [] };
+}
+
+/** The flow row owns uuid, name and type; the definition is kept in step with it. */
+const withIdentity = (definition: Record<string, unknown>, flow: { uuid: string; name: string; type: string }, revision: number) => ({
+  ...definition,
+  uuid: flow.uuid,
+  name: flow.name,
+  type: flow.type,
+  revision,
+});
+
+const problemsOf = (definition: unknown): Issue[] => loadFlow(definition).problems.map(toIssue);
+
+function toIssue(p: FlowProblem): Issue {
+  return { level: p.level, path: p.path, message: p.message, ...(p.node_uuid ? { node_uuid: p.node_uuid } : {}), ...(p.action_uuid ? { action_uuid: p.action_uuid } : {}) };
+}
+
+/**
+ * Flow-type rules on waits (a background flow waiting for a reply) are refused when the draft is
+ * saved, not only at publish, so the editor reports them on the node at once.
+ */
+function rejectTypeRuleViolations(definition: Record<string, unknown>): void {
+  const violations = problemsOf(definition).filter((p) => p.level === "error" && /^nodes\[\d+\]\.router\.wait$/.test(p.path));
+  if (violations.length) throw new ApiError(422, "flow_invalid", violations.map((v) => v.message).join("; "), violations);
+}
+
+/** The settings columns from a create or update body; absent keys stay as they are. */
+function settingsColumns(body: z.infer<typeof FlowUpdate>) {
+  return {
+    ...(body.ignore_keywords !== undefined ? { ignoreKeywords: body.ignore_keywords } : {}),
+    ...(body.entry_rules !== undefined ? { entryRules: body.entry_rules } : {}),
+    ...(body.delivery_window !== undefined ? { deliveryWindow: body.delivery_window } : {}),
+    ...(body.goal !== undefined ? { goal: body.goal } : {}),
+    ...(body.schedule !== undefined ? { schedule: body.schedule } : {}),
+  };
+}
+
+async function findFlow(db: ApiEnv["Variables"]["db"], uuid: string): Promise<FlowRow> {
+  const flow = await db.select().from(flows).where(eq(flows.uuid, uuid)).get();
+  if (!flow) throw notFound("flow", uuid);
+  return flow;
+}
+
+async function versionsOf(db: ApiEnv["Variables"]["db"], uuid: string) {
+  const rows = await db
+    .select({ version: flowVersions.version, publishedOn: flowVersions.publishedOn })
+    .from(flowVersions)
+    .where(eq(flowVersions.flowUuid, uuid))
+    .orderBy(desc(flowVersions.version));
+  return rows.map((v) => ({ version: v.version, published_on: v.publishedOn }));
+}
+
+async function detail(db: ApiEnv["Variables"]["db"], flow: FlowRow): Promise<z.infer<typeof FlowDetail>> {
+  return { ...out(flow), definition: flow.draft, versions: await versionsOf(db, flow.uuid), problems: problemsOf(flow.draft) };
+}
+
+const FIELD_TYPES_FROM_EXPORTS: Record<string, z.infer<typeof FieldType>> = { numeric: "number", number: "number", text: "text", datetime: "datetime", state: "state", district: "district", ward: "ward" };
+
+export const flowRoutes = new Hono<ApiEnv>()
+  .post("/", describe({ tag, summary: "Create a flow, with an empty draft or the given definition", status: 201, response: FlowDetail }), validate("json", FlowCreate), async (c) => {
+    const body = c.req.valid("json");
+    const db = c.get("db");
+    const uuid = body.uuid ?? Uuid.safeParse(body.definition?.uuid).data ?? crypto.randomUUID();
+    const draft = withIdentity(body.definition ?? emptyDefinition(uuid, body.name, body.type), { uuid, name: body.name, type: body.type }, 1);
+    rejectTypeRuleViolations(draft);
+    if (await db.select({ uuid: flows.uuid }).from(flows).where(eq(flows.uuid, uuid)).get()) throw conflict(`flow ${uuid} already exists`, [{ path: "uuid", message: "is taken" }]);
+    const at = now();
+    const [row] = await db
+      .insert(flows)
+      .values({ uuid, name: body.name, type: body.type, draft, draftRevision: 1, createdOn: at, modifiedOn: at, ...settingsColumns(body) })
+      .returning();
+    return c.json(await detail(db, row), 201);
+  })
+  .get("/", describe({ tag, summary: "List flows, newest first", response: page(FlowOut) }), validate("query", PageQuery.extend({ status: FlowStatus.optional(), type: FlowType.optional() })), async (c) => {
+    const q = c.req.valid("query");
+    const rows = await c
+      .get("db")
+      .select()
+      .from(flows)
+      .where(and(q.status ? eq(flows.status, q.status) : undefined, q.type ? eq(flows.type, q.type) : undefined, afterCursor(q.cursor, flows.createdOn, flows.uuid)))
+      .orderBy(desc(flows.createdOn), desc(flows.uuid))
+      .limit(q.limit + 1);
+    return c.json(toPage(rows, q.limit, out));
+  })
+  .post("/import", describe({ tag, summary: "Import a goflow export file: creates or updates the flows' drafts by UUID, and the fields and groups", response: ImportResult }), validate("json", ImportFile), async (c) => {
+    const db = c.get("db");
+    let file;
+    try {
+      file = readExport(c.req.valid("json"));
+    } catch (e) {
+      if (e instanceof MigrationError) throw invalid([{ path: "flows", message: e.message }]);
+      throw e;
+    }
+
+    // Everything is checked before anything is written, so a bad file changes nothing.
+    const issues: Issue[] = [];
+    const incoming = file.flows.map(({ definition }, i) => {
+      const d = definition as Record<string, unknown>;
+      const uuid = Uuid.safeParse(d.uuid);
+      const type = FlowType.safeParse(d.type);
+      const name = typeof d.name === "string" && d.name.trim() ? d.name.trim().slice(0, 64) : "";
+      if (!uuid.success) issues.push({ path: `flows.${i}.uuid`, message: "must be a UUID" });
+      if (!type.success) issues.push({ path: `flows.${i}.type`, message: `Eddy runs messaging and messaging_background flows, not ${String(d.type)}` });
+      if (!name) issues.push({ path: `flows.${i}.name`, message: "needs a name" });
+      return { uuid: uuid.data ?? "", type: type.data ?? "messaging", name, definition: d };
+    });
+    const newFields = file.fields.map((f, i) => {
+      const type = FIELD_TYPES_FROM_EXPORTS[f.type];
+      if (!type) issues.push({ path: `fields.${i}.type`, message: `unknown field type ${f.type}` });
+      if (!/^[a-z][a-z0-9_]{0,35}$/.test(f.key)) issues.push({ path: `fields.${i}.key`, message: "must be snake_case, at most 36 characters" });
+      return { key: f.key, name: f.name, type: type ?? "text" };
+    });
+    if (issues.length) throw invalid(issues);
+
+    const uuids = incoming.map((f) => f.uuid);
+    const existing = new Map<string, FlowRow>();
+    for (const chunk of chunkRows(uuids, 1)) for (const row of await db.select().from(flows).where(inArray(flows.uuid, chunk))) existing.set(row.uuid, row);
+    incoming.forEach((f, i) => {
+      const had = existing.get(f.uuid);
+      if (had && had.type !== f.type) issues.push({ path: `flows.${i}.type`, message: `flow ${f.uuid} exists as a ${had.type} flow` });
+    });
+
+    const groupUuids = file.groups.map((g) => g.uuid.toLowerCase());
+    const allGroups = await db.select({ uuid: groups.uuid, name: groups.name }).from(groups);
+    const knownGroups = new Set(allGroups.map((g) => g.uuid));
+    file.groups.forEach((g, i) => {
+      const clash = allGroups.find((o) => o.name.toLowerCase() === g.name.toLowerCase() && o.uuid !== g.uuid.toLowerCase());
+      if (clash) issues.push({ path: `groups.${i}.name`, message: `another group (${clash.uuid}) is called ${clash.name}` });
+    });
+    if (issues.length) throw conflict("the export clashes with what is here", issues);
+
+    const knownFields = new Set((await db.select({ key: fieldsTable.key }).from(fieldsTable)).map((f) => f.key));
+    const fieldsToCreate = newFields.filter((f) => !knownFields.has(f.key));
+
+    const at = now();
+    const statements = [
+      ...incoming.map((f) => {
+        const had = existing.get(f.uuid);
+        const revision = (had?.draftRevision ?? 0) + 1;
+        const draft = withIdentity(f.definition, f, revision);
+        return had
+          ? db.update(flows).set({ name: f.name, draft, draftRevision: revision, modifiedOn: at }).where(eq(flows.uuid, f.uuid))
+          : db.insert(flows).values({ uuid: f.uuid, name: f.name, type: f.type, draft, draftRevision: 1, createdOn: at, modifiedOn: at });
+      }),
+      ...chunkRows(fieldsToCreate, 3).map((rows) => db.insert(fieldsTable).values(rows)),
+      ...chunkRows(file.groups.map((g) => ({ uuid: g.uuid.toLowerCase(), name: g.name, query: g.query ?? null })), 3).map((rows) =>
+        db.insert(groups).values(rows).onConflictDoUpdate({ target: groups.uuid, set: { name: sql`excluded.name`, query: sql`excluded.query` } }),
+      ),
+    ];
+    await db.batch(nonEmpty(statements));
+
+    return c.json({
+      flows: incoming.map((f) => ({ uuid: f.uuid, name: f.name, created: !existing.has(f.uuid), problems: problemsOf(f.definition) })),
+      fields: { created: fieldsToCreate.map((f) => f.key) },
+      groups: { created: groupUuids.filter((u) => !knownGroups.has(u)), updated: groupUuids.filter((u) => knownGroups.has(u)) },
+    } satisfies z.infer<typeof ImportResult>);
+  })
+  .get("/:uuid", describe({ tag, summary: "Get a flow: settings, draft, versions", response: FlowDetail }), async (c) => {
+    const db = c.get("db");
+    return c.json(await detail(db, await findFlow(db, c.req.param("uuid"))));
+  })
+  .patch("/:uuid", describe({ tag, summary: "Update a flow's draft, settings or status; published versions never change", response: FlowDetail }), validate("json", FlowUpdate), async (c) => {
+    const body = c.req.valid("json");
+    const db = c.get("db");
+    const flow = await findFlow(db, c.req.param("uuid"));
+    if (body.status && body.status !== "archived" && flow.publishedVersion === null)
+      throw conflict("a flow is active or paused only once published", [{ path: "status", message: "publish the flow first" }]);
+
+    const name = body.name ?? flow.name;
+    const revision = body.definition ? flow.draftRevision + 1 : flow.draftRevision;
+    const draft = body.definition || body.name ? withIdentity(body.definition ?? flow.draft, { ...flow, name }, revision) : undefined;
+    if (body.definition && draft) rejectTypeRuleViolations(draft);
+
+    const [row] = await db
+      .update(flows)
+      .set({ name, ...(draft ? { draft, draftRevision: revision } : {}), ...(body.status ? { status: body.status } : {}), ...settingsColumns(body), modifiedOn: now() })
+      .where(eq(flows.uuid, flow.uuid))
+      .returning();
+    return c.json(await detail(db, row));
+  })
+  .delete("/:uuid", describe({ tag, summary: "Delete a never-published flow (and its triggers)", status: 204, response: null }), async (c) => {
+    const db = c.get("db");
+    const flow = await findFlow(db, c.req.param("uuid"));
+    if (flow.publishedVersion !== null) throw conflict(`flow ${flow.uuid} has been published; archive it instead`);
+    await db.batch([db.delete(triggers).where(eq(triggers.flowUuid, flow.uuid)), db.delete(flows).where(eq(flows.uuid, flow.uuid))]);
+    return c.body(null, 204);
+  })
+  .post("/:uuid/validate", describe({ tag, summary: "Check the draft: every problem, with its node", response: Problems }), async (c) => {
+    const flow = await findFlow(c.get("db"), c.req.param("uuid"));
+    const problems = problemsOf(flow.draft);
+    return c.json({ valid: !problems.some((p) => p.level === "error"), problems });
+  })
+  .post("/:uuid/publish", describe({ tag, summary: "Validate the draft and freeze it as the next version (422 lists every problem)", status: 201, response: FlowVersionOut }), async (c) => {
+    const db = c.get("db");
+    const flow = await findFlow(db, c.req.param("uuid"));
+    const loaded = loadFlow(flow.draft);
+    if (!loaded.ok) {
+      const problems = loaded.problems.map(toIssue);
+      const errors = problems.filter((p) => p.level === "error").length;
+      throw new ApiError(422, "flow_invalid", `the draft has ${errors} problem${errors === 1 ? "" : "s"} to fix before it can be published`, problems);
+    }
+    const definition = loaded.flow as Record<string, unknown>;
+
+    // Publishing an unchanged draft again gives back the current version instead of a copy.
+    if (flow.publishedVersion !== null) {
+      const latest = await db.select().from(flowVersions).where(and(eq(flowVersions.flowUuid, flow.uuid), eq(flowVersions.version, flow.publishedVersion))).get();
+      if (latest && JSON.stringify(latest.definition) === JSON.stringify(definition))
+        return c.json({ flow_uuid: flow.uuid, version: latest.version, published_on: latest.publishedOn, definition: latest.definition } satisfies z.infer<typeof FlowVersionOut>, 200);
+    }
+
+    // The version number is computed inside the statement, and the batch is one transaction, so
+    // two publishes at once cannot take the same number.
+    const nextVersion = sql<number>`(SELECT COALESCE(MAX(${flowVersions.version}), 0) + 1 FROM ${flowVersions} WHERE ${flowVersions.flowUuid} = ${flow.uuid})`;
+    const at = now();
+    const [[version]] = await db.batch([
+      db.insert(flowVersions).values({ flowUuid: flow.uuid, version: nextVersion, definition, publishedOn: at }).returning(),
+      db
+        .update(flows)
+        .set({
+          publishedVersion: sql`(SELECT MAX(${flowVersions.version}) FROM ${flowVersions} WHERE ${flowVersions.flowUuid} = ${flow.uuid})`,
+          status: flow.status === "draft" ? "active" : flow.status,
+          modifiedOn: at,
+        })
+        .where(eq(flows.uuid, flow.uuid)),
+    ]);
+    return c.json({ flow_uuid: flow.uuid, version: version.version, published_on: version.publishedOn, definition: version.definition } satisfies z.infer<typeof FlowVersionOut>, 201);
+  })
+  .get("/:uuid/versions", describe({ tag, summary: "List a flow's published versions, newest first", response: z.object({ results: z.array(VersionSummary) }) }), async (c) => {
+    const db = c.get("db");
+    const flow = await findFlow(db, c.req.param("uuid"));
+    return c.json({ results: await versionsOf(db, flow.uuid) });
+  })
+  .get("/:uuid/versions/:version", describe({ tag, summary: "Get a published version's frozen definition", response: FlowVersionOut }), async (c) => {
+    const db = c.get("db");
+    const flow = await findFlow(db, c.req.param("uuid"));
+    const number = Number(c.req.param("version"));
+    const version = Number.isInteger(number)
+      ? await db.select().from(flowVersions).where(and(eq(flowVersions.flowUuid, flow.uuid), eq(flowVersions.version, number))).get()
+      : undefined;
+    if (!version) throw notFound(`version of flow ${flow.uuid}`, c.req.param("version"));
+    return c.json({ flow_uuid: flow.uuid, version: version.version, published_on: version.publishedOn, definition: version.definition } satisfies z.infer<typeof FlowVersionOut>);
+  });
