@@ -2,7 +2,7 @@ import { z } from "zod";
 import { basicAuth, hmac, safeEqual, toBase64 } from "../shared/crypto";
 import { splitAttachment, textWithExtras, urnPath, urnScheme } from "../shared/attachments";
 import { callApi, failure, scrub, secretValues } from "../shared/send";
-import { accepted, invalid, rejected, zodMessage } from "../shared/webhook";
+import { accepted, invalid, rawBody, rejected, zodMessage } from "../shared/webhook";
 import type { Channel, Fetcher, InboundMessage, MessageStatus, OutboundMessage, Provider, SendResult, StatusUpdate } from "../types";
 
 export const DEFAULT_BASE = "https://api.twilio.com";
@@ -91,7 +91,7 @@ function makeProvider(type: "twilio" | "twilio_whatsapp"): Provider {
       if (!cfg.success) return rejected(403, "channel config invalid");
       const signature = req.headers.get("x-twilio-signature");
       if (!signature) return rejected(403, "missing X-Twilio-Signature");
-      const params = new URLSearchParams(await req.text());
+      const params = new URLSearchParams(await rawBody(req));
       if (!safeEqual(signature, await twilioSignature(cfg.data.auth_token, publicUrl, params))) {
         return rejected(403, "bad X-Twilio-Signature");
       }
