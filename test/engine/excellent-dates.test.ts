@@ -78,6 +78,20 @@ describe("zones", () => {
     expect(UTC.offsetAt(utcSeconds(2018, 4, 11))).toBe(0);
   });
 
+  it("finds changes that are not on the hour", () => {
+    // Kathmandu moved from +05:30 to +05:45 at 1986-01-01 00:00 local
+    const kathmandu = getZone("Asia/Kathmandu")!;
+    const change = utcSeconds(1985, 12, 31, 18, 30);
+    expect(kathmandu.offsetAt(change - 1800)).toBe(19800);
+    expect(kathmandu.offsetAt(change - 1)).toBe(19800);
+    expect(kathmandu.offsetAt(change)).toBe(20700);
+    expect(kathmandu.offsetAt(change + 1799)).toBe(20700);
+    // Lord Howe's DST is half an hour
+    const lordHowe = getZone("Australia/Lord_Howe")!;
+    expect(lordHowe.offsetAt(utcSeconds(2017, 9, 30, 15, 29, 59))).toBe(37800);
+    expect(lordHowe.offsetAt(utcSeconds(2017, 9, 30, 15, 30))).toBe(39600);
+  });
+
   it("handles far past (local mean time) and far future (repeating rules)", () => {
     const ny = getZone(NY)!;
     expect(ny.offsetAt(utcSeconds(1700, 1, 1))).toBe(-(4 * 3600 + 56 * 60 + 2));

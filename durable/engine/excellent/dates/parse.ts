@@ -135,12 +135,11 @@ export function parseDateTime(
   zone: Zone | string,
   options?: FuzzyOptions,
 ): DateTimeValue | null {
-  const iso = parseISODateTime(text, zone);
-  if (iso) return iso;
-  const trimmed = text.trim();
-  const found = findDate(trimmed, dateFormat, currentYearOf(options));
-  if (!found) return null;
   const z = toZone(zone);
+  const iso = parseISODateTime(text, z);
+  if (iso) return iso;
+  const found = findDate(text.trim(), dateFormat, currentYearOf(options));
+  if (!found) return null;
   const time = findTime(found[1]) ?? (options?.fillTimeFrom ? options.fillTimeFrom.inZone(z).time() : MIDNIGHT);
   return combine(found[0], time, z);
 }

@@ -10,12 +10,16 @@ const EARLIEST = -5364662400; // 1800-01-01T00:00:00Z
 const LATEST = 7258118400; // 2200-01-01T00:00:00Z
 const CYCLE = 146097 * 86400; // seconds in 400 Gregorian years
 
-// Offsets are memoised per second; bounded so a long-lived isolate does not grow without limit.
-const MAX_CACHED_OFFSETS = 2048;
+// Offsets are memoised at hour boundaries: when both ends of an hour agree the whole hour has that
+// offset (no zone changes offset and back within an hour), so Intl is only asked again near a change.
+// The caches are bounded so a long-lived isolate does not grow without limit.
+const HOUR = 3600;
+const MAX_CACHED_OFFSETS = 4096;
 
 /** A time zone: an IANA zone (by name) or a fixed offset from UTC. */
 export class Zone {
-  private readonly offsets = new Map<number, number>();
+  private readonly hourly = new Map<number, number>();
+  private readonly exact = new Map<number, number>();
 
   private constructor(
     /** The name as given (`America/Guayaquil`, `UTC`), or "" for a fixed offset, like Go. */
@@ -34,22 +38,25 @@ export class Zone {
     return new Zone("", offsetSeconds, null);
   }
 
-  /** True for a fixed-offset zone (no name, no DST). */
-  get isFixed(): boolean {
-    return this.fmt === null && this.name === "";
-  }
-
   /** The offset from UTC in seconds (east positive) in effect at the given instant. */
   offsetAt(epochSeconds: number): number {
     if (this.fixedOffset !== null) return this.fixedOffset;
     let at = epochSeconds;
     if (at < EARLIEST) at = EARLIEST;
     else if (at >= LATEST) at -= Math.ceil((at - LATEST + 1) / CYCLE) * CYCLE;
-    const cached = this.offsets.get(at);
-    if (cached !== undefined) return cached;
-    const offset = intlOffset(this.fmt!, at);
-    if (this.offsets.size >= MAX_CACHED_OFFSETS) this.offsets.clear();
-    this.offsets.set(at, offset);
+    const hour = Math.floor(at / HOUR) * HOUR;
+    const start = this.lookup(this.hourly, hour);
+    if (start === this.lookup(this.hourly, hour + HOUR)) return start;
+    return this.lookup(this.exact, at);
+  }
+
+  private lookup(cache: Map<number, number>, at: number): number {
+    let offset = cache.get(at);
+    if (offset === undefined) {
+      offset = intlOffset(this.fmt!, at);
+      if (cache.size >= MAX_CACHED_OFFSETS) cache.clear();
+      cache.set(at, offset);
+    }
     return offset;
   }
 
