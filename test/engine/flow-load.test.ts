@@ -287,6 +287,16 @@ describe("structure", () => {
     ]);
   });
 
+  it("still checks the rest of a node whose action is broken", () => {
+    const f = flow();
+    f.type = "messaging_background";
+    delete f.nodes[0].actions[0].text;
+    expect(errors(f)).toEqual([
+      problem(N1, "nodes[0].actions[0].text", "text is missing", { action: [u(101), "send_msg"] }),
+      problem(N1, "nodes[0].router.wait", "a background flow cannot wait for a message"),
+    ]);
+  });
+
   it("rejects JSON that is not a flow", () => {
     expect(errors("hello")).toEqual([{ level: "error", path: "spec_version", message: "a flow definition must be a JSON object" }]);
   });

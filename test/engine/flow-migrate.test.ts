@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { MIGRATIONS, MigrationError, migrateFlow, readExport } from "../../durable/engine/flow/migrate";
-import { loadFlow } from "../../durable/engine/flow/load";
+import { loadExport, loadFlow } from "../../durable/engine/flow/load";
 import { SPEC_VERSION } from "../../durable/engine/flow/schema";
 import example from "./flows/example-flow.json";
 import textitExport from "./flows/textit-export-13.json";
@@ -80,9 +80,46 @@ describe("reading a TextIt 13.x export", () => {
   });
 
   it("rejects a file that is not an export, and names the flow it cannot migrate", () => {
-    expect(() => readExport({ version: "13" })).toThrow(new MigrationError("not a flow export: flows: Invalid input: expected array, received undefined"));
+    expect(() => readExport({ version: "13" })).toThrow(new MigrationError("not a flow export: flows: expected array, received undefined"));
     const old = { ...textitExport, flows: [{ ...textitExport.flows[0], spec_version: "11.12" }] };
     expect(() => readExport(old)).toThrow(new MigrationError('flow "Registration": spec version 11.x is not supported; export from a newer TextIt/RapidPro'));
+  });
+});
+
+describe("loading a TextIt 13.x export", () => {
+  it("loads every flow, with the export's fields and groups", () => {
+    const loaded = loadExport(textitExport);
+    if (!loaded.ok) throw new Error(JSON.stringify(loaded.problems));
+    expect(loaded.flows.map(({ flow, problems }) => [flow.name, flow.spec_version, problems])).toEqual([
+      ["Registration", SPEC_VERSION, []],
+      ["Support", SPEC_VERSION, []],
+    ]);
+    expect(loaded.fields.map((f) => f.key)).toEqual(["nickname", "age"]);
+    expect(loaded.groups.map((g) => g.name)).toEqual(["Registered"]);
+  });
+
+  it("loads nothing when one flow has an error, and names that flow", () => {
+    const broken = structuredClone(textitExport) as Json;
+    broken.flows[0].nodes[1].exits[0].destination_uuid = "b0a1c2d3-e4f5-4a6b-8c7d-9e0f1a2b3c99";
+    expect(loadExport(broken)).toEqual({
+      ok: false,
+      problems: [
+        {
+          level: "error",
+          node_uuid: "b0a1c2d3-e4f5-4a6b-8c7d-9e0f1a2b3c02",
+          path: "flows[0].nodes[1].exits[0].destination_uuid",
+          message:
+            'flow "Registration": node b0a1c2d3-e4f5-4a6b-8c7d-9e0f1a2b3c02: exit f1e2d3c4-b5a6-4978-8a9b-0c1d2e3f4a11 leads to node b0a1c2d3-e4f5-4a6b-8c7d-9e0f1a2b3c99, which does not exist',
+        },
+      ],
+    });
+  });
+
+  it("rejects a file that is not an export", () => {
+    expect(loadExport([])).toEqual({
+      ok: false,
+      problems: [{ level: "error", path: "flows", message: "not a flow export: file: expected object, received array" }],
+    });
   });
 });
 

@@ -1,5 +1,5 @@
-import { FlowDefinition, Node } from "./schema";
-import { MigrationError, migrateFlow } from "./migrate";
+import { ActionSchema, Exit, FlowDefinition, Router, type Node } from "./schema";
+import { MigrationError, migrateFlow, readExport, type ExportField, type ExportGroup } from "./migrate";
 import { structureProblems, validateFlow, type FlowProblem } from "./validate";
 
 export type { FlowProblem };
@@ -29,14 +29,44 @@ export function loadFlow(json: unknown): LoadResult {
   return { ok: false, problems: [...structureProblems(definition, parsed.error), ...validateFlow(salvage(definition))] };
 }
 
-/** The parts of a broken definition that parse: a node that does not keeps only its UUID. */
+/** The parts of a broken definition that parse: each node keeps the actions, router and exits that do. */
 function salvage(definition: Record<string, unknown>): FlowDefinition {
-  const rawNodes = Array.isArray(definition.nodes) ? definition.nodes : [];
-  const nodes = rawNodes.flatMap((raw): Node[] => {
-    const node = Node.safeParse(raw);
-    if (node.success) return [node.data];
-    const uuid = (raw as { uuid?: unknown } | null)?.uuid;
-    return typeof uuid === "string" ? [{ uuid, actions: [], exits: [] }] : [];
+  const parsed = <T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }, values: unknown): T[] =>
+    (Array.isArray(values) ? values : []).flatMap((v) => {
+      const r = schema.safeParse(v);
+      return r.success ? [r.data] : [];
+    });
+  const nodes = (Array.isArray(definition.nodes) ? definition.nodes : []).flatMap((raw): Node[] => {
+    if (typeof raw !== "object" || raw === null || typeof raw.uuid !== "string") return [];
+    const router = Router.safeParse(raw.router);
+    return [{ ...raw, uuid: raw.uuid, actions: parsed(ActionSchema, raw.actions), router: router.success ? router.data : undefined, exits: parsed(Exit, raw.exits) }];
   });
   return { ...(definition as FlowDefinition), nodes };
+}
+
+export type LoadedExport =
+  | { ok: true; flows: { flow: FlowDefinition; problems: FlowProblem[] }[]; fields: ExportField[]; groups: ExportGroup[] }
+  | { ok: false; problems: FlowProblem[] };
+
+/**
+ * A TextIt/RapidPro export file, all or nothing: every flow must load. A problem in one of
+ * several flows names that flow.
+ */
+export function loadExport(json: unknown): LoadedExport {
+  let exported: ReturnType<typeof readExport>;
+  try {
+    exported = readExport(json);
+  } catch (e) {
+    if (!(e instanceof MigrationError)) throw e;
+    return { ok: false, problems: [{ level: "error", path: "flows", message: e.message }] };
+  }
+  const loaded = exported.flows.map(({ definition }, i) => {
+    const result = loadFlow(definition);
+    const name = typeof definition.name === "string" ? `"${definition.name}"` : `#${i + 1}`;
+    const problems = result.problems.map((p) => ({ ...p, path: `flows[${i}].${p.path}`, message: `flow ${name}: ${p.message}` }));
+    return { result, problems };
+  });
+  const flows = loaded.flatMap(({ result }) => (result.ok ? [{ flow: result.flow, problems: result.problems }] : []));
+  if (flows.length < loaded.length) return { ok: false, problems: loaded.flatMap((l) => l.problems) };
+  return { ok: true, flows, fields: exported.fields, groups: exported.groups };
 }

@@ -167,7 +167,7 @@ export function readExport(json: unknown): Export {
   const parsed = ExportFile.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new MigrationError(`not a flow export: ${issue.path.join(".") || "file"}: ${issue.message}`);
+    throw new MigrationError(`not a flow export: ${issue.path.join(".") || "file"}: ${issue.message.replace(/^Invalid input: /, "")}`);
   }
   const flows = parsed.data.flows.map((flow, i) => {
     try {
