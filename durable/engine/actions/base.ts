@@ -1,0 +1,33 @@
+import type { Flow } from "../assets";
+import type { EventBody, EventJSON } from "../events/base";
+import type { Environment, XObject, XValue } from "../excellent";
+import type { ActionType, KnownAction, Node } from "../flow/schema";
+import type { Session } from "../session/session";
+import type { RunJSON, StepJSON } from "../session/types";
+
+/** Where an action or a router runs: a step of a run, with template evaluation bound to it. */
+export interface Scope {
+  session: Session;
+  run: RunJSON;
+  flow: Flow;
+  node: Node;
+  step: StepJSON;
+  env: Environment;
+  log(body: EventBody): EventJSON;
+  /** Renders a template to text; evaluation errors are logged as `error` events. */
+  text(template: string): string;
+  /** Evaluates a template to a value (a lone `@(...)` keeps its type). */
+  value(template: string): XValue;
+  /** The Excellent context at this step (rebuilt only when the session changed). */
+  context(): XObject;
+  /** A property of a flow item in the contact's language, or `native` when there is no translation. */
+  localized(itemUUID: string, key: string, native: string[]): { values: string[]; language: string };
+}
+
+/**
+ * What an action asks of the traversal beyond its own effects: to fail the run, or to start a
+ * child run once the node's actions are done (goflow's pushed flow).
+ */
+export type ActionOutcome = void | { fail: string } | { enter: Flow; terminal: boolean };
+
+export type ActionOf<T extends ActionType> = Extract<KnownAction, { type: T }>;

@@ -1,0 +1,100 @@
+import { error } from "../events/diagnostics";
+import { webhookCalled, type CallStatus } from "../events/webhook";
+import { truncateEllipsis } from "../limits";
+import { saveResult } from "../results";
+import { isHttpFailure, type HttpRequest, type HttpResponse } from "../services";
+import type { ActionOf, ActionOutcome, Scope } from "./base";
+
+const REASONS: Record<number, string> = {
+  200: "OK", 201: "Created", 202: "Accepted", 204: "No Content", 301: "Moved Permanently", 302: "Found",
+  304: "Not Modified", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
+  405: "Method Not Allowed", 409: "Conflict", 410: "Gone", 422: "Unprocessable Entity", 429: "Too Many Requests",
+  500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout",
+};
+
+/** The raw HTTP text of a request, as goflow's traces show it. */
+function requestTrace(req: HttpRequest, url: URL): string {
+  const lines = [`${req.method} ${url.pathname}${url.search} HTTP/1.1`, `Host: ${url.host}`];
+  for (const [k, v] of Object.entries(req.headers)) lines.push(`${k}: ${v}`);
+  return lines.join("\r\n") + "\r\n\r\n" + req.body;
+}
+
+function responseTrace(res: HttpResponse): string {
+  const lines = [`HTTP/1.1 ${res.status} ${REASONS[res.status] ?? ""}`.trimEnd()];
+  for (const [k, v] of Object.entries(res.headers)) lines.push(`${k}: ${v}`);
+  return lines.join("\r\n") + "\r\n\r\n" + res.body;
+}
+
+function parseBody(body: string): { json: unknown; extraction: "none" | "valid" | "invalid" } {
+  if (body.trim() === "") return { json: null, extraction: "none" };
+  try {
+    return { json: JSON.parse(body), extraction: "valid" };
+  } catch {
+    return { json: null, extraction: "invalid" };
+  }
+}
+
+/**
+ * Calls the URL through the injected client, logs `webhook_called` with the traces, and fills
+ * `@webhook` (status code and parsed body) and, with `result_name`, a result: the status code as
+ * value, Success or Failure as category, the parsed body as extra.
+ */
+export async function execute(a: ActionOf<"call_webhook">, s: Scope): Promise<ActionOutcome> {
+  const rawURL = s.text(a.url).trim();
+  let url: URL;
+  try {
+    url = new URL(rawURL);
+    if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error();
+  } catch {
+    s.log(error(`'${rawURL}' is not a valid URL`));
+    return;
+  }
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(a.headers ?? {})) headers[k] = s.text(v);
+  const body = a.body ? s.text(a.body) : "";
+  const req: HttpRequest = { method: a.method, url: url.toString(), headers, body };
+
+  const services = s.session.services;
+  const start = services.now();
+  const res = await services.http(req);
+  const elapsedMs = Number((services.now() - start) / 1_000_000n);
+
+  const max = s.session.limits.maxTraceChars;
+  let status: CallStatus;
+  let statusCode: number | undefined;
+  let response: string | undefined;
+  let parsed: ReturnType<typeof parseBody> = { json: null, extraction: "none" };
+  if (isHttpFailure(res)) {
+    status = "connection_error";
+  } else {
+    statusCode = res.status;
+    status = res.status >= 400 ? "response_error" : "success";
+    response = truncateEllipsis(responseTrace(res), max);
+    parsed = parseBody(res.body);
+  }
+
+  s.log(
+    webhookCalled({
+      url: truncateEllipsis(req.url, 2048),
+      status,
+      ...(statusCode !== undefined ? { status_code: statusCode } : {}),
+      elapsed_ms: elapsedMs,
+      retries: 0,
+      request: truncateEllipsis(requestTrace(req, url), max),
+      ...(response !== undefined ? { response } : {}),
+      extraction: parsed.extraction,
+    }),
+  );
+
+  s.run.webhook = {
+    status: statusCode ?? 0,
+    json: parsed.json,
+    ...(isHttpFailure(res) ? {} : { headers: res.headers }),
+  };
+  s.session.touch();
+
+  if (a.result_name) {
+    const category = status === "success" ? "Success" : "Failure";
+    saveResult(s, a.result_name, String(statusCode ?? 0), category, category, `${req.method} ${req.url}`, parsed.json);
+  }
+}

@@ -1,0 +1,59 @@
+import { isSupportedAction, type Action, type ActionType } from "../flow/schema";
+import type { ActionOf, ActionOutcome, Scope } from "./base";
+import * as addContactGroups from "./add-contact-groups";
+import * as addContactUrn from "./add-contact-urn";
+import * as addInputLabels from "./add-input-labels";
+import * as callWebhook from "./call-webhook";
+import * as enterFlow from "./enter-flow";
+import * as openTicket from "./open-ticket";
+import * as removeContactGroups from "./remove-contact-groups";
+import * as sendBroadcast from "./send-broadcast";
+import * as sendEmail from "./send-email";
+import * as sendMsg from "./send-msg";
+import * as setContactChannel from "./set-contact-channel";
+import * as setContactField from "./set-contact-field";
+import * as setContactLanguage from "./set-contact-language";
+import * as setContactName from "./set-contact-name";
+import * as setContactStatus from "./set-contact-status";
+import * as setContactTimezone from "./set-contact-timezone";
+import * as setRunLocal from "./set-run-local";
+import * as setRunResult from "./set-run-result";
+import * as startSession from "./start-session";
+
+export type { Scope, ActionOutcome } from "./base";
+
+type Executors = { [T in ActionType]: (a: ActionOf<T>, s: Scope) => Promise<ActionOutcome> };
+
+const EXECUTORS: Executors = {
+  send_msg: sendMsg.execute,
+  send_broadcast: sendBroadcast.execute,
+  send_email: sendEmail.execute,
+  add_contact_urn: addContactUrn.execute,
+  set_contact_field: setContactField.execute,
+  set_contact_name: setContactName.execute,
+  set_contact_language: setContactLanguage.execute,
+  set_contact_timezone: setContactTimezone.execute,
+  set_contact_status: setContactStatus.execute,
+  set_contact_channel: setContactChannel.execute,
+  add_contact_groups: addContactGroups.execute,
+  remove_contact_groups: removeContactGroups.execute,
+  add_input_labels: addInputLabels.execute,
+  set_run_result: setRunResult.execute,
+  set_run_local: setRunLocal.execute,
+  call_webhook: callWebhook.execute,
+  open_ticket: openTicket.execute,
+  enter_flow: enterFlow.execute,
+  start_session: startSession.execute,
+};
+
+/**
+ * Runs one action. A type Eddy does not run (voice, airtime, LLM, classifier, anything newer)
+ * loaded with its flow; reaching it fails the run, naming the type.
+ */
+export function executeAction(action: Action, s: Scope): Promise<ActionOutcome> {
+  if (!isSupportedAction(action)) {
+    return Promise.resolve({ fail: `action type '${action.type}' is not supported by Eddy (action ${action.uuid})` });
+  }
+  const exec = EXECUTORS[action.type] as (a: Action, s: Scope) => Promise<ActionOutcome>;
+  return exec(action, s);
+}

@@ -1,0 +1,58 @@
+import { msgCreated, type MsgOut } from "../events/msg";
+import { error } from "../events/diagnostics";
+import { truncate } from "../limits";
+import type { ActionOf, ActionOutcome, Scope } from "./base";
+import { resolveDestinations, unsendableReason } from "./destinations";
+
+/** Renders text, attachments and quick replies in the contact's language; empty ones are dropped. */
+export function renderMessage(s: Scope, itemUUID: string, text: string, attachments: string[], quickReplies: string[]) {
+  const t = s.localized(itemUUID, "text", [text]);
+  const renderedText = truncate(s.text(t.values[0] ?? text), s.session.limits.maxMsgChars);
+  const renderedAttachments: string[] = [];
+  for (const a of s.localized(itemUUID, "attachments", attachments).values) {
+    const r = s.text(a);
+    if (r === "" || r.endsWith(":")) s.log(error(`attachment text evaluated to empty string, skipping`));
+    else renderedAttachments.push(r);
+  }
+  const renderedQuickReplies: string[] = [];
+  for (const q of s.localized(itemUUID, "quick_replies", quickReplies).values) {
+    const r = s.text(q);
+    if (r === "") s.log(error(`quick reply text evaluated to empty string, skipping`));
+    else renderedQuickReplies.push(r);
+  }
+  return { text: renderedText, attachments: renderedAttachments, quickReplies: renderedQuickReplies, language: t.language };
+}
+
+/** `eng-US`: the message's language with the environment's country, as goflow sets `locale`. */
+function locale(language: string, country: string | undefined): string | undefined {
+  if (!language || language === "und") return undefined;
+  return country ? `${language}-${country}` : language;
+}
+
+export async function execute(a: ActionOf<"send_msg">, s: Scope): Promise<ActionOutcome> {
+  const m = renderMessage(s, a.uuid, a.text, a.attachments ?? [], a.quick_replies ?? []);
+  const base = {
+    text: m.text,
+    ...(m.attachments.length ? { attachments: m.attachments } : {}),
+    ...(m.quickReplies.length ? { quick_replies: m.quickReplies } : {}),
+  };
+  const loc = locale(m.language, s.env.default_country);
+  const reason = unsendableReason(s.session);
+  const destinations = resolveDestinations(s.session, a.all_urns ?? false);
+  for (const d of destinations) {
+    const msg: MsgOut = {
+      uuid: s.session.services.uuid(),
+      urn: d.urn,
+      channel: { uuid: d.channel.uuid, name: d.channel.name },
+      ...base,
+      ...(loc ? { locale: loc } : {}),
+      ...(a.topic ? { topic: a.topic } : {}),
+      ...(reason ? { unsendable_reason: reason } : {}),
+    };
+    s.log(msgCreated(msg));
+  }
+  // Without a destination the message is still created, for the caller to show or drop.
+  if (destinations.length === 0) {
+    s.log(msgCreated({ uuid: s.session.services.uuid(), ...base, ...(loc ? { locale: loc } : {}), unsendable_reason: reason ?? "no_destination" }));
+  }
+}

@@ -1,0 +1,218 @@
+import { firstName, parseURN, type ContactJSON } from "./contact";
+import type { Session } from "./session/session";
+import type { ResultJSON, RunJSON } from "./session/types";
+import { triggerContext } from "./triggers";
+import type { RunSummary } from "./events/session";
+
+/**
+ * The Excellent context as plain JSON, with goflow's top-level keys and, where goflow has one, each
+ * object's `__default__` (what `@contact` alone renders). `fromJSON` turns it into an XObject.
+ */
+
+type Json = unknown;
+type Obj = Record<string, Json>;
+
+/** The schemes `@urns` lists, each the contact's first URN of that scheme or null. */
+const URN_SCHEMES = [
+  "discord", "email", "ext", "facebook", "fcm", "freshchat", "instagram", "jiochat", "line", "mailto", "rocketchat",
+  "slack", "tel", "telegram", "twitter", "twitterid", "viber", "vk", "webchat", "wechat", "whatsapp",
+];
+
+function redact(urn: string, policy: string | undefined): string {
+  return policy === "urns" ? `${parseURN(urn).scheme}:********` : parseURN(urn).identity;
+}
+
+export function fieldsContext(session: Session, contact: ContactJSON): Obj {
+  const out: Obj = {};
+  const lines: string[] = [];
+  for (const field of session.assets.source.fields ?? []) {
+    const v = contact.fields?.[field.key];
+    let value: Json = null;
+    if (v) {
+      if (field.type === "number") value = v.number ?? null;
+      else if (field.type === "datetime") value = v.datetime ?? null;
+      else if (field.type === "state" || field.type === "district" || field.type === "ward") value = v[field.type] ?? null;
+      else value = v.text;
+      lines.push(`${field.name}: ${v.text}`);
+    }
+    out[field.key] = value;
+  }
+  return { __default__: lines.join("\n"), ...out };
+}
+
+function urnsContext(session: Session, contact: ContactJSON): Obj {
+  const policy = session.json.environment.redaction_policy;
+  const out: Obj = {};
+  for (const scheme of URN_SCHEMES) {
+    const urn = (contact.urns ?? []).find((u) => parseURN(u).scheme === scheme);
+    out[scheme] = urn ? redact(urn, policy) : null;
+  }
+  return out;
+}
+
+export function contactContext(session: Session, contact: ContactJSON): Obj {
+  const policy = session.json.environment.redaction_policy;
+  const urns = (contact.urns ?? []).map((u) => redact(u, policy));
+  const first = contact.urns?.[0];
+  const display = contact.name || (first ? (policy === "urns" ? "********" : parseURN(first).path) : "");
+  const channelUUID = first ? parseURN(first).channel : undefined;
+  const channel = channelUUID ? session.assets.channel(channelUUID) : undefined;
+  return {
+    __default__: display,
+    uuid: contact.uuid,
+    id: contact.id !== undefined ? String(contact.id) : "",
+    name: contact.name ?? "",
+    first_name: firstName(contact.name),
+    display,
+    language: contact.language ?? null,
+    status: contact.status ?? "active",
+    timezone: contact.timezone ?? null,
+    created_on: contact.created_on,
+    last_seen_on: contact.last_seen_on ?? null,
+    urns,
+    urn: urns[0] ?? null,
+    groups: (contact.groups ?? []).map((g) => ({ __default__: g.name, uuid: g.uuid, name: g.name })),
+    fields: fieldsContext(session, contact),
+    channel: channel ? { __default__: channel.name, uuid: channel.uuid, name: channel.name, address: channel.address ?? "" } : null,
+    tickets: [],
+  };
+}
+
+function resultContext(r: ResultJSON): Obj {
+  return {
+    __default__: r.value,
+    name: r.name,
+    value: r.value,
+    category: r.category ?? "",
+    category_localized: r.category_localized ?? r.category ?? "",
+    input: r.input ?? "",
+    extra: r.extra ?? null,
+    node_uuid: r.node_uuid,
+    created_on: r.created_on,
+  };
+}
+
+export function resultsContext(results: Record<string, ResultJSON>): Obj {
+  const out: Obj = {};
+  const lines: string[] = [];
+  for (const [key, r] of Object.entries(results)) {
+    out[key] = resultContext(r);
+    lines.push(`${r.name}: ${r.value}`);
+  }
+  return { __default__: lines.join("\n"), ...out };
+}
+
+function flowContext(flow: { uuid: string; name: string }, revision?: number): Obj {
+  return { __default__: flow.name, uuid: flow.uuid, name: flow.name, revision: revision ?? 0 };
+}
+
+function runContext(session: Session, run: RunJSON): Obj {
+  return {
+    __default__: run.uuid,
+    uuid: run.uuid,
+    contact: contactContext(session, session.contact),
+    flow: flowContext(run.flow, safeRevision(session, run.flow.uuid)),
+    status: run.status,
+    results: resultsContext(run.results),
+    created_on: run.created_on,
+    exited_on: run.exited_on,
+  };
+}
+
+function safeRevision(session: Session, flowUUID: string): number | undefined {
+  try {
+    return session.assets.flow(flowUUID).definition.revision;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `@parent` and `@child`: a run next to this one, goflow's "related run". */
+function relatedRunContext(session: Session, run: RunJSON): Obj {
+  const contact = session.contact;
+  return {
+    __default__: run.uuid,
+    uuid: run.uuid,
+    run: runContext(session, run),
+    contact: contactContext(session, contact),
+    flow: flowContext(run.flow),
+    fields: fieldsContext(session, contact),
+    urns: urnsContext(session, contact),
+    results: resultsContext(run.results),
+    status: run.status,
+  };
+}
+
+/** `@parent` of a session started by `start_session`: the run summary its trigger carries. */
+function summaryContext(session: Session, summary: RunSummary): Obj {
+  const contact = summary.contact as ContactJSON | undefined;
+  const results = summary.results as Record<string, ResultJSON>;
+  const runObj = { __default__: summary.uuid, uuid: summary.uuid, flow: flowContext(summary.flow), status: summary.status, results: resultsContext(results) };
+  return {
+    __default__: summary.uuid,
+    uuid: summary.uuid,
+    run: runObj,
+    contact: contact ? contactContext(session, contact) : null,
+    flow: flowContext(summary.flow),
+    fields: contact ? fieldsContext(session, contact) : null,
+    urns: contact ? urnsContext(session, contact) : null,
+    results: resultsContext(results),
+    status: summary.status,
+  };
+}
+
+function inputContext(session: Session): Json {
+  const input = session.json.input;
+  if (!input) return null;
+  const attachments = input.attachments ?? [];
+  return {
+    __default__: [input.text, ...attachments].filter((s) => s !== "").join("\n"),
+    uuid: input.uuid,
+    type: input.type,
+    channel: input.channel ? { __default__: input.channel.name, ...input.channel } : null,
+    created_on: input.created_on,
+    text: input.text,
+    attachments,
+    urn: input.urn ? redact(input.urn, session.json.environment.redaction_policy) : null,
+    external_id: input.external_id ?? "",
+  };
+}
+
+export function buildContext(session: Session, run: RunJSON, nodeUUID: string | undefined): Obj {
+  const trigger = session.trigger;
+  const parent = session.parentOf(run);
+  const child = session.childOf(run);
+  const webhook = run.webhook;
+  const params = trigger.params ?? {};
+  const webhookJSON = webhook && typeof webhook.json === "object" && webhook.json && !Array.isArray(webhook.json) ? webhook.json : {};
+  return {
+    contact: contactContext(session, session.contact),
+    fields: fieldsContext(session, session.contact),
+    urns: urnsContext(session, session.contact),
+    results: resultsContext(run.results),
+    input: inputContext(session),
+    run: runContext(session, run),
+    child: child ? relatedRunContext(session, child) : null,
+    parent: parent
+      ? relatedRunContext(session, parent)
+      : trigger.type === "flow_action"
+        ? summaryContext(session, trigger.run_summary)
+        : null,
+    webhook: webhook ? { __default__: webhook.json, status: webhook.status, json: webhook.json, headers: webhook.headers ?? {} } : null,
+    trigger: triggerContext(trigger),
+    globals: session.assets.globals(),
+    node: nodeUUID
+      ? { __default__: nodeUUID, uuid: nodeUUID, visit_count: run.path.filter((s) => s.node_uuid === nodeUUID).length }
+      : null,
+    locals: run.locals ?? {},
+    legacy_extra: { ...params, ...webhookJSON },
+    ticket: run.ticket
+      ? {
+          __default__: run.ticket.uuid,
+          uuid: run.ticket.uuid,
+          topic: run.ticket.topic ? { __default__: run.ticket.topic.name, ...run.ticket.topic } : null,
+          assignee: run.ticket.assignee ?? null,
+        }
+      : null,
+  };
+}

@@ -1,0 +1,10 @@
+export type { EventJSON, EventBody, EventBase, Ref } from "./base";
+export * from "./msg";
+export * from "./contact";
+export * from "./run";
+export * from "./webhook";
+export * from "./email";
+export * from "./labels";
+export * from "./session";
+export * from "./ticket";
+export * from "./diagnostics";

@@ -1,0 +1,57 @@
+import type { EventBody, Ref } from "./base";
+
+/** An outgoing message, goflow's `flows.MsgOut`. */
+export interface MsgOut {
+  uuid: string;
+  urn?: string;
+  channel?: Ref;
+  text: string;
+  attachments?: string[];
+  quick_replies?: string[];
+  locale?: string;
+  topic?: string;
+  unsendable_reason?: "no_destination" | "contact_blocked" | "contact_stopped" | "contact_archived";
+}
+
+/** An incoming message, goflow's `flows.MsgIn`. */
+export interface MsgIn {
+  uuid: string;
+  id?: number;
+  urn?: string;
+  channel?: Ref | null;
+  text: string;
+  attachments?: string[];
+  external_id?: string;
+}
+
+export const msgCreated = (msg: MsgOut): EventBody<"msg_created", { msg: MsgOut }> => ({ type: "msg_created", msg });
+
+export const msgReceived = (msg: MsgIn): EventBody<"msg_received", { msg: MsgIn }> => ({ type: "msg_received", msg });
+
+export interface MsgWaitFields {
+  timeout_seconds?: number;
+  expires_on?: string;
+  hint?: { type: string; [k: string]: unknown };
+}
+
+export const msgWait = (f: MsgWaitFields): EventBody<"msg_wait", MsgWaitFields> => ({ type: "msg_wait", ...f });
+
+export interface BroadcastTranslation {
+  text: string;
+  attachments?: string[];
+  quick_replies?: string[];
+}
+
+export interface BroadcastFields {
+  translations: Record<string, BroadcastTranslation>;
+  base_language: string;
+  urns?: string[];
+  contacts?: { uuid: string; name?: string }[];
+  groups?: Ref[];
+  contact_query?: string;
+}
+
+export const broadcastCreated = (f: BroadcastFields): EventBody<"broadcast_created", BroadcastFields> => ({
+  type: "broadcast_created",
+  ...f,
+});

@@ -1,0 +1,34 @@
+/** The flow engine's public API: see docs/engine.md. */
+export { Engine, EngineError, type Sprint } from "./engine";
+export type { EngineLimits } from "./limits";
+export { DEFAULT_LIMITS } from "./limits";
+export {
+  cannedHttp,
+  fetchHttp,
+  realServices,
+  replayServices,
+  type CannedResponse,
+  type EngineServices,
+  type HttpClient,
+  type HttpRequest,
+  type HttpResponse,
+  type HttpFailure,
+} from "./services";
+export type { SessionAssets } from "./assets";
+export type { ContactJSON, FieldValue } from "./contact";
+export type { EventJSON } from "./events/base";
+export type { MsgIn, MsgOut } from "./events/msg";
+export type { TriggerJSON, ManualTrigger, MsgTrigger, FlowActionTrigger } from "./triggers";
+export type { ResumeJSON, MsgResume, WaitTimeoutResume, WaitExpirationResume } from "./resumes";
+export type {
+  SessionJSON,
+  RunJSON,
+  StepJSON,
+  ResultJSON,
+  SessionStatus,
+  RunStatus,
+  EnvironmentJSON,
+  WaitJSON,
+  InputJSON,
+} from "./session/types";
+export { formatTime, parseTime } from "./time";

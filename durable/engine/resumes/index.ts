@@ -1,0 +1,9 @@
+import type { MsgResume } from "./msg";
+import type { WaitExpirationResume } from "./wait-expiration";
+import type { WaitTimeoutResume } from "./wait-timeout";
+
+export type { MsgResume } from "./msg";
+export type { WaitTimeoutResume } from "./wait-timeout";
+export type { WaitExpirationResume } from "./wait-expiration";
+
+export type ResumeJSON = MsgResume | WaitTimeoutResume | WaitExpirationResume;

@@ -1,0 +1,126 @@
+import type { Assets, Flow } from "../assets";
+import type { ContactJSON } from "../contact";
+import type { EventBody, EventJSON } from "../events/base";
+import { runEnded, runStarted } from "../events/run";
+import type { Environment } from "../excellent";
+import type { EngineLimits } from "../limits";
+import type { EngineServices } from "../services";
+import { formatTime } from "../time";
+import type { TriggerJSON } from "../triggers";
+import { buildEnvironment } from "./environment";
+import type { ResultJSON, RunJSON, RunStatus, SessionJSON, StepJSON } from "./types";
+
+/**
+ * A session while a sprint runs: its JSON (a private copy, mutated in place), the events of this
+ * sprint, and the services and assets the sprint runs with.
+ */
+export class Session {
+  readonly events: EventJSON[] = [];
+  stepsThisSprint = 0;
+  /** Bumped at every change the Excellent context can see, so the context is rebuilt only then. */
+  version = 0;
+
+  constructor(
+    readonly json: SessionJSON,
+    readonly assets: Assets,
+    readonly services: EngineServices,
+    readonly limits: EngineLimits,
+  ) {}
+
+  get contact(): ContactJSON {
+    return this.json.contact;
+  }
+
+  get trigger(): TriggerJSON {
+    return this.json.trigger;
+  }
+
+  /** One clock read, as RFC 3339. */
+  now(): string {
+    return formatTime(this.services.now());
+  }
+
+  touch(): void {
+    this.version++;
+  }
+
+  /** The environment templates see: the session's, with the contact's timezone when it has one. */
+  environment(): Environment {
+    return buildEnvironment(this.json.environment, this.contact, this.services);
+  }
+
+  run(uuid: string | undefined): RunJSON | undefined {
+    return uuid ? this.json.runs.find((r) => r.uuid === uuid) : undefined;
+  }
+
+  parentOf(run: RunJSON): RunJSON | undefined {
+    return this.run(run.parent_uuid);
+  }
+
+  /** The last run this run entered, `@child`. */
+  childOf(run: RunJSON): RunJSON | undefined {
+    for (let i = this.json.runs.length - 1; i >= 0; i--) if (this.json.runs[i].parent_uuid === run.uuid) return this.json.runs[i];
+    return undefined;
+  }
+
+  depthOf(run: RunJSON): number {
+    let depth = 1;
+    for (let r = this.parentOf(run); r; r = this.parentOf(r)) depth++;
+    return depth;
+  }
+
+  /** Stamps an event, keeps it on its run (as goflow's run JSON does) and in this sprint's events. */
+  log(run: RunJSON | null, step: StepJSON | null, body: EventBody): EventJSON {
+    const { type, ...fields } = body;
+    const event: EventJSON = { type, created_on: this.now(), ...(step ? { step_uuid: step.uuid } : {}), ...fields };
+    if (run) (run.events ??= []).push(event);
+    this.events.push(event);
+    this.touch();
+    return event;
+  }
+
+  startRun(flow: Flow, parent: RunJSON | undefined, terminal: boolean, step: StepJSON | null): RunJSON {
+    const now = this.now();
+    const run: RunJSON = {
+      uuid: this.services.uuid(),
+      flow: flow.ref,
+      path: [],
+      events: [],
+      results: {},
+      status: "active",
+      created_on: now,
+      modified_on: now,
+      exited_on: null,
+      ...(parent ? { parent_uuid: parent.uuid } : {}),
+    };
+    this.json.runs.push(run);
+    this.log(run, step, runStarted(run.uuid, flow.ref, parent?.uuid, terminal));
+    return run;
+  }
+
+  exitRun(run: RunJSON, status: RunStatus): void {
+    const now = this.now();
+    run.status = status;
+    run.exited_on = now;
+    run.modified_on = now;
+    delete run.expires_on;
+    this.log(run, null, runEnded(run.uuid, run.flow, status));
+  }
+
+  addStep(run: RunJSON, nodeUUID: string): StepJSON {
+    const step: StepJSON = { uuid: this.services.uuid(), node_uuid: nodeUUID, arrived_on: this.now() };
+    run.path.push(step);
+    run.modified_on = step.arrived_on;
+    this.stepsThisSprint++;
+    this.touch();
+    return step;
+  }
+
+  saveResult(run: RunJSON, key: string, result: Omit<ResultJSON, "created_on">): ResultJSON {
+    const saved: ResultJSON = { ...result, created_on: this.now() };
+    run.results[key] = saved;
+    run.modified_on = saved.created_on;
+    this.touch();
+    return saved;
+  }
+}

@@ -1,0 +1,24 @@
+import type { MsgIn } from "../events/msg";
+import type { InputJSON } from "../session/types";
+import type { TriggerBase } from "./base";
+
+/** A flow started by an incoming message (keyword or catch-all). */
+export interface MsgTrigger extends TriggerBase {
+  type: "msg";
+  msg: MsgIn;
+  keyword_match?: { type: "first_word" | "only_word"; keyword: string };
+}
+
+/** The triggering message is the session's first input (goflow's `MsgTrigger.InitializeRun`). */
+export function msgTriggerInput(t: MsgTrigger, createdOn: string): InputJSON {
+  return {
+    type: "msg",
+    uuid: t.msg.uuid,
+    channel: t.msg.channel ?? null,
+    created_on: createdOn,
+    ...(t.msg.urn ? { urn: t.msg.urn } : {}),
+    text: t.msg.text ?? "",
+    attachments: t.msg.attachments ?? [],
+    ...(t.msg.external_id ? { external_id: t.msg.external_id } : {}),
+  };
+}
