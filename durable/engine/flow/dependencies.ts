@@ -1,4 +1,4 @@
-import type { FlowDefinition, Node } from "./schema";
+import type { FlowDefinition } from "./schema";
 
 export type DependencyType = "flow" | "field" | "group" | "label" | "channel" | "topic" | "template" | "user";
 
@@ -22,7 +22,8 @@ type Ref = { uuid?: unknown; name?: unknown; key?: unknown; email?: unknown };
  */
 export function listDependencies(flow: FlowDefinition): Dependency[] {
   const deps: Dependency[] = [];
-  const itemHome = new Map<string, { node: Node; nodeIndex: number; action_uuid?: string }>();
+  // Where each translatable item lives, to place the fields its translations use.
+  const itemHome = new Map<string, { node_uuid: string; action_uuid?: string }>();
 
   flow.nodes.forEach((node, nodeIndex) => {
     const at = (path: string, action_uuid?: string) => ({ node_uuid: node.uuid, ...(action_uuid ? { action_uuid } : {}), path: `nodes[${nodeIndex}].${path}` });
@@ -47,7 +48,7 @@ export function listDependencies(flow: FlowDefinition): Dependency[] {
 
     node.actions.forEach((action, i) => {
       const path = `actions[${i}]`;
-      itemHome.set(action.uuid, { node, nodeIndex, action_uuid: action.uuid });
+      itemHome.set(action.uuid, { node_uuid: node.uuid, action_uuid: action.uuid });
       const a = action as Record<string, unknown>;
       const u = action.uuid;
       if (action.type === "enter_flow" || action.type === "start_session") ref("flow", a.flow, `${path}.flow`, u);
@@ -66,11 +67,10 @@ export function listDependencies(flow: FlowDefinition): Dependency[] {
 
     const router = node.router;
     if (!router) return;
-    router.categories.forEach((c) => itemHome.set(c.uuid, { node, nodeIndex }));
     if (router.type !== "switch") return;
     fieldsIn(router.operand, "router.operand");
     router.cases.forEach((c, i) => {
-      itemHome.set(c.uuid, { node, nodeIndex });
+      itemHome.set(c.uuid, { node_uuid: node.uuid });
       // has_group's arguments are the group's UUID and name.
       if (c.type === "has_group" && c.arguments[0])
         deps.push({ type: "group", uuid: c.arguments[0], ...(c.arguments[1] ? { name: c.arguments[1] } : {}), ...at(`router.cases[${i}].arguments`) });
@@ -85,7 +85,7 @@ export function listDependencies(flow: FlowDefinition): Dependency[] {
       if (!home) continue;
       for (const [subpath, text] of stringsIn(props, `localization.${lang}.${itemUuid}`))
         for (const key of fieldKeys(text))
-          deps.push({ type: "field", key, node_uuid: home.node.uuid, ...(home.action_uuid ? { action_uuid: home.action_uuid } : {}), path: subpath });
+          deps.push({ type: "field", key, ...home, path: subpath });
     }
   }
   return deps;

@@ -1,3 +1,4 @@
+import type { z } from "zod";
 import { ActionSchema, Exit, FlowDefinition, Router, type Node } from "./schema";
 import { MigrationError, migrateFlow, readExport, type ExportField, type ExportGroup } from "./migrate";
 import { structureProblems, validateFlow, type FlowProblem } from "./validate";
@@ -31,7 +32,7 @@ export function loadFlow(json: unknown): LoadResult {
 
 /** The parts of a broken definition that parse: each node keeps the actions, router and exits that do. */
 function salvage(definition: Record<string, unknown>): FlowDefinition {
-  const parsed = <T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }, values: unknown): T[] =>
+  const parsed = <T>(schema: z.ZodType<T>, values: unknown): T[] =>
     (Array.isArray(values) ? values : []).flatMap((v) => {
       const r = schema.safeParse(v);
       return r.success ? [r.data] : [];

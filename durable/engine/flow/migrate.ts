@@ -34,12 +34,6 @@ function actionsOfType(flow: Json, type: string): Json[] {
   return objects(flow.nodes).flatMap((node) => objects(node.actions).filter((a) => a.type === type));
 }
 
-/** Every translation of one item (action, category...), per language. */
-function translationsOf(flow: Json, itemUuid: unknown): Json[] {
-  if (!isObject(flow.localization) || typeof itemUuid !== "string") return [];
-  return Object.values(flow.localization).flatMap((lang) => (isObject(lang) && isObject(lang[itemUuid]) ? [lang[itemUuid] as Json] : []));
-}
-
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.map((s) => String(s)) : []);
 
 /** open_ticket's `body` became `note`. */
