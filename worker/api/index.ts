@@ -4,8 +4,10 @@ import { requireToken } from "./auth";
 import type { ApiEnv } from "./context";
 import { handleError } from "./errors";
 import { describe, openApiDocument } from "./openapi";
+import { contactRoutes } from "./contacts";
 import { fieldRoutes } from "./fields";
 import { flowRoutes } from "./flows";
+import { groupRoutes } from "./groups";
 import { tokens } from "./tokens";
 
 /** The REST API, mounted at /api/v1 by the app. */
@@ -28,5 +30,7 @@ api.get("/openapi.json", describe({ tag: "meta", summary: "This OpenAPI 3.1 docu
 api.use("*", requireToken);
 
 api.route("/flows", flowRoutes);
+api.route("/contacts", contactRoutes);
 api.route("/fields", fieldRoutes);
+api.route("/groups", groupRoutes);
 api.route("/tokens", tokens);

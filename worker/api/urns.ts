@@ -1,0 +1,58 @@
+import { isSupportedCountry, parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js";
+
+/**
+ * Contact URNs ("tel:+250788123123", "whatsapp:250788123123", "mailto:ana@example.org"): one
+ * canonical spelling per address, so that the unique (scheme, path) index catches duplicates.
+ */
+
+export const URN_SCHEMES = [
+  "tel", "whatsapp", "telegram", "mailto", "ext", "facebook", "instagram", "viber", "line", "discord", "slack", "webchat", "twitter", "twitterid", "vk", "wechat",
+] as const;
+
+export type Urn = { scheme: string; path: string };
+
+export const urnString = (u: Urn) => `${u.scheme}:${u.path}`;
+
+export type Normalized = { ok: true; urn: Urn } | { ok: false; message: string };
+
+export function isCountry(code: string): boolean {
+  return isSupportedCountry(code.toUpperCase());
+}
+
+/** `country` (ISO 3166 alpha-2) is used for phone numbers written without their country code. */
+export function normalizeUrn(raw: string, country?: string): Normalized {
+  const colon = raw.indexOf(":");
+  if (colon <= 0) return { ok: false, message: `"${raw}" is not a URN: write it as scheme:path, e.g. tel:+250788123123` };
+  const scheme = raw.slice(0, colon).trim().toLowerCase();
+  // goflow URNs may carry ?channel=... and #display parts; the identity is scheme and path.
+  const path = raw.slice(colon + 1).split(/[?#]/)[0].trim();
+  if (!(URN_SCHEMES as readonly string[]).includes(scheme)) return { ok: false, message: `unknown URN scheme "${scheme}"; one of ${URN_SCHEMES.join(", ")}` };
+  if (!path) return { ok: false, message: "the URN has no path" };
+
+  switch (scheme) {
+    case "tel":
+      return normalizeTel(path, country);
+    case "whatsapp": {
+      const digits = path.replace(/^\+/, "");
+      return /^\d{5,15}$/.test(digits) ? { ok: true, urn: { scheme, path: digits } } : { ok: false, message: "a WhatsApp URN is the number's digits with its country code, e.g. whatsapp:250788123123" };
+    }
+    case "telegram":
+      return /^-?\d{1,20}$/.test(path) ? { ok: true, urn: { scheme, path } } : { ok: false, message: "a Telegram URN is the numeric chat id, e.g. telegram:123456789" };
+    case "mailto": {
+      const email = path.toLowerCase();
+      return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) ? { ok: true, urn: { scheme, path: email } } : { ok: false, message: `"${path}" is not an email address` };
+    }
+    default:
+      return path.length <= 255 ? { ok: true, urn: { scheme, path } } : { ok: false, message: "the URN path is longer than 255 characters" };
+  }
+}
+
+function normalizeTel(path: string, country?: string): Normalized {
+  const cleaned = path.replace(/[\s().-]/g, "");
+  // Short codes ("tel:1234") are numbers too, without a country.
+  if (/^\d{3,6}$/.test(cleaned)) return { ok: true, urn: { scheme: "tel", path: cleaned } };
+  const parsed = parsePhoneNumberFromString(cleaned, country ? (country.toUpperCase() as CountryCode) : undefined);
+  if (parsed?.isValid()) return { ok: true, urn: { scheme: "tel", path: parsed.number } };
+  const hint = cleaned.startsWith("+") || country ? "" : " (start it with + and the country code, or give a default country)";
+  return { ok: false, message: `"${path}" is not a valid phone number${hint}` };
+}
