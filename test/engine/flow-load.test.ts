@@ -191,15 +191,24 @@ describe("flow types", () => {
   it("rejects a background flow that waits for a message, naming the node", () => {
     const f = flow();
     f.type = "messaging_background";
+    delete f.nodes[0].actions[0].quick_replies;
     expect(errors(f)).toEqual([problem(N1, "nodes[0].router.wait", "a background flow cannot wait for a message")]);
   });
 
-  it("loads a background flow without a message wait", () => {
+  it("loads a background flow without a message wait, warning about quick replies it sends", () => {
     const f = flow();
     f.type = "messaging_background";
     f.nodes[0].router = { type: "random", categories: [{ uuid: u(201), name: "A", exit_uuid: u(401) }] };
     f.nodes[0].exits = [{ uuid: u(401), destination_uuid: N2 }];
-    expect(loadFlow(f)).toMatchObject({ ok: true, problems: [] });
+    expect(loadFlow(f)).toMatchObject({
+      ok: true,
+      problems: [
+        problem(N1, "nodes[0].actions[0].quick_replies", "quick replies in a background flow: the reply never comes back to it", {
+          action: [u(101), "send_msg"],
+          level: "warning",
+        }),
+      ],
+    });
   });
 
   it("rejects voice-only actions in a messaging flow and online-only ones in an offline flow", () => {

@@ -151,6 +151,8 @@ function checkAction(flow: FlowDefinition, action: Action, where: Where, problem
         if (q.length > LIMITS.quickReplyLength)
           problems.error(where, `quick_replies[${i}]`, `quick reply ${i + 1} has ${q.length} characters, at most ${LIMITS.quickReplyLength}`);
       });
+      if (quick_replies.length > 0 && flow.type === "messaging_background")
+        problems.warning(where, "quick_replies", "quick replies in a background flow: the reply never comes back to it");
       if (action.type === "send_msg" && action.topic !== undefined && !MSG_TOPICS.has(action.topic))
         problems.error(where, "topic", `topic "${action.topic}" is not one of event, account, purchase, agent`);
       break;
