@@ -30,8 +30,8 @@ export function makeScope(session: Session, run: RunJSON, flow: Flow, node: Node
     env,
     log,
     context,
-    text(template) {
-      const { output, errors } = evaluateTemplate(template, context(), env);
+    text(template, escape) {
+      const { output, errors } = evaluateTemplate(template, context(), env, escape);
       logErrors(errors);
       return output;
     },

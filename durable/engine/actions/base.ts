@@ -15,7 +15,7 @@ export interface Scope {
   env: Environment;
   log(body: EventBody): EventJSON;
   /** Renders a template to text; evaluation errors are logged as `error` events. */
-  text(template: string): string;
+  text(template: string, escape?: (s: string) => string): string;
   /** Evaluates a template to a value (a lone `@(...)` keeps its type). */
   value(template: string): XValue;
   /** The Excellent context at this step (rebuilt only when the session changed). */

@@ -1,4 +1,5 @@
 import { error } from "../events/diagnostics";
+import { urlEncode } from "../excellent";
 import { webhookCalled, type CallStatus } from "../events/webhook";
 import { truncateEllipsis } from "../limits";
 import { saveResult } from "../results";
@@ -40,7 +41,8 @@ function parseBody(body: string): { json: unknown; extraction: "none" | "valid" 
  * value, Success or Failure as category, the parsed body as extra.
  */
 export async function execute(a: ActionOf<"call_webhook">, s: Scope): Promise<ActionOutcome> {
-  const rawURL = s.text(a.url).trim();
+  // Expressions in the URL are URL-encoded, as goflow does, so `?q=@input.text` stays one parameter.
+  const rawURL = s.text(a.url, urlEncode).trim();
   let url: URL;
   try {
     url = new URL(rawURL);

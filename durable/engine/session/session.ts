@@ -3,6 +3,7 @@ import type { ContactJSON } from "../contact";
 import type { EventBody, EventJSON } from "../events/base";
 import { runEnded, runStarted } from "../events/run";
 import type { Environment } from "../excellent";
+import type { LocationHierarchy } from "../excellent/locations";
 import type { EngineLimits } from "../limits";
 import type { EngineServices } from "../services";
 import { formatTime } from "../time";
@@ -46,7 +47,9 @@ export class Session {
 
   /** The environment templates see: the session's, with the contact's timezone when it has one. */
   environment(): Environment {
-    return buildEnvironment(this.json.environment, this.contact, this.services);
+    const env = buildEnvironment(this.json.environment, this.contact, this.services);
+    const locations = this.assets.source.locations?.[0];
+    return locations ? { ...env, locations: locations as LocationHierarchy } : env;
   }
 
   run(uuid: string | undefined): RunJSON | undefined {
