@@ -177,13 +177,20 @@ export function evaluateTemplateValue(template: string, context: XObject, env: E
   return { value: text(output), errors };
 }
 
+const expressionCache = new Map<string, Compiled>();
+
 /** Evaluates a bare expression (no `@`), e.g. a router operand; the result may be an XError. */
 export function evaluateExpression(expression: string, context: XObject, env: Environment): XValue {
-  let compiled: Compiled;
-  try {
-    compiled = compileExpression(expression);
-  } catch (e) {
-    return err(`syntax error: ${(e as Error).message}`);
+  let compiled = expressionCache.get(expression);
+  if (compiled === undefined) {
+    try {
+      compiled = compileExpression(expression);
+    } catch (e) {
+      const message = `syntax error: ${(e as Error).message}`;
+      compiled = () => err(message);
+    }
+    if (expressionCache.size >= CACHE_LIMIT) expressionCache.delete(expressionCache.keys().next().value as string);
+    expressionCache.set(expression, compiled);
   }
   return compiled(env, contextScope(context));
 }
