@@ -3,6 +3,7 @@ import type { Session } from "./session/session";
 import type { ResultJSON, RunJSON } from "./session/types";
 import { triggerContext } from "./triggers";
 import type { RunSummary } from "./events/session";
+import { fromJSON, toDateTime, XDateTime, XError, type Environment } from "./excellent";
 
 /**
  * The Excellent context as plain JSON, with goflow's top-level keys and, where goflow has one, each
@@ -18,11 +19,18 @@ const URN_SCHEMES = [
   "slack", "tel", "telegram", "twitter", "twitterid", "viber", "vk", "webchat", "wechat", "whatsapp",
 ];
 
+/** A datetime as a datetime value, so templates format it in the environment's timezone. */
+function dt(env: Environment, s: string | null | undefined): Json {
+  if (!s) return null;
+  const v = toDateTime(env, fromJSON(s));
+  return v instanceof XError ? s : new XDateTime(v);
+}
+
 function redact(urn: string, policy: string | undefined): string {
   return policy === "urns" ? `${parseURN(urn).scheme}:********` : parseURN(urn).identity;
 }
 
-export function fieldsContext(session: Session, contact: ContactJSON): Obj {
+export function fieldsContext(session: Session, env: Environment, contact: ContactJSON): Obj {
   const out: Obj = {};
   const lines: string[] = [];
   for (const field of session.assets.source.fields ?? []) {
@@ -30,7 +38,7 @@ export function fieldsContext(session: Session, contact: ContactJSON): Obj {
     let value: Json = null;
     if (v) {
       if (field.type === "number") value = v.number ?? null;
-      else if (field.type === "datetime") value = v.datetime ?? null;
+      else if (field.type === "datetime") value = dt(env, v.datetime);
       else if (field.type === "state" || field.type === "district" || field.type === "ward") value = v[field.type] ?? null;
       else value = v.text;
       lines.push(`${field.name}: ${v.text}`);
@@ -50,7 +58,7 @@ function urnsContext(session: Session, contact: ContactJSON): Obj {
   return out;
 }
 
-export function contactContext(session: Session, contact: ContactJSON): Obj {
+export function contactContext(session: Session, env: Environment, contact: ContactJSON): Obj {
   const policy = session.json.environment.redaction_policy;
   const urns = (contact.urns ?? []).map((u) => redact(u, policy));
   const first = contact.urns?.[0];
@@ -67,18 +75,18 @@ export function contactContext(session: Session, contact: ContactJSON): Obj {
     language: contact.language ?? null,
     status: contact.status ?? "active",
     timezone: contact.timezone ?? null,
-    created_on: contact.created_on,
-    last_seen_on: contact.last_seen_on ?? null,
+    created_on: dt(env, contact.created_on),
+    last_seen_on: dt(env, contact.last_seen_on),
     urns,
     urn: urns[0] ?? null,
     groups: (contact.groups ?? []).map((g) => ({ __default__: g.name, uuid: g.uuid, name: g.name })),
-    fields: fieldsContext(session, contact),
+    fields: fieldsContext(session, env, contact),
     channel: channel ? { __default__: channel.name, uuid: channel.uuid, name: channel.name, address: channel.address ?? "" } : null,
     tickets: [],
   };
 }
 
-function resultContext(r: ResultJSON): Obj {
+function resultContext(env: Environment, r: ResultJSON): Obj {
   return {
     __default__: r.value,
     name: r.name,
@@ -88,15 +96,15 @@ function resultContext(r: ResultJSON): Obj {
     input: r.input ?? "",
     extra: r.extra ?? null,
     node_uuid: r.node_uuid,
-    created_on: r.created_on,
+    created_on: dt(env, r.created_on),
   };
 }
 
-export function resultsContext(results: Record<string, ResultJSON>): Obj {
+export function resultsContext(env: Environment, results: Record<string, ResultJSON>): Obj {
   const out: Obj = {};
   const lines: string[] = [];
   for (const [key, r] of Object.entries(results)) {
-    out[key] = resultContext(r);
+    out[key] = resultContext(env, r);
     lines.push(`${r.name}: ${r.value}`);
   }
   return { __default__: lines.join("\n"), ...out };
@@ -106,16 +114,16 @@ function flowContext(flow: { uuid: string; name: string }, revision?: number): O
   return { __default__: flow.name, uuid: flow.uuid, name: flow.name, revision: revision ?? 0 };
 }
 
-function runContext(session: Session, run: RunJSON): Obj {
+function runContext(session: Session, env: Environment, run: RunJSON): Obj {
   return {
     __default__: run.uuid,
     uuid: run.uuid,
-    contact: contactContext(session, session.contact),
+    contact: contactContext(session, env, session.contact),
     flow: flowContext(run.flow, safeRevision(session, run.flow.uuid)),
     status: run.status,
-    results: resultsContext(run.results),
-    created_on: run.created_on,
-    exited_on: run.exited_on,
+    results: resultsContext(env, run.results),
+    created_on: dt(env, run.created_on),
+    exited_on: dt(env, run.exited_on),
   };
 }
 
@@ -128,40 +136,40 @@ function safeRevision(session: Session, flowUUID: string): number | undefined {
 }
 
 /** `@parent` and `@child`: a run next to this one, goflow's "related run". */
-function relatedRunContext(session: Session, run: RunJSON): Obj {
+function relatedRunContext(session: Session, env: Environment, run: RunJSON): Obj {
   const contact = session.contact;
   return {
     __default__: run.uuid,
     uuid: run.uuid,
-    run: runContext(session, run),
-    contact: contactContext(session, contact),
+    run: runContext(session, env, run),
+    contact: contactContext(session, env, contact),
     flow: flowContext(run.flow),
-    fields: fieldsContext(session, contact),
+    fields: fieldsContext(session, env, contact),
     urns: urnsContext(session, contact),
-    results: resultsContext(run.results),
+    results: resultsContext(env, run.results),
     status: run.status,
   };
 }
 
 /** `@parent` of a session started by `start_session`: the run summary its trigger carries. */
-function summaryContext(session: Session, summary: RunSummary): Obj {
+function summaryContext(session: Session, env: Environment, summary: RunSummary): Obj {
   const contact = summary.contact as ContactJSON | undefined;
   const results = summary.results as Record<string, ResultJSON>;
-  const runObj = { __default__: summary.uuid, uuid: summary.uuid, flow: flowContext(summary.flow), status: summary.status, results: resultsContext(results) };
+  const runObj = { __default__: summary.uuid, uuid: summary.uuid, flow: flowContext(summary.flow), status: summary.status, results: resultsContext(env, results) };
   return {
     __default__: summary.uuid,
     uuid: summary.uuid,
     run: runObj,
-    contact: contact ? contactContext(session, contact) : null,
+    contact: contact ? contactContext(session, env, contact) : null,
     flow: flowContext(summary.flow),
-    fields: contact ? fieldsContext(session, contact) : null,
+    fields: contact ? fieldsContext(session, env, contact) : null,
     urns: contact ? urnsContext(session, contact) : null,
-    results: resultsContext(results),
+    results: resultsContext(env, results),
     status: summary.status,
   };
 }
 
-function inputContext(session: Session): Json {
+function inputContext(session: Session, env: Environment): Json {
   const input = session.json.input;
   if (!input) return null;
   const attachments = input.attachments ?? [];
@@ -170,7 +178,7 @@ function inputContext(session: Session): Json {
     uuid: input.uuid,
     type: input.type,
     channel: input.channel ? { __default__: input.channel.name, ...input.channel } : null,
-    created_on: input.created_on,
+    created_on: dt(env, input.created_on),
     text: input.text,
     attachments,
     urn: input.urn ? redact(input.urn, session.json.environment.redaction_policy) : null,
@@ -178,7 +186,9 @@ function inputContext(session: Session): Json {
   };
 }
 
-export function buildContext(session: Session, run: RunJSON, nodeUUID: string | undefined): Obj {
+export function buildContext(session: Session, evalEnv: Environment, run: RunJSON, nodeUUID: string | undefined): Obj {
+  // Reading datetimes out of the session's JSON is not a clock read in goflow, so it isn't here.
+  const env = session.quietEnvironment(evalEnv);
   const trigger = session.trigger;
   const parent = session.parentOf(run);
   const child = session.childOf(run);
@@ -186,17 +196,17 @@ export function buildContext(session: Session, run: RunJSON, nodeUUID: string | 
   const params = trigger.params ?? {};
   const webhookJSON = webhook && typeof webhook.json === "object" && webhook.json && !Array.isArray(webhook.json) ? webhook.json : {};
   return {
-    contact: contactContext(session, session.contact),
-    fields: fieldsContext(session, session.contact),
+    contact: contactContext(session, env, session.contact),
+    fields: fieldsContext(session, env, session.contact),
     urns: urnsContext(session, session.contact),
-    results: resultsContext(run.results),
-    input: inputContext(session),
-    run: runContext(session, run),
-    child: child ? relatedRunContext(session, child) : null,
+    results: resultsContext(env, run.results),
+    input: inputContext(session, env),
+    run: runContext(session, env, run),
+    child: child ? relatedRunContext(session, env, child) : null,
     parent: parent
-      ? relatedRunContext(session, parent)
+      ? relatedRunContext(session, env, parent)
       : trigger.type === "flow_action"
-        ? summaryContext(session, trigger.run_summary)
+        ? summaryContext(session, env, trigger.run_summary)
         : null,
     webhook: webhook ? { __default__: webhook.json, status: webhook.status, json: webhook.json, headers: webhook.headers ?? {} } : null,
     trigger: triggerContext(trigger),

@@ -13,7 +13,7 @@ export function makeScope(session: Session, run: RunJSON, flow: Flow, node: Node
   let cached: { version: number; context: XObject } | undefined;
   const context = (): XObject => {
     if (!cached || cached.version !== session.version) {
-      cached = { version: session.version, context: fromJSON(buildContext(session, run, node.uuid)) as XObject };
+      cached = { version: session.version, context: fromJSON(buildContext(session, env, run, node.uuid)) as XObject };
     }
     return cached.context;
   };

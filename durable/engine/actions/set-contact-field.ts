@@ -16,7 +16,7 @@ const NUMBER = /^\s*[-+]?(\d+(\.\d*)?|\.\d+)\s*$/;
 export function fieldValue(s: Scope, type: string, text: string): FieldValue {
   const value: FieldValue = { text };
   if (NUMBER.test(text)) value.number = Number(text.trim());
-  const dt = evaluateExpression("datetime(v)", fromJSON({ v: text }) as XObject, s.env);
+  const dt = evaluateExpression("datetime(v)", fromJSON({ v: text }) as XObject, s.session.quietEnvironment(s.env));
   if (!isError(dt) && dt !== null) value.datetime = JSON.parse(toJSON(dt)) as string;
   const levels: Record<string, number> = { state: LEVEL_STATE, district: LEVEL_DISTRICT, ward: LEVEL_WARD };
   if (s.env.locations && type in levels) {

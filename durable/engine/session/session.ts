@@ -36,9 +36,18 @@ export class Session {
     return this.json.trigger;
   }
 
+  /** The last clock reading, for conversions that need "now" but where goflow reads no clock. */
+  lastNow = 0n;
+
   /** One clock read, as RFC 3339. */
   now(): string {
-    return formatTime(this.services.now());
+    this.lastNow = this.services.now();
+    return formatTime(this.lastNow);
+  }
+
+  /** An environment whose clock doesn't tick, for the engine's own date parsing. */
+  quietEnvironment(env: Environment): Environment {
+    return { ...env, now: () => this.lastNow };
   }
 
   touch(): void {
