@@ -29,6 +29,10 @@ describe("redactChannel", () => {
     expect(r.uuid).toBe(ch.uuid);
   });
 
+  it("removes credentials from a proxy base URL", () => {
+    expect(redactChannel(makeChannel("generic", "x", {}, { baseUrl: "https://user:pa55@proxy.example/" })).baseUrl).toBe("https://proxy.example/");
+  });
+
   it("keeps nothing of an unknown type's config", () => {
     expect(redactChannel({ ...makeChannel("generic", "x", { secret: "s" }), type: "nope" as never }).config).toEqual({});
   });
@@ -71,9 +75,9 @@ describe("reserveSend", () => {
   });
 
   it("derives a bucket from a channel's sendsPerSecond", () => {
-    expect(channelBucket(0.5)).toEqual({ capacity: 1, perSecond: 0.5 });
-    expect(channelBucket(80)).toEqual({ capacity: 80, perSecond: 80 });
-    expect(channelBucket(undefined)).toEqual({ capacity: 10, perSecond: 10 });
+    expect(channelBucket(0.5, 30)).toEqual({ capacity: 1, perSecond: 0.5 });
+    expect(channelBucket(80, 30)).toEqual({ capacity: 80, perSecond: 80 });
+    expect(channelBucket(undefined, providers.telegram.defaultSendsPerSecond)).toEqual({ capacity: 30, perSecond: 30 });
   });
 });
 

@@ -130,6 +130,6 @@ describe("telegram sends", () => {
       }),
       http.get(`https://api.telegram.org/file/bot${BOT}/photos/file_1.jpg`, () => new HttpResponse("JPEG")),
     );
-    expect(await (await telegram.fetchMedia!("large", ch, fetcher)).text()).toBe("JPEG");
+    expect(new TextDecoder().decode(await (await telegram.fetchMedia!("large", ch, fetcher)).arrayBuffer())).toBe("JPEG");
   });
 });

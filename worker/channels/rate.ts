@@ -32,8 +32,8 @@ export function reserveSend(state: BucketState | undefined, cfg: BucketConfig, n
   return { at, state: { tokens, updatedAt: now } };
 }
 
-/** The bucket for a channel: a burst of one second's worth of sends (at least one). */
-export function channelBucket(sendsPerSecond: number | undefined, fallbackPerSecond = 10): BucketConfig {
-  const perSecond = sendsPerSecond && sendsPerSecond > 0 ? sendsPerSecond : fallbackPerSecond;
+/** The bucket for a channel (its sendsPerSecond, else the provider's default): a burst of one second's worth of sends, at least one. */
+export function channelBucket(sendsPerSecond: number | undefined, providerDefault: number): BucketConfig {
+  const perSecond = sendsPerSecond && sendsPerSecond > 0 ? sendsPerSecond : providerDefault;
   return { capacity: Math.max(1, Math.floor(perSecond)), perSecond };
 }

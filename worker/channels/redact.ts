@@ -14,7 +14,7 @@ export type RedactedChannel = Omit<Channel, "config"> & {
  */
 export function redactChannel(channel: Channel): RedactedChannel {
   const provider = getProvider(channel.type);
-  if (!provider) return { ...channel, config: {}, secretsSet: [] };
+  if (!provider) return { ...channel, config: {}, secretsSet: [], ...(channel.baseUrl ? { baseUrl: withoutCredentials(channel.baseUrl) } : {}) };
   const config: Record<string, unknown> = {};
   const secretsSet: string[] = [];
   for (const [key, value] of Object.entries(channel.config)) {
@@ -24,5 +24,20 @@ export function redactChannel(channel: Channel): RedactedChannel {
       config[key] = value;
     }
   }
-  return { ...channel, config, secretsSet };
+  const redacted: RedactedChannel = { ...channel, config, secretsSet };
+  if (channel.baseUrl) redacted.baseUrl = withoutCredentials(channel.baseUrl);
+  return redacted;
+}
+
+/** A proxy base URL may carry user:password; it is not a config key, so it is cleaned here. */
+function withoutCredentials(url: string): string {
+  try {
+    const u = new URL(url);
+    if (!u.username && !u.password) return url;
+    u.username = "";
+    u.password = "";
+    return u.toString();
+  } catch {
+    return "";
+  }
 }

@@ -96,6 +96,8 @@ export interface Provider {
   configSchema: z.ZodObject;
   /** Config keys that are write-only: never returned by the API, never in an error string. */
   secretKeys: readonly string[];
+  /** The provider's usual throughput, used when a channel sets no sendsPerSecond. */
+  defaultSendsPerSecond: number;
   /** publicUrl is the URL the provider called (and signed), including any query string. */
   handleWebhook(req: Request, channel: Channel, publicUrl: string): Promise<WebhookResult>;
   /** Answers a provider's webhook verification handshake (Meta's GET hub.challenge); null if req is not one. */

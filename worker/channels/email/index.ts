@@ -132,6 +132,8 @@ export const email: Provider = {
   type: "email",
   configSchema: emailConfig,
   secretKeys: SECRETS,
+  // A new Mailgun domain's reputation suffers from bursts; the channel's sendsPerSecond overrides it.
+  defaultSendsPerSecond: 10,
 
   async handleWebhook(req, channel) {
     const cfg = emailConfig.safeParse(channel.config);

@@ -41,6 +41,8 @@ export const generic: Provider = {
   type: "generic",
   configSchema: genericConfig,
   secretKeys: SECRETS,
+  // Unknown receivers get a gentle default; the channel's sendsPerSecond overrides it.
+  defaultSendsPerSecond: 10,
 
   async handleWebhook(req, channel) {
     const cfg = genericConfig.safeParse(channel.config);

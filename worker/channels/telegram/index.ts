@@ -90,6 +90,8 @@ export const telegram: Provider = {
   type: "telegram",
   configSchema: telegramConfig,
   secretKeys: SECRETS,
+  // Telegram's documented bot-wide limit for messages to different chats.
+  defaultSendsPerSecond: 30,
 
   async handleWebhook(req, channel) {
     const cfg = telegramConfig.safeParse(channel.config);

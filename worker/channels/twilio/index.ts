@@ -85,6 +85,8 @@ function makeProvider(type: "twilio" | "twilio_whatsapp"): Provider {
     type,
     configSchema: twilioConfig,
     secretKeys: SECRETS,
+    // A Twilio long code sends 1 SMS a second; WhatsApp senders take 80.
+    defaultSendsPerSecond: type === "twilio" ? 1 : 80,
 
     async handleWebhook(req, channel, publicUrl) {
       const cfg = twilioConfig.safeParse(channel.config);

@@ -125,6 +125,8 @@ export const vonage: Provider = {
   type: "vonage",
   configSchema: vonageConfig,
   secretKeys: SECRETS,
+  // Vonage's default API throughput per account.
+  defaultSendsPerSecond: 30,
 
   async handleWebhook(req, channel) {
     const cfg = vonageConfig.safeParse(channel.config);

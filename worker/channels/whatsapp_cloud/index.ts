@@ -172,6 +172,8 @@ export const whatsappCloud: Provider = {
   type: "whatsapp_cloud",
   configSchema: whatsappCloudConfig,
   secretKeys: SECRETS,
+  // Meta's default throughput per business phone number.
+  defaultSendsPerSecond: 80,
 
   handleVerification(req, channel) {
     if (req.method !== "GET") return null;
