@@ -219,7 +219,8 @@ export const whatsappCloud: Provider = {
         for (const s of v.statuses ?? []) {
           const status = STATUS_MAP[s.status];
           if (!status) continue;
-          const update: StatusUpdate = { externalId: s.id, status, at: unixToIso(s.timestamp) };
+          const update: StatusUpdate = { externalId: s.id, status };
+          if (s.timestamp) update.at = unixToIso(s.timestamp);
           const e = s.errors?.[0];
           if (e) update.error = [e.code, e.title ?? e.message].filter((x) => x !== undefined).join(": ");
           statuses.push(update);
