@@ -52,13 +52,13 @@ export class Engine {
     const a = new Assets(assets);
     const flow = this.loadFlow(a, trigger.flow.uuid);
 
-    const { contact, environment, ...stored } = structuredClone(trigger);
     const json: SessionJSON = {
       uuid: this.services.uuid(),
       type: flow.definition.type,
-      environment: environment ?? {},
-      trigger: stored as TriggerJSON,
-      contact: cloneContact(contact),
+      environment: structuredClone(trigger.environment ?? {}),
+      // Kept as given, as goflow does: the record of what started the session.
+      trigger: structuredClone(trigger),
+      contact: cloneContact(trigger.contact),
       runs: [],
       status: "active",
     };
@@ -114,6 +114,21 @@ export class Engine {
     const next = this.leave(s, run, node, step, routed);
     if (next !== null) await this.traverse(s, run, next);
     return this.finish(s);
+  }
+
+  /**
+   * Ends a waiting or active session because something else takes over (a new messaging flow for
+   * the contact): its open runs end `interrupted`, innermost first.
+   */
+  interrupt(session: SessionJSON): Sprint {
+    if (session?.status !== "waiting" && session?.status !== "active") throw new EngineError(`a ${session?.status} session can't be interrupted`);
+    const s = new Session(structuredClone(session), new Assets({ flows: [] }), this.services, this.limits);
+    for (const run of [...s.json.runs].reverse()) {
+      if (run.status === "active" || run.status === "waiting") s.exitRun(run, "interrupted");
+    }
+    s.json.status = "interrupted";
+    delete s.json.wait;
+    return { session: s.json, events: s.events };
   }
 
   private loadFlow(a: Assets, uuid: string): Flow {

@@ -200,3 +200,31 @@ describe("each action and its event", () => {
     expect(session.environment).toEqual(ENV);
   });
 });
+
+describe("field values", () => {
+  it("are typed every way their text reads, and cleared by empty text", async () => {
+    const flow = linearFlow(F, "Fields", [
+      {
+        actions: [
+          { uuid: u(1), type: "set_contact_field", field: { key: "age", name: "Age" }, value: " 42 " },
+          { uuid: u(2), type: "set_contact_field", field: { key: "birthday", name: "Birthday" }, value: "24-12-1990" },
+          { uuid: u(3), type: "set_contact_field", field: { key: "nickname", name: "Nickname" }, value: "" },
+          { uuid: u(4), type: "set_contact_field", field: { key: "nope", name: "Nope" }, value: "x" },
+          { uuid: u(5), type: "send_msg", text: "@fields.age / @(fields.age + 1) / @(format_date(fields.birthday)) / @(fields.nickname)" },
+        ],
+      },
+    ]);
+    const a = assets(flow);
+    a.fields!.push({ key: "birthday", name: "Birthday", type: "datetime" });
+    const { events, session } = await engine().start(a, manual(flow, contact({ fields: { nickname: { text: "Benny" } } })));
+    const changes = ofType(events, "contact_field_changed");
+    expect(changes.map((c) => [c.field.key, c.value])).toEqual([
+      ["age", { text: "42", number: 42 }],
+      ["birthday", { text: "24-12-1990", datetime: expect.stringMatching(/^1990-12-24T00:00:00(\.0+)?(Z|\+00:00)$/) }],
+      ["nickname", null],
+    ]);
+    expect(ofType(events, "error")[0].text).toBe("no such field: nope");
+    expect(ofType(events, "msg_created")[0].msg.text).toBe("42 / 43 / 24-12-1990 / ");
+    expect(session.contact.fields!.nickname).toBeNull();
+  });
+});

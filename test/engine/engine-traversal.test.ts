@@ -246,3 +246,43 @@ describe("routers and waits", () => {
     expect(spa.session.runs[0].results.answer).toMatchObject({ value: "si", category: "Yes", category_localized: "Sí" });
   });
 });
+
+describe("sessions started by other sessions, and interruptions", () => {
+  const F = "93000000-0000-4000-8000-000000000000";
+  const flow = linearFlow(F, "Started", [
+    { actions: [{ uuid: u(990), type: "send_msg", text: "@parent.contact.name scored @parent.results.score in @parent.flow.name (@trigger.type)" }] },
+  ]);
+
+  it("a flow_action trigger makes the starting run @parent", async () => {
+    const parentContact = contact({ uuid: u(5002), name: "Ann Parent" });
+    const t = {
+      type: "flow_action" as const,
+      flow: { uuid: F, name: "Started" },
+      contact: contact(),
+      environment: null,
+      run_summary: {
+        uuid: u(6001),
+        flow: { uuid: u(6002), name: "Quiz" },
+        contact: parentContact,
+        status: "active",
+        results: { score: { name: "Score", value: "9", node_uuid: u(6003), created_on: "2025-05-04T12:00:00Z" } },
+      },
+      history: { parent_uuid: u(6004), ancestors: 1, ancestors_since_input: 0 },
+    };
+    const sprint = await engine().start(assets(flow), t);
+    expect(texts(sprint.events)).toEqual(["Ann Parent scored 9 in Quiz (flow_action)"]);
+    expect(sprint.session.trigger).toEqual(t);
+  });
+
+  it("interrupt ends the open runs and the session", async () => {
+    const e = engine();
+    const a = assets(parentFlow(), childFlow);
+    const first = await e.start(a, manual(parentFlow()));
+    const stopped = e.interrupt(first.session);
+    expect(types(stopped.events)).toEqual(["run_ended", "run_ended"]);
+    expect(stopped.session.status).toBe("interrupted");
+    expect(stopped.session.runs.map((r) => r.status)).toEqual(["interrupted", "interrupted"]);
+    expect(stopped.session.wait).toBeUndefined();
+    expect(() => e.interrupt(stopped.session)).toThrow(/interrupted session/);
+  });
+});
