@@ -38,9 +38,9 @@ export interface ConformanceReport {
 }
 
 /** `expected` of a row whose template must fail to evaluate. */
-export const EXPECT_ERROR = "ERROR";
+const EXPECT_ERROR = "ERROR";
 
-export function tableEnvironment(table: ConformanceTable): Environment {
+function tableEnvironment(table: ConformanceTable): Environment {
   const e = table.environment ?? {};
   const nowText = e.now ?? "2018-04-11T18:24:30.123456Z";
   const nowValue = parseISODateTime(nowText, "UTC");

@@ -1,5 +1,5 @@
 import type { Environment } from "./environment";
-import { compileExpression, contextScope, type Compiled } from "./evaluate";
+import { compileExpression, contextScope, type Compiled, type Scope } from "./evaluate";
 import { toText } from "./values/convert";
 import { XError, XObject, err, text, type XValue } from "./values/types";
 
@@ -121,9 +121,9 @@ function isExpression(part: Part, context: XObject): part is Exclude<Part, { kin
   return part.kind === "expr" || (part.kind === "ident" && context.properties.has(part.top));
 }
 
-function evaluatePart(part: Exclude<Part, { kind: "body" }>, context: XObject, env: Environment): XValue {
+function evaluatePart(part: Exclude<Part, { kind: "body" }>, scope: Scope, env: Environment): XValue {
   if (part.compiled === null) return err(`syntax error: ${part.kind === "expr" ? part.syntaxError : ""}`);
-  return part.compiled(env, contextScope(context));
+  return part.compiled(env, scope);
 }
 
 function describePart(part: Exclude<Part, { kind: "body" }>): string {
@@ -147,12 +147,13 @@ export function evaluateTemplate(
   if (!template.includes("@")) return { output: template, errors: [] };
   let output = "";
   const errors: string[] = [];
+  const scope = contextScope(context);
   for (const part of parts(template)) {
     if (!isExpression(part, context)) {
       output += literal(part);
       continue;
     }
-    const value = evaluatePart(part, context, env);
+    const value = evaluatePart(part, scope, env);
     const s = toText(env, value);
     if (s instanceof XError) errors.push(`error evaluating ${describePart(part)}: ${s.message}`);
     else output += escape ? escape(s) : s;
@@ -169,7 +170,7 @@ export function evaluateTemplateValue(template: string, context: XObject, env: E
   const trimmed = template.trim();
   const ps = parts(trimmed);
   if (ps.length === 1 && isExpression(ps[0], context)) {
-    const value = evaluatePart(ps[0], context, env);
+    const value = evaluatePart(ps[0], contextScope(context), env);
     const errors = value !== null && value.kind === "error" ? [`error evaluating ${describePart(ps[0])}: ${value.message}`] : [];
     return { value, errors };
   }

@@ -31,9 +31,3 @@ export function define(name: string, min: number, max: number, body: Body, optio
     }
   });
 }
-
-/** Runs conversions in order; returns the first error or the converted tuple. */
-export function all<T extends unknown[]>(...values: { [K in keyof T]: T[K] | XError }): T | XError {
-  for (const v of values) if (v instanceof XError) return v;
-  return values as T;
-}

@@ -57,10 +57,6 @@ export class XObject {
     readonly hasDefault: boolean = defaultValue !== undefined,
   ) {}
 
-  static fromEntries(entries: Iterable<[string, XValue]>, defaultValue?: XValue): XObject {
-    return new XObject(new Map(entries), defaultValue);
-  }
-
   /** Exact key first, then case-insensitively, as context lookups like `@fields.AGE` expect. */
   get(key: string): XValue | undefined {
     const exact = this.properties.get(key);
@@ -88,7 +84,6 @@ export class XError {
 }
 
 export const EMPTY_TEXT = new XText("");
-export const ZERO = new XNumber(new Decimal(0));
 
 export function text(s: string): XText {
   return s === "" ? EMPTY_TEXT : new XText(s);
@@ -96,10 +91,6 @@ export function text(s: string): XText {
 
 export function num(n: Decimal | number | string): XNumber {
   return new XNumber(n instanceof Decimal ? n : new Decimal(n));
-}
-
-export function bool(b: boolean): XBoolean {
-  return XBoolean.of(b);
 }
 
 export function arr(values: readonly XValue[]): XArray {
