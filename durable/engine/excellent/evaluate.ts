@@ -35,7 +35,7 @@ class ParamScope implements Scope {
 
 export type Compiled = (env: Environment, scope: Scope) => XValue;
 
-/** Parses and compiles an expression into a closure; throws the parser's SyntaxError. */
+/** Parses and compiles an expression into a closure; throws the parser's ParseError. */
 export function compileExpression(src: string): Compiled {
   return compile(parseExpression(src));
 }

@@ -33,7 +33,8 @@ export interface Token {
   pos: number;
 }
 
-export class SyntaxError extends Error {}
+/** An expression that is not valid Excellent. */
+export class ParseError extends Error {}
 
 const NAME_START = /[\p{L}_]/u;
 const NAME_PART = /[\p{L}\p{N}_]/u;
@@ -42,7 +43,7 @@ const KEYWORDS: Record<string, TokenType> = { true: "true", false: "false", null
 const TWO_CHAR = new Set(["=>", "!=", "<=", ">="]);
 const ONE_CHAR = new Set(["(", ")", "[", "]", ",", ".", "+", "-", "*", "/", "^", "&", "=", "<", ">"]);
 
-/** Splits an Excellent expression into tokens; throws SyntaxError on a character it can't read. */
+/** Splits an Excellent expression into tokens; throws ParseError on a character it can't read. */
 export function tokenize(src: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
@@ -65,7 +66,7 @@ export function tokenize(src: string): Token[] {
     if (c === '"') {
       i++;
       while (i < src.length && src[i] !== '"') i += src[i] === "\\" ? 2 : 1;
-      if (i >= src.length) throw new SyntaxError(`unterminated text literal at ${start}`);
+      if (i >= src.length) throw new ParseError(`unterminated text literal at ${start}`);
       i++;
       tokens.push({ type: "text", text: src.slice(start, i), pos: start });
       continue;
@@ -94,7 +95,7 @@ export function tokenize(src: string): Token[] {
       i++;
       continue;
     }
-    throw new SyntaxError(`unexpected character '${ch}' at ${start}`);
+    throw new ParseError(`unexpected character '${ch}' at ${start}`);
   }
   tokens.push({ type: "eof", text: "", pos: src.length });
   return tokens;

@@ -1,4 +1,4 @@
-import { SyntaxError, tokenize, unquote, type Token, type TokenType } from "./lexer";
+import { ParseError, tokenize, unquote, type Token, type TokenType } from "./lexer";
 
 export type BinaryOp = "^" | "*" | "/" | "+" | "-" | "&" | "=" | "!=" | "<" | "<=" | ">" | ">=";
 
@@ -15,7 +15,6 @@ export type Node =
   | { type: "negate"; operand: Node }
   | { type: "binary"; op: BinaryOp; left: Node; right: Node };
 
-export { SyntaxError };
 
 /**
  * Binary operators by binding power, loosest first, as in goflow's grammar:
@@ -23,7 +22,7 @@ export { SyntaxError };
  */
 const LEVELS: TokenType[][] = [["=", "!="], ["<", "<=", ">", ">="], ["&"], ["+", "-"], ["*", "/"], ["^"]];
 
-/** Parses one Excellent expression (the inside of `@(...)`); throws SyntaxError. */
+/** Parses one Excellent expression (the inside of `@(...)`); throws ParseError. */
 export function parseExpression(src: string): Node {
   return new Parser(tokenize(src)).parseAll();
 }
@@ -35,7 +34,7 @@ class Parser {
   parseAll(): Node {
     const node = this.expression();
     const t = this.peek();
-    if (t.type !== "eof") throw new SyntaxError(`unexpected '${t.text}' at ${t.pos}`);
+    if (t.type !== "eof") throw new ParseError(`unexpected '${t.text}' at ${t.pos}`);
     return node;
   }
 
@@ -49,7 +48,7 @@ class Parser {
 
   private expect(type: TokenType): Token {
     const t = this.next();
-    if (t.type !== type) throw new SyntaxError(t.type === "eof" ? `expected '${type}' but expression ended` : `expected '${type}' but found '${t.text}' at ${t.pos}`);
+    if (t.type !== type) throw new ParseError(t.type === "eof" ? `expected '${type}' but expression ended` : `expected '${type}' but found '${t.text}' at ${t.pos}`);
     return t;
   }
 
@@ -124,7 +123,7 @@ class Parser {
       }
       return node;
     }
-    throw new SyntaxError(t.type === "eof" ? "expected a property name but expression ended" : `unexpected '${t.text}' after '.' at ${t.pos}`);
+    throw new ParseError(t.type === "eof" ? "expected a property name but expression ended" : `unexpected '${t.text}' after '.' at ${t.pos}`);
   }
 
   private primary(): Node {
@@ -149,9 +148,9 @@ class Parser {
         return inner;
       }
       case "eof":
-        throw new SyntaxError("unexpected end of expression");
+        throw new ParseError("unexpected end of expression");
       default:
-        throw new SyntaxError(`unexpected '${t.text}' at ${t.pos}`);
+        throw new ParseError(`unexpected '${t.text}' at ${t.pos}`);
     }
   }
 
