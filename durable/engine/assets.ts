@@ -44,6 +44,12 @@ function parseFlow(json: unknown): FlowDefinition {
   throw new FlowInvalid(`flow ${String(uuid)} is invalid: ${reasons}`);
 }
 
+/**
+ * Loaded flows by their definition object: sprints that share assets parse each flow once.
+ * Definitions are treated as immutable (a published version is); pass a new object to change one.
+ */
+const loaded = new WeakMap<object, Flow>();
+
 /** Session assets with lookups; flows are parsed the first time a session enters them. */
 export class Assets {
   private flows = new Map<string, Flow>();
@@ -54,10 +60,14 @@ export class Assets {
     const cached = this.flows.get(uuid);
     if (cached) return cached;
     const json = this.source.flows.find((f) => (f as { uuid?: unknown })?.uuid === uuid);
-    if (!json) throw new FlowNotFound(`no such flow: ${uuid}`);
-    const definition = parseFlow(json);
-    const nodes = new Map(definition.nodes.map((n) => [n.uuid, n]));
-    const flow: Flow = { definition, ref: { uuid: definition.uuid, name: definition.name }, node: (u) => nodes.get(u) };
+    if (!json || typeof json !== "object") throw new FlowNotFound(`no such flow: ${uuid}`);
+    let flow = loaded.get(json);
+    if (!flow) {
+      const definition = parseFlow(json);
+      const nodes = new Map(definition.nodes.map((n) => [n.uuid, n]));
+      flow = { definition, ref: { uuid: definition.uuid, name: definition.name }, node: (u) => nodes.get(u) };
+      loaded.set(json, flow);
+    }
     this.flows.set(uuid, flow);
     return flow;
   }

@@ -58,7 +58,7 @@ function urnsContext(session: Session, contact: ContactJSON): Obj {
   return out;
 }
 
-export function contactContext(session: Session, env: Environment, contact: ContactJSON): Obj {
+export function contactContext(session: Session, env: Environment, contact: ContactJSON, fields?: Json): Obj {
   const policy = session.json.environment.redaction_policy;
   const urns = (contact.urns ?? []).map((u) => redact(u, policy));
   const first = contact.urns?.[0];
@@ -80,7 +80,7 @@ export function contactContext(session: Session, env: Environment, contact: Cont
     urns,
     urn: urns[0] ?? null,
     groups: (contact.groups ?? []).map((g) => ({ __default__: g.name, uuid: g.uuid, name: g.name })),
-    fields: fieldsContext(session, env, contact),
+    fields: fields ?? fieldsContext(session, env, contact),
     channel: channel ? { __default__: channel.name, uuid: channel.uuid, name: channel.name, address: channel.address ?? "" } : null,
     tickets: [],
   };
@@ -114,11 +114,18 @@ function flowContext(flow: { uuid: string; name: string }, revision?: number): O
   return { __default__: flow.name, uuid: flow.uuid, name: flow.name, revision: revision ?? 0 };
 }
 
-function runContext(session: Session, env: Environment, run: RunJSON): Obj {
+/** The session's contact, built once per context and shared by every place that shows it. */
+interface Shared {
+  contact: Json;
+  fields: Json;
+  urns: Json;
+}
+
+function runContext(session: Session, env: Environment, run: RunJSON, shared: Shared): Obj {
   return {
     __default__: run.uuid,
     uuid: run.uuid,
-    contact: contactContext(session, env, session.contact),
+    contact: shared.contact,
     flow: flowContext(run.flow, safeRevision(session, run.flow.uuid)),
     status: run.status,
     results: resultsContext(env, run.results),
@@ -136,16 +143,15 @@ function safeRevision(session: Session, flowUUID: string): number | undefined {
 }
 
 /** `@parent` and `@child`: a run next to this one, goflow's "related run". */
-function relatedRunContext(session: Session, env: Environment, run: RunJSON): Obj {
-  const contact = session.contact;
+function relatedRunContext(session: Session, env: Environment, run: RunJSON, shared: Shared): Obj {
   return {
     __default__: run.uuid,
     uuid: run.uuid,
-    run: runContext(session, env, run),
-    contact: contactContext(session, env, contact),
+    run: runContext(session, env, run, shared),
+    contact: shared.contact,
     flow: flowContext(run.flow),
-    fields: fieldsContext(session, env, contact),
-    urns: urnsContext(session, contact),
+    fields: shared.fields,
+    urns: shared.urns,
     results: resultsContext(env, run.results),
     status: run.status,
   };
@@ -194,17 +200,23 @@ export function buildContext(session: Session, evalEnv: Environment, run: RunJSO
   const child = session.childOf(run);
   const webhook = run.webhook;
   const params = trigger.params ?? {};
+  const fields = fromJSON(fieldsContext(session, env, session.contact));
+  const shared: Shared = {
+    contact: fromJSON(contactContext(session, env, session.contact, fields)),
+    fields,
+    urns: fromJSON(urnsContext(session, session.contact)),
+  };
   const webhookJSON = webhook && typeof webhook.json === "object" && webhook.json && !Array.isArray(webhook.json) ? webhook.json : {};
   return {
-    contact: contactContext(session, env, session.contact),
-    fields: fieldsContext(session, env, session.contact),
-    urns: urnsContext(session, session.contact),
+    contact: shared.contact,
+    fields: shared.fields,
+    urns: shared.urns,
     results: resultsContext(env, run.results),
     input: inputContext(session, env),
-    run: runContext(session, env, run),
-    child: child ? relatedRunContext(session, env, child) : null,
+    run: runContext(session, env, run, shared),
+    child: child ? relatedRunContext(session, env, child, shared) : null,
     parent: parent
-      ? relatedRunContext(session, env, parent)
+      ? relatedRunContext(session, env, parent, shared)
       : trigger.type === "flow_action"
         ? summaryContext(session, env, trigger.run_summary)
         : null,

@@ -31,6 +31,7 @@ export function makeScope(session: Session, run: RunJSON, flow: Flow, node: Node
     log,
     context,
     text(template, escape) {
+      if (!template.includes("@")) return template;
       const { output, errors } = evaluateTemplate(template, context(), env, escape);
       logErrors(errors);
       return output;
