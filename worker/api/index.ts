@@ -4,11 +4,15 @@ import { requireToken } from "./auth";
 import type { ApiEnv } from "./context";
 import { handleError } from "./errors";
 import { describe, openApiDocument } from "./openapi";
+import { channelRoutes } from "./channels";
 import { contactRoutes } from "./contacts";
 import { fieldRoutes } from "./fields";
 import { flowRoutes } from "./flows";
 import { groupRoutes } from "./groups";
+import { messageRoutes } from "./messages";
+import { runRoutes } from "./runs";
 import { tokens } from "./tokens";
+import { triggerRoutes } from "./triggers";
 
 /** The REST API, mounted at /api/v1 by the app. */
 export const api = new Hono<ApiEnv>();
@@ -33,4 +37,8 @@ api.route("/flows", flowRoutes);
 api.route("/contacts", contactRoutes);
 api.route("/fields", fieldRoutes);
 api.route("/groups", groupRoutes);
+api.route("/channels", channelRoutes);
+api.route("/triggers", triggerRoutes);
+api.route("/messages", messageRoutes);
+api.route("/runs", runRoutes);
 api.route("/tokens", tokens);
