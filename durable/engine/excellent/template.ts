@@ -1,5 +1,5 @@
 import type { Environment } from "./environment";
-import { compileExpression, contextScope, type Compiled, type Scope } from "./evaluate";
+import { compileExpression, contextScope, type Compiled } from "./evaluate";
 import { toText } from "./values/convert";
 import { XError, XObject, err, text, type XValue } from "./values/types";
 
@@ -11,7 +11,7 @@ import { XError, XObject, err, text, type XValue } from "./values/types";
 type Part =
   | { kind: "body"; text: string }
   | { kind: "ident"; source: string; top: string; compiled: Compiled }
-  | { kind: "expr"; source: string; compiled: Compiled | null; syntaxError?: string };
+  | { kind: "expr"; source: string; compiled: Compiled };
 
 const CACHE_LIMIT = 2000;
 const cache = new Map<string, Part[]>();
@@ -97,33 +97,26 @@ function closingParen(s: string, from: number): number {
   return -1;
 }
 
-function expressionPart(source: string): Part {
+/** Compiles an expression; one that doesn't parse evaluates to its syntax error. */
+function compileOrError(source: string): Compiled {
   try {
-    return { kind: "expr", source, compiled: compileExpression(source) };
+    return compileExpression(source);
   } catch (e) {
-    return { kind: "expr", source, compiled: null, syntaxError: (e as Error).message };
+    const message = `syntax error: ${(e as Error).message}`;
+    return () => err(message);
   }
 }
 
+function expressionPart(source: string): Part {
+  return { kind: "expr", source, compiled: compileOrError(source) };
+}
+
 function identPart(source: string): Part {
-  const top = source.split(".")[0].toLowerCase();
-  let compiled: Compiled;
-  try {
-    compiled = compileExpression(source);
-  } catch (e) {
-    const message = (e as Error).message;
-    compiled = () => err(message);
-  }
-  return { kind: "ident", source, top, compiled };
+  return { kind: "ident", source, top: source.split(".")[0].toLowerCase(), compiled: compileOrError(source) };
 }
 
 function isExpression(part: Part, context: XObject): part is Exclude<Part, { kind: "body" }> {
   return part.kind === "expr" || (part.kind === "ident" && context.properties.has(part.top));
-}
-
-function evaluatePart(part: Exclude<Part, { kind: "body" }>, scope: Scope, env: Environment): XValue {
-  if (part.compiled === null) return err(`syntax error: ${part.kind === "expr" ? part.syntaxError : ""}`);
-  return part.compiled(env, scope);
 }
 
 function describePart(part: Exclude<Part, { kind: "body" }>): string {
@@ -153,7 +146,7 @@ export function evaluateTemplate(
       output += literal(part);
       continue;
     }
-    const value = evaluatePart(part, scope, env);
+    const value = part.compiled(env, scope);
     const s = toText(env, value);
     if (s instanceof XError) errors.push(`error evaluating ${describePart(part)}: ${s.message}`);
     else output += escape ? escape(s) : s;
@@ -170,7 +163,7 @@ export function evaluateTemplateValue(template: string, context: XObject, env: E
   const trimmed = template.trim();
   const ps = parts(trimmed);
   if (ps.length === 1 && isExpression(ps[0], context)) {
-    const value = evaluatePart(ps[0], contextScope(context), env);
+    const value = ps[0].compiled(env, contextScope(context));
     const errors = value !== null && value.kind === "error" ? [`error evaluating ${describePart(ps[0])}: ${value.message}`] : [];
     return { value, errors };
   }
@@ -184,12 +177,7 @@ const expressionCache = new Map<string, Compiled>();
 export function evaluateExpression(expression: string, context: XObject, env: Environment): XValue {
   let compiled = expressionCache.get(expression);
   if (compiled === undefined) {
-    try {
-      compiled = compileExpression(expression);
-    } catch (e) {
-      const message = `syntax error: ${(e as Error).message}`;
-      compiled = () => err(message);
-    }
+    compiled = compileOrError(expression);
     if (expressionCache.size >= CACHE_LIMIT) expressionCache.delete(expressionCache.keys().next().value as string);
     expressionCache.set(expression, compiled);
   }
