@@ -72,6 +72,12 @@ describe("API auth", () => {
     expect(await res.json()).toMatchObject({ error: "bad_request" });
   });
 
+  it("answers an unknown API route with a JSON 404 once authenticated", async () => {
+    const res = await fetchWithEnvToken("/api/v1/nope", { headers: { authorization: `Bearer ${ENV_TOKEN}` } });
+    expect(res.status).toBe(404);
+    expect(await res.json()).toMatchObject({ error: "not_found" });
+  });
+
   it("serves the OpenAPI document without a token", async () => {
     const res = await get("/openapi.json");
     expect(res.status).toBe(200);

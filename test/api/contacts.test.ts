@@ -146,6 +146,19 @@ describe("contacts", () => {
     expect(seen).toEqual([made[2].uuid, made[1].uuid, made[0].uuid]);
     expect((await call("GET", "/contacts?cursor=nonsense")).body.issues[0].path).toBe("cursor");
   });
+
+  it("stores a contact with 100 URNs, more than D1 binds in one statement, in their order", async () => {
+    const base = 10_000_000 + Math.floor(Math.random() * 80_000_000);
+    const urns = Array.from({ length: 100 }, (_, i) => `ext:bulk-${base + i}`);
+    const created = await call("POST", "/contacts", { name: "Many URNs", urns });
+    expect(created.status).toBe(201);
+    expect(created.body.urns).toEqual(urns);
+    const again = await call("PATCH", `/contacts/${created.body.uuid}`, { urns: [...urns].reverse() });
+    expect(again.status).toBe(200);
+    expect(again.body.urns).toEqual([...urns].reverse());
+    const other = await call("POST", "/contacts", { name: "Thief", urns: [urns[99]] });
+    expect(other.status).toBe(409);
+  });
 });
 
 describe("groups", () => {

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, exists, inArray, ne, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, exists, inArray, or, sql, type SQL } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
 import { chunkRows, type Database } from "../db";
@@ -115,11 +115,11 @@ async function checkGroups(db: Database, uuids: string[], issues: Issue[]): Prom
 async function checkUrnOwners(db: Database, urns: Urn[], contactUuid: string) {
   const issues: Issue[] = [];
   for (const chunk of chunkRows(urns, 2)) {
-    const taken = await db
+    const held = await db
       .select()
       .from(contactUrns)
-      .where(and(or(...chunk.map((u) => and(eq(contactUrns.scheme, u.scheme), eq(contactUrns.path, u.path)))), ne(contactUrns.contactUuid, contactUuid)));
-    for (const t of taken) {
+      .where(or(...chunk.map((u) => and(eq(contactUrns.scheme, u.scheme), eq(contactUrns.path, u.path)))));
+    for (const t of held.filter((h) => h.contactUuid !== contactUuid)) {
       const i = urns.findIndex((u) => u.scheme === t.scheme && u.path === t.path);
       issues.push({ path: `urns.${i}`, message: `${urnString(t)} belongs to contact ${t.contactUuid}` });
     }
