@@ -84,7 +84,7 @@ CREATE TABLE `flows` (
 	`modified_on` text DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) NOT NULL
 );
 --> statement-breakpoint
-CREATE INDEX `flows_status_created` ON `flows` (`status`,`created_on`);--> statement-breakpoint
+CREATE INDEX `flows_status_created` ON `flows` (`status`,`created_on`,`uuid`);--> statement-breakpoint
 CREATE INDEX `flows_created` ON `flows` (`created_on`,`uuid`);--> statement-breakpoint
 CREATE TABLE `group_members` (
 	`group_uuid` text NOT NULL,
@@ -123,7 +123,7 @@ CREATE TABLE `messages` (
 	FOREIGN KEY (`channel_uuid`) REFERENCES `channels`(`uuid`) ON UPDATE no action ON DELETE set null
 );
 --> statement-breakpoint
-CREATE INDEX `messages_contact_created` ON `messages` (`contact_uuid`,`created_on`);--> statement-breakpoint
+CREATE INDEX `messages_contact_created` ON `messages` (`contact_uuid`,`created_on`,`uuid`);--> statement-breakpoint
 CREATE INDEX `messages_channel_external` ON `messages` (`channel_uuid`,`external_id`);--> statement-breakpoint
 CREATE TABLE `run_results` (
 	`run_uuid` text NOT NULL,
@@ -154,8 +154,8 @@ CREATE TABLE `runs` (
 	FOREIGN KEY (`flow_uuid`) REFERENCES `flows`(`uuid`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint
-CREATE INDEX `runs_contact_created` ON `runs` (`contact_uuid`,`created_on`);--> statement-breakpoint
-CREATE INDEX `runs_flow_created` ON `runs` (`flow_uuid`,`created_on`);--> statement-breakpoint
+CREATE INDEX `runs_contact_created` ON `runs` (`contact_uuid`,`created_on`,`uuid`);--> statement-breakpoint
+CREATE INDEX `runs_flow_created` ON `runs` (`flow_uuid`,`created_on`,`uuid`);--> statement-breakpoint
 CREATE TABLE `triggers` (
 	`uuid` text PRIMARY KEY NOT NULL,
 	`type` text NOT NULL,

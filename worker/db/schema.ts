@@ -32,7 +32,7 @@ export const flows = sqliteTable(
     createdOn: createdOn(),
     modifiedOn: modifiedOn(),
   },
-  (t) => [index("flows_status_created").on(t.status, t.createdOn), index("flows_created").on(t.createdOn, t.uuid)],
+  (t) => [index("flows_status_created").on(t.status, t.createdOn, t.uuid), index("flows_created").on(t.createdOn, t.uuid)],
 );
 
 /** A published version: frozen, never updated. */
@@ -175,8 +175,9 @@ export const messages = sqliteTable(
     sentOn: text("sent_on"),
     modifiedOn: modifiedOn(),
   },
+  // Lists are ordered by (created_on, uuid): with uuid in the index, no sort step is needed.
   (t) => [
-    index("messages_contact_created").on(t.contactUuid, t.createdOn),
+    index("messages_contact_created").on(t.contactUuid, t.createdOn, t.uuid),
     // Status callbacks and inbound de-duplication find a message by the provider's id.
     index("messages_channel_external").on(t.channelUuid, t.externalId),
   ],
@@ -197,7 +198,7 @@ export const runs = sqliteTable(
     modifiedOn: modifiedOn(),
     exitedOn: text("exited_on"),
   },
-  (t) => [index("runs_contact_created").on(t.contactUuid, t.createdOn), index("runs_flow_created").on(t.flowUuid, t.createdOn)],
+  (t) => [index("runs_contact_created").on(t.contactUuid, t.createdOn, t.uuid), index("runs_flow_created").on(t.flowUuid, t.createdOn, t.uuid)],
 );
 
 /** One row per result a run saved, for per-flow result exports and counts. */
