@@ -94,6 +94,11 @@ describe("contacts", () => {
     expect(steal.status).toBe(409);
     expect((await call("GET", `/contacts/${second.body.uuid}`)).body.urns).toEqual(second.body.urns);
 
+    // Two creates racing for one URN: one wins, the other gets a 409, never a 500.
+    const racing = `tel:${phone()}`;
+    const [x, y] = await Promise.all([call("POST", "/contacts", { name: "X", urns: [racing] }), call("POST", "/contacts", { name: "Y", urns: [racing] })]);
+    expect([x.status, y.status].sort()).toEqual([201, 409]);
+
     // Re-saving a contact's own URN is no conflict.
     expect((await call("PATCH", `/contacts/${first.body.uuid}`, { urns: [`tel:${tel}`] })).status).toBe(200);
   });

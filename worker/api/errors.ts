@@ -72,6 +72,12 @@ export function handleError(err: Error, c: Context): Response {
   if (err instanceof HTTPException && err.status < 500) {
     return c.json({ error: err.status === 401 ? "unauthorized" : "bad_request", message: err.message }, err.status);
   }
-  console.error("api error", c.req.method, c.req.path, err);
+  // Checks run before writes, but two requests can pass them at once: the unique index decides.
+  if (/UNIQUE constraint failed/.test(`${err.message} ${(err.cause as Error | undefined)?.message ?? ""}`)) {
+    return c.json({ error: "conflict", message: "it was taken by a request that arrived at the same time; try again" }, 409);
+  }
+  // Drizzle's message carries the query's parameters (a channel's secrets, say); its cause does not.
+  const detail = err.cause instanceof Error ? err.cause.message : err.message;
+  console.error("api error", c.req.method, c.req.path, `${err.name}: ${detail}`);
   return c.json({ error: "internal_error", message: "something went wrong" }, 500);
 }
