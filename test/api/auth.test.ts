@@ -36,12 +36,14 @@ describe("API auth", () => {
     expect(token).toMatch(/^eddy_[\w-]{40,}$/);
     expect(token.startsWith(prefix)).toBe(true);
 
+    // fetchWithEnvToken waits for the request's waitUntil work, where last_used_on is written.
+    expect((await fetchWithEnvToken("/api/v1/flows", { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
     const list = await get("/tokens", token);
     expect(list.status).toBe(200);
     const text = await list.text();
     expect(text).not.toContain(token);
     const listed = (JSON.parse(text) as { results: Record<string, unknown>[] }).results.find((t) => t.uuid === uuid);
-    expect(listed).toMatchObject({ name: "console", prefix });
+    expect(listed).toMatchObject({ name: "console", prefix, last_used_on: expect.stringMatching(/^\d{4}-/) });
     expect(listed).not.toHaveProperty("token");
     expect(listed).not.toHaveProperty("hash");
 
