@@ -1,23 +1,161 @@
 import { DurableObject } from "cloudflare:workers";
+import { EngineError } from "../engine";
+import type { InboundMessage } from "../../worker/channels/types";
+import { loadWorld } from "./contact";
+import type { Ctx } from "./context";
+import { flushJournal } from "./d1-writes";
+import { handleInbound } from "./inbound";
+import { queueMessage, sendDue, type MessageRequest } from "./outbox";
+import { SerialQueue } from "./queue";
+import { commit, startFlow } from "./sprints";
+import * as events from "./storage/events";
+import * as inbox from "./storage/inbox";
+import * as outbox from "./storage/outbox";
+import { createTables, getMeta, setMeta } from "./storage/schema";
+import * as sessions from "./storage/sessions";
+import * as timers from "./storage/timers";
+import { fireDueTimers, nextAlarmAt, RECOVERY_MS } from "./timers";
+import { waitingRun } from "./waits";
+
+export type StartResult = { status: "started"; session: string } | { status: "skipped" | "failed"; reason: string };
 
 /**
- * One object per contact: it will own the contact's messaging session, background runs, timers
- * and event log. For now it keeps only a note of who it is.
+ * One object per contact (`env.CONTACTS.getByName(contactUuid)`): it owns the contact's messaging
+ * session, background sessions, timers, event log, inbound dedupe window and outbox, and does
+ * everything for the contact one thing at a time. See docs/contact-session.md.
  */
 export class ContactSession extends DurableObject<Env> {
+  private readonly queue = new SerialQueue();
+
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    ctx.blockConcurrencyWhile(async () => {
-      this.ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+    ctx.blockConcurrencyWhile(async () => createTables(ctx.storage.sql));
+  }
+
+  /** Accepts inbound messages: stored and de-duplicated first, then handled in arrival order. */
+  async receive(contactUuid: string, origin: string, messages: InboundMessage[]): Promise<inbox.Accepted[]> {
+    const ctx = this.context(contactUuid, origin);
+    const accepted = this.ctx.storage.transactionSync(() => messages.map((m) => inbox.accept(ctx.sql, m, ctx.now())));
+    // Armed before processing: if the object dies half-way, the alarm picks the inbox up again.
+    const alarm = await this.ctx.storage.getAlarm();
+    if (alarm === null || alarm > ctx.now() + RECOVERY_MS) await this.ctx.storage.setAlarm(ctx.now() + RECOVERY_MS);
+    await this.serially(ctx, async () => {});
+    return accepted;
+  }
+
+  /** A simple start: the flow's newest published version, for this contact, now. */
+  async startFlow(contactUuid: string, origin: string, req: { flowUuid: string; interrupt?: boolean; params?: Record<string, unknown> }): Promise<StartResult> {
+    const ctx = this.context(contactUuid, origin);
+    return this.serially(ctx, async (): Promise<StartResult> => {
+      const world = await loadWorld(ctx.db, contactUuid, ctx.now());
+      if (!world.contact) return { status: "failed", reason: "no such contact" };
+      const flow = world.assets.flows.get(req.flowUuid);
+      if (!flow || flow.status !== "active") return { status: "failed", reason: "the flow is not published and active" };
+      if (world.contact.status !== "active") return { status: "skipped", reason: `the contact is ${world.contact.status}` };
+      try {
+        const r = await startFlow(ctx, { assets: world.assets, contact: world.contact }, flow, { type: "manual", ...(req.params ? { params: req.params } : {}) }, req.interrupt ?? true);
+        if ("skipped" in r) return { status: "skipped", reason: r.skipped };
+        commit(ctx, world.assets, r.started);
+        return { status: "started", session: r.started[r.started.length - 1].change.after.uuid };
+      } catch (e) {
+        if (e instanceof EngineError) return { status: "failed", reason: e.message };
+        throw e;
+      }
     });
   }
 
+  /** A message from the API, outside any flow. */
+  async sendMessage(contactUuid: string, origin: string, req: MessageRequest): Promise<{ uuid: string; error?: string }> {
+    const ctx = this.context(contactUuid, origin);
+    return this.serially(ctx, async () => {
+      const world = await loadWorld(ctx.db, contactUuid, ctx.now());
+      if (!world.contact) return { uuid: "", error: "no such contact" };
+      return queueMessage(ctx, world.contact, world.assets, req);
+    });
+  }
+
+  async recordEvents(contactUuid: string, list: events.ContactEvent[]): Promise<number> {
+    const ctx = this.context(contactUuid, null);
+    return this.serially(ctx, async () => {
+      events.record(ctx.sql, list, new Date(ctx.now()).toISOString());
+      return list.length;
+    });
+  }
+
+  async events(limit = 100): Promise<events.StoredEvent[]> {
+    return events.recent(this.ctx.storage.sql, limit);
+  }
+
+  /** What the object holds right now, for the console's contact page and for tests. */
+  async state() {
+    const sql = this.ctx.storage.sql;
+    const session = sessions.messaging(sql)?.session;
+    const run = session && waitingRun(session);
+    return {
+      contactUuid: getMeta(sql, "contact_uuid"),
+      session: session ? { uuid: session.uuid, status: session.status, flow: run?.flow ?? session.runs[0]?.flow, run: run?.uuid ?? null, wait: session.wait ?? null } : null,
+      background: sessions.backgroundCount(sql),
+      timers: timers.list(sql),
+      outbox: outbox.all(sql),
+      alarm: await this.ctx.storage.getAlarm(),
+    };
+  }
+
   async describe(): Promise<{ contactUuid: string | null }> {
-    const row = this.ctx.storage.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'contact_uuid'").toArray()[0];
-    return { contactUuid: row?.value ?? null };
+    return { contactUuid: getMeta(this.ctx.storage.sql, "contact_uuid") };
   }
 
   async bind(contactUuid: string): Promise<void> {
-    this.ctx.storage.sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('contact_uuid', ?)", contactUuid);
+    setMeta(this.ctx.storage.sql, "contact_uuid", contactUuid);
+  }
+
+  override async alarm(): Promise<void> {
+    const contactUuid = getMeta(this.ctx.storage.sql, "contact_uuid");
+    if (contactUuid) await this.serially(this.context(contactUuid, null), async () => {});
+  }
+
+  /** Who this object is and where the Worker is reachable, remembered for alarms. */
+  private context(contactUuid: string, origin: string | null): Ctx {
+    const sql = this.ctx.storage.sql;
+    if (getMeta(sql, "contact_uuid") !== contactUuid) setMeta(sql, "contact_uuid", contactUuid);
+    if (origin && getMeta(sql, "origin") !== origin) setMeta(sql, "origin", origin);
+    return { db: this.env.DB, sql, storage: this.ctx.storage, contactUuid, origin: origin ?? getMeta(sql, "origin"), now: () => Date.now() };
+  }
+
+  /**
+   * Runs an operation in the queue, then everything it left to do: pending inbox rows in arrival
+   * order (each one's replies sent before the next is handled), due timers, sends, D1 writes.
+   * Finally the alarm is pointed at whatever comes next.
+   */
+  private serially<T>(ctx: Ctx, op: () => Promise<T>): Promise<T> {
+    return this.queue.run(async () => {
+      try {
+        await flushJournal(ctx);
+        const result = await op();
+        for (let row = inbox.nextPending(ctx.sql); row; row = inbox.nextPending(ctx.sql)) {
+          try {
+            await handleInbound(ctx, row);
+          } catch (e) {
+            // Left pending (until it has failed too often), so the alarm tries it again, in order.
+            console.error("contact", ctx.contactUuid, "inbound message failed:", e instanceof Error ? e.message : String(e));
+            inbox.markAttempt(ctx.sql, row.id);
+            break;
+          }
+          await flushJournal(ctx);
+          await sendDue(ctx);
+        }
+        await fireDueTimers(ctx);
+        await sendDue(ctx);
+        await flushJournal(ctx);
+        inbox.prune(ctx.sql, ctx.now());
+        outbox.prune(ctx.sql, ctx.now());
+        return result;
+      } finally {
+        const at = nextAlarmAt(ctx.sql, ctx.now());
+        const current = await this.ctx.storage.getAlarm();
+        if (at === null && current !== null) await this.ctx.storage.deleteAlarm();
+        else if (at !== null && current !== at) await this.ctx.storage.setAlarm(at);
+      }
+    });
   }
 }

@@ -1,0 +1,181 @@
+import type { SessionAssets } from "../engine";
+import type { Channel, ChannelType } from "../../worker/channels/types";
+
+/** A published flow as the contact object needs it: its newest version and its settings. */
+export interface FlowInfo {
+  uuid: string;
+  name: string;
+  type: "messaging" | "messaging_background";
+  status: string;
+  version: number;
+  ignoreKeywords: boolean;
+  definition: Record<string, unknown>;
+}
+
+export interface KeywordTrigger {
+  flowUuid: string;
+  channelUuid: string | null;
+  keywords: string[];
+  matchType: "first_word" | "only_word";
+}
+
+export interface CatchAllTrigger {
+  flowUuid: string;
+  channelUuid: string | null;
+}
+
+type FieldType = NonNullable<SessionAssets["fields"]>[number]["type"];
+
+/** Everything a sprint reads from D1 besides the contact, loaded together and shared by every contact object in the isolate. */
+export interface Assets {
+  stamp: string;
+  loadedAt: number;
+  flows: Map<string, FlowInfo>;
+  keywords: KeywordTrigger[];
+  catchAlls: CatchAllTrigger[];
+  fieldTypes: Map<string, FieldType>;
+  channels: Map<string, Channel>;
+  /** The engine's view: newest published versions. */
+  engine: SessionAssets;
+}
+
+/** The URN schemes a channel sends to (goflow picks a channel for a URN by scheme). */
+export function channelSchemes(c: Pick<Channel, "type" | "config">): string[] {
+  const byType: Record<ChannelType, string> = {
+    twilio: "tel",
+    twilio_whatsapp: "whatsapp",
+    whatsapp_cloud: "whatsapp",
+    telegram: "telegram",
+    vonage: c.config.channel === "whatsapp" ? "whatsapp" : "tel",
+    generic: typeof c.config.urn_scheme === "string" ? c.config.urn_scheme : "ext",
+    email: "mailto",
+  };
+  return [byType[c.type] ?? "ext"];
+}
+
+/**
+ * One query's worth of "has anything changed": it runs in the same D1 batch as the contact's own
+ * rows, so the cache is never stale and costs no extra round trip. The tables are small (flows,
+ * triggers, fields, groups, channels), and nothing here reads a row's content.
+ */
+export const STAMP_SQL = `SELECT
+  (SELECT count(*) || '/' || coalesce(max(modified_on), '') FROM flows) || '|' ||
+  (SELECT count(*) || '/' || coalesce(max(modified_on), '') FROM triggers) || '|' ||
+  (SELECT count(*) || '/' || coalesce(max(created_on), '') FROM fields) || '|' ||
+  (SELECT count(*) || '/' || coalesce(max(created_on), '') FROM groups) || '|' ||
+  (SELECT count(*) || '/' || coalesce(max(modified_on), '') FROM channels) AS stamp`;
+
+/** Even with an unchanged stamp, reload this often (a field renamed in place doesn't move the stamp). */
+const MAX_AGE_MS = 60_000;
+
+let cached: Assets | undefined;
+let loading: Promise<Assets> | undefined;
+
+/** The assets for this stamp: the cached ones if the stamp matches, else loaded once for every caller. */
+export async function assetsFor(db: D1Database, stamp: string, now: number): Promise<Assets> {
+  if (cached && cached.stamp === stamp && now - cached.loadedAt < MAX_AGE_MS) return cached;
+  loading ??= load(db, stamp, now).finally(() => (loading = undefined));
+  const loaded = await loading;
+  if (loaded.stamp !== stamp) return load(db, stamp, now);
+  cached = loaded;
+  return loaded;
+}
+
+/** The assets without a contact read (alarms, sends): one query for the stamp. */
+export async function currentAssets(db: D1Database, now: number): Promise<Assets> {
+  const row = await db.prepare(STAMP_SQL).first<{ stamp: string }>();
+  return assetsFor(db, row?.stamp ?? "", now);
+}
+
+async function load(db: D1Database, stamp: string, now: number): Promise<Assets> {
+  const [flowRows, triggerRows, fieldRows, groupRows, channelRows] = await db.batch([
+    db.prepare(
+      `SELECT f.uuid, f.name, f.type, f.status, f.ignore_keywords, f.published_version, v.definition
+       FROM flows f JOIN flow_versions v ON v.flow_uuid = f.uuid AND v.version = f.published_version
+       WHERE f.published_version IS NOT NULL`,
+    ),
+    db.prepare("SELECT type, flow_uuid, channel_uuid, keywords, match_type FROM triggers WHERE type IN ('keyword', 'catch_all') ORDER BY created_on"),
+    db.prepare("SELECT key, name, type FROM fields"),
+    db.prepare("SELECT uuid, name, query FROM groups"),
+    db.prepare("SELECT uuid, type, name, address, config, base_url, sends_per_second FROM channels"),
+  ]);
+
+  const flows = new Map<string, FlowInfo>();
+  for (const r of flowRows.results as Record<string, any>[]) {
+    flows.set(r.uuid, {
+      uuid: r.uuid,
+      name: r.name,
+      type: r.type,
+      status: r.status,
+      version: r.published_version,
+      ignoreKeywords: !!r.ignore_keywords,
+      definition: JSON.parse(r.definition),
+    });
+  }
+  const keywords: KeywordTrigger[] = [];
+  const catchAlls: CatchAllTrigger[] = [];
+  for (const r of triggerRows.results as Record<string, any>[]) {
+    if (r.type === "keyword") keywords.push({ flowUuid: r.flow_uuid, channelUuid: r.channel_uuid, keywords: JSON.parse(r.keywords ?? "[]"), matchType: r.match_type ?? "first_word" });
+    else catchAlls.push({ flowUuid: r.flow_uuid, channelUuid: r.channel_uuid });
+  }
+  const fields = (fieldRows.results as { key: string; name: string; type: FieldType }[]).map((f) => ({ key: f.key, name: f.name, type: f.type }));
+  const groups = (groupRows.results as { uuid: string; name: string; query: string | null }[]).map((g) => ({ uuid: g.uuid, name: g.name, ...(g.query ? { query: g.query } : {}) }));
+  const channels = new Map<string, Channel>();
+  for (const r of channelRows.results as Record<string, any>[]) {
+    channels.set(r.uuid, {
+      uuid: r.uuid,
+      type: r.type,
+      name: r.name,
+      address: r.address,
+      config: JSON.parse(r.config),
+      ...(r.base_url ? { baseUrl: r.base_url } : {}),
+      ...(r.sends_per_second ? { sendsPerSecond: r.sends_per_second } : {}),
+    });
+  }
+  return {
+    stamp,
+    loadedAt: now,
+    flows,
+    keywords,
+    catchAlls,
+    fieldTypes: new Map(fields.map((f) => [f.key, f.type])),
+    channels,
+    engine: {
+      flows: [...flows.values()].map((f) => f.definition),
+      fields,
+      groups,
+      channels: [...channels.values()].map((c) => ({ uuid: c.uuid, name: c.name, address: c.address, schemes: channelSchemes(c), roles: ["send", "receive"] })),
+    },
+  };
+}
+
+/** Published versions are immutable: kept once read. */
+const versions = new Map<string, Record<string, unknown>>();
+const MAX_VERSIONS = 200;
+
+async function versionDefinition(db: D1Database, flowUuid: string, version: number): Promise<Record<string, unknown> | undefined> {
+  const key = `${flowUuid}@${version}`;
+  const hit = versions.get(key);
+  if (hit) return hit;
+  const row = await db.prepare("SELECT definition FROM flow_versions WHERE flow_uuid = ? AND version = ?").bind(flowUuid, version).first<{ definition: string }>();
+  if (!row) return undefined;
+  const def = JSON.parse(row.definition) as Record<string, unknown>;
+  if (versions.size >= MAX_VERSIONS) versions.delete(versions.keys().next().value!);
+  versions.set(key, def);
+  return def;
+}
+
+/**
+ * The engine's assets for a session whose runs are pinned to older versions: those flows are
+ * swapped for the version the session entered, so contacts finish where they started.
+ */
+export async function pinnedAssets(db: D1Database, assets: Assets, pins: Record<string, number>): Promise<SessionAssets> {
+  const older = Object.entries(pins).filter(([uuid, v]) => assets.flows.get(uuid)?.version !== v);
+  if (!older.length) return assets.engine;
+  const swapped = new Map<string, Record<string, unknown>>();
+  for (const [uuid, v] of older) {
+    const def = await versionDefinition(db, uuid, v);
+    if (def) swapped.set(uuid, def);
+  }
+  return { ...assets.engine, flows: assets.engine.flows.map((f) => swapped.get((f as { uuid: string }).uuid) ?? f) };
+}

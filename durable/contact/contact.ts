@@ -1,0 +1,57 @@
+import type { ContactJSON, FieldValue } from "../engine";
+import { assetsFor, STAMP_SQL, type Assets } from "./assets";
+
+/**
+ * The contact as D1 has it, in goflow's shape, read fresh for every sprint (the API and console
+ * change contacts in D1 directly), together with the assets, in one D1 round trip.
+ */
+export async function loadWorld(db: D1Database, contactUuid: string, now: number): Promise<{ assets: Assets; contact: ContactJSON | null }> {
+  const [contactRows, urnRows, groupRows, stampRows] = await db.batch([
+    db.prepare("SELECT uuid, name, language, timezone, status, fields, created_on, last_seen_on FROM contacts WHERE uuid = ?").bind(contactUuid),
+    db.prepare("SELECT scheme, path, channel_uuid FROM contact_urns WHERE contact_uuid = ? ORDER BY priority, scheme, path").bind(contactUuid),
+    db.prepare("SELECT g.uuid, g.name FROM group_members m JOIN groups g ON g.uuid = m.group_uuid WHERE m.contact_uuid = ? ORDER BY g.name").bind(contactUuid),
+    db.prepare(STAMP_SQL),
+  ]);
+  const assets = await assetsFor(db, (stampRows.results[0] as { stamp: string }).stamp, now);
+  const row = contactRows.results[0] as Record<string, any> | undefined;
+  if (!row) return { assets, contact: null };
+  const stored = JSON.parse(row.fields ?? "{}") as Record<string, string | number>;
+  const fields: Record<string, FieldValue> = {};
+  for (const [key, value] of Object.entries(stored)) fields[key] = fieldValue(assets.fieldTypes.get(key), value);
+  const contact: ContactJSON = {
+    uuid: row.uuid,
+    status: row.status,
+    created_on: row.created_on,
+    urns: (urnRows.results as { scheme: string; path: string; channel_uuid: string | null }[]).map(
+      (u) => `${u.scheme}:${u.path}${u.channel_uuid ? `?channel=${u.channel_uuid}` : ""}`,
+    ),
+    groups: groupRows.results as { uuid: string; name: string }[],
+    fields,
+    ...(row.name ? { name: row.name } : {}),
+    ...(row.language ? { language: row.language } : {}),
+    ...(row.timezone ? { timezone: row.timezone } : {}),
+    ...(row.last_seen_on ? { last_seen_on: row.last_seen_on } : {}),
+  };
+  return { assets, contact };
+}
+
+/** D1 keeps numbers as numbers and everything else as text; goflow wants every typed reading. */
+function fieldValue(type: string | undefined, v: string | number): FieldValue {
+  const text = String(v);
+  if (typeof v === "number" || type === "number") {
+    const n = Number(v);
+    return Number.isFinite(n) ? { text, number: n } : { text };
+  }
+  if (type === "datetime") return { text, datetime: text };
+  return { text };
+}
+
+/** The reverse, for write-through: what D1's fields column keeps for an engine value. */
+export function storedFieldValue(type: string | undefined, v: FieldValue): string | number {
+  if (type === "number" && v.number !== undefined) return v.number;
+  if (type === "datetime" && v.datetime) {
+    const t = Date.parse(v.datetime);
+    return Number.isNaN(t) ? v.text : new Date(t).toISOString();
+  }
+  return v.text;
+}

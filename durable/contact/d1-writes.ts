@@ -1,0 +1,43 @@
+import type { Ctx } from "./context";
+import * as journal from "./storage/journal";
+
+/** Statements per D1 batch; an entry is never split, so each stays atomic. */
+const BATCH_STATEMENTS = 100;
+
+/**
+ * Carries out the D1 writes that the journal holds, oldest first, in as few batches as fit. When
+ * a batch fails, its entries are tried one by one, so one bad entry doesn't hold back the rest.
+ */
+export async function flushJournal(ctx: Ctx): Promise<void> {
+  const entries = journal.pending(ctx.sql);
+  const batches: journal.JournalEntry[][] = [];
+  let size = Infinity;
+  for (const e of entries) {
+    if (size + e.statements.length > BATCH_STATEMENTS) {
+      batches.push([]);
+      size = 0;
+    }
+    batches[batches.length - 1].push(e);
+    size += e.statements.length;
+  }
+  for (const batch of batches) {
+    if (await run(ctx.db, batch)) {
+      journal.done(ctx.sql, batch.map((e) => e.id));
+      continue;
+    }
+    for (const e of batch) {
+      if (await run(ctx.db, [e])) journal.done(ctx.sql, [e.id]);
+      else journal.failed(ctx.sql, [e.id]);
+    }
+  }
+}
+
+async function run(db: D1Database, entries: journal.JournalEntry[]): Promise<boolean> {
+  try {
+    await db.batch(entries.flatMap((e) => e.statements.map((s) => db.prepare(s.sql).bind(...s.params))));
+    return true;
+  } catch (e) {
+    console.error("D1 write-through failed:", e instanceof Error ? e.message : String(e));
+    return false;
+  }
+}

@@ -1,0 +1,116 @@
+import { EngineError, type MsgIn } from "../engine";
+import type { Assets, CatchAllTrigger, KeywordTrigger } from "./assets";
+import { loadWorld } from "./contact";
+import { iso, type Ctx } from "./context";
+import { ended } from "./effects";
+import { commit, resumeSession, startFlow, type Outcome } from "./sprints";
+import * as inbox from "./storage/inbox";
+import type { Statement } from "./storage/journal";
+import * as sessions from "./storage/sessions";
+import { waitingRun } from "./waits";
+
+/** The message's words as keywords are matched: lower case, split on anything but letters and digits. */
+function words(text: string): string[] {
+  return text.toLowerCase().normalize("NFKC").split(/[^\p{L}\p{N}_]+/u).filter(Boolean);
+}
+
+/** A keyword trigger for this message: one for its channel wins over one for every channel. */
+export function matchKeyword(text: string, channelUuid: string, triggers: KeywordTrigger[]): { trigger: KeywordTrigger; keyword: string } | undefined {
+  const w = words(text);
+  if (!w.length) return undefined;
+  const matches = (t: KeywordTrigger) => t.keywords.includes(w[0]) && (t.matchType === "first_word" || w.length === 1);
+  const trigger = triggers.find((t) => t.channelUuid === channelUuid && matches(t)) ?? triggers.find((t) => t.channelUuid === null && matches(t));
+  return trigger && { trigger, keyword: w[0] };
+}
+
+function catchAll(channelUuid: string, triggers: CatchAllTrigger[]): CatchAllTrigger | undefined {
+  return triggers.find((t) => t.channelUuid === channelUuid) ?? triggers.find((t) => t.channelUuid === null);
+}
+
+const activeFlow = (assets: Assets, uuid: string) => {
+  const flow = assets.flows.get(uuid);
+  return flow?.status === "active" ? flow : undefined;
+};
+
+/**
+ * Handles the oldest pending inbox row, as SPEC §4 orders it: a keyword trigger (unless the
+ * waiting flow ignores keywords) starts its flow; else the waiting messaging session resumes;
+ * else a catch-all trigger starts its flow; else the message is only logged. A message never
+ * reaches a background session. Idempotent: the row is marked done in the same transaction that
+ * stores what it caused.
+ */
+export async function handleInbound(ctx: Ctx, row: inbox.InboxRow): Promise<void> {
+  const { assets, contact } = await loadWorld(ctx.db, ctx.contactUuid, ctx.now());
+  if (!contact) {
+    inbox.markDone(ctx.sql, row.id, "dropped");
+    return;
+  }
+  if (row.contact_name && !contact.name) contact.name = row.contact_name;
+  const world = { assets, contact };
+  const urn = row.urn;
+  const channel = assets.channels.get(row.channel_uuid);
+  const msg: MsgIn = {
+    uuid: row.uuid,
+    urn,
+    channel: channel ? { uuid: channel.uuid, name: channel.name } : null,
+    text: row.text,
+    attachments: JSON.parse(row.attachments) as string[],
+    ...(row.external_key ? { external_id: row.external_key.slice(row.channel_uuid.length + 1) } : {}),
+  };
+
+  const current = sessions.messaging(ctx.sql);
+  const waitingFlow = current ? waitingRun(current.session)?.flow.uuid : undefined;
+  const ignoreKeywords = waitingFlow ? (assets.flows.get(waitingFlow)?.ignoreKeywords ?? false) : false;
+  const keyword = ignoreKeywords || contact.status === "blocked" ? undefined : matchKeyword(row.text, row.channel_uuid, assets.keywords);
+  const keywordFlow = keyword && activeFlow(assets, keyword.trigger.flowUuid);
+
+  let outcomes: Outcome[] = [];
+  let handledBy: { flow: string; run?: string } | undefined;
+  let resuming = false;
+  try {
+    if (contact.status === "blocked") {
+      // A blocked contact's messages are kept, nothing more.
+    } else if (keywordFlow) {
+      const started = await startFlow(ctx, world, keywordFlow, { type: "msg", msg, keyword_match: { type: keyword.trigger.matchType, keyword: keyword.keyword } }, true);
+      if ("started" in started) outcomes = started.started;
+      handledBy = { flow: keywordFlow.uuid };
+    } else if (current?.session.status === "waiting") {
+      resuming = true;
+      outcomes = [await resumeSession(ctx, world, current, { type: "msg", msg })];
+      handledBy = { flow: waitingFlow! };
+    } else {
+      const fallback = catchAll(row.channel_uuid, assets.catchAlls);
+      const flow = fallback && activeFlow(assets, fallback.flowUuid);
+      if (flow) {
+        const started = await startFlow(ctx, world, flow, { type: "msg", msg }, true);
+        if ("started" in started) outcomes = started.started;
+        handledBy = { flow: flow.uuid };
+      }
+    }
+  } catch (e) {
+    // A flow that can't run (invalid, or a session the engine refuses) must not hold up the inbox;
+    // a session that can't be resumed ends, so the contact isn't stuck in it.
+    if (!(e instanceof EngineError)) throw e;
+    console.error("contact", ctx.contactUuid, "inbound message not run:", e.message);
+    outcomes = resuming && current ? [{ kind: "messaging", change: { before: current.session, after: ended(current.session, "failed", iso(ctx.now())), events: [], pins: current.pins } }] : [];
+    handledBy = undefined;
+  }
+  const last = outcomes[outcomes.length - 1]?.change.after;
+  if (handledBy && last) handledBy.run = (last.runs.find((r) => r.flow.uuid === handledBy!.flow) ?? last.runs[0])?.uuid;
+  commit(ctx, assets, outcomes, { statements: inboundStatements(ctx, row, msg, handledBy), inboxId: row.id });
+}
+
+/** The message as the console lists it, and the contact's name and last-seen time. */
+function inboundStatements(ctx: Ctx, row: inbox.InboxRow, msg: MsgIn, handledBy: { flow: string; run?: string } | undefined): Statement[] {
+  const nowIso = iso(ctx.now());
+  const statements: Statement[] = [
+    {
+      sql: `INSERT INTO messages (uuid, contact_uuid, channel_uuid, urn, direction, text, attachments, external_id, status, flow_uuid, run_uuid, created_on, modified_on)
+            VALUES (?, ?, ?, ?, 'in', ?, ?, ?, 'handled', ?, ?, ?, ?) ON CONFLICT (uuid) DO NOTHING`,
+      params: [row.uuid, ctx.contactUuid, msg.channel?.uuid ?? null, row.urn, row.text, row.attachments, msg.external_id ?? null, handledBy?.flow ?? null, handledBy?.run ?? null, row.received_on, nowIso],
+    },
+    { sql: "UPDATE contacts SET last_seen_on = ? WHERE uuid = ?", params: [row.received_on, ctx.contactUuid] },
+  ];
+  if (row.contact_name) statements.push({ sql: "UPDATE contacts SET name = ?, modified_on = ? WHERE uuid = ? AND name IS NULL", params: [row.contact_name, nowIso, ctx.contactUuid] });
+  return statements;
+}

@@ -1,0 +1,137 @@
+import { channelBucket, reserveSend } from "../../worker/channels/rate";
+import { getProvider } from "../../worker/channels/registry";
+import type { SendResult } from "../../worker/channels/types";
+import type { ContactJSON, MsgOut } from "../engine";
+import { channelSchemes, currentAssets, type Assets } from "./assets";
+import { iso, type Ctx } from "./context";
+import { outMessage } from "./effects";
+import * as journal from "./storage/journal";
+import type { Statement } from "./storage/journal";
+import * as outbox from "./storage/outbox";
+import * as timers from "./storage/timers";
+
+/** After this many tries a retryable failure becomes final. */
+export const MAX_SEND_ATTEMPTS = 8;
+/** First retry after this long, doubling each time, up to RETRY_MAX_MS. */
+export const RETRY_BASE_MS = 5_000;
+export const RETRY_MAX_MS = 3600_000;
+/** A rate-limit wait up to this long is slept through; a longer one is left to the alarm. */
+const SLEEP_MAX_MS = 1_000;
+
+/** Exponential backoff, never sooner than the provider's Retry-After. */
+export function retryDelay(attempts: number, retryAfterSeconds?: number): number {
+  const backoff = Math.min(RETRY_BASE_MS * 2 ** attempts, RETRY_MAX_MS);
+  return Math.max(backoff, (retryAfterSeconds ?? 0) * 1000);
+}
+
+// Resolved at call time, so a fetch mock installed after this module loaded still sees the calls.
+const fetcher: typeof fetch = (input, init) => fetch(input, init);
+
+/**
+ * Sends the outbox in order until it is empty or its first message must wait (a retry or the
+ * channel's rate). Each result is stored before the next send: the message's status in D1, a
+ * wait timeout that counts from this acceptance, the parts already accepted (a retry starts
+ * after them, so the contact never gets a part twice).
+ */
+export async function sendDue(ctx: Ctx, assets?: Assets): Promise<void> {
+  for (;;) {
+    const row = outbox.head(ctx.sql);
+    if (!row || row.next_attempt_at > ctx.now()) return;
+    assets ??= await currentAssets(ctx.db, ctx.now());
+    const channel = row.channel_uuid ? assets.channels.get(row.channel_uuid) : undefined;
+    const provider = channel && getProvider(channel.type);
+    if (!channel || !provider) {
+      settle(ctx, row, { ok: false, retryable: false, error: "the message's channel no longer exists" });
+      continue;
+    }
+
+    const bucket = channelBucket(channel.sendsPerSecond, provider.defaultSendsPerSecond);
+    const slot = reserveSend(outbox.bucket(ctx.sql, channel.uuid), bucket, ctx.now());
+    if (slot.at - ctx.now() > SLEEP_MAX_MS) {
+      // Not stored: the slot is claimed again when the alarm brings the message back.
+      outbox.defer(ctx.sql, row.uuid, slot.at);
+      return;
+    }
+    outbox.saveBucket(ctx.sql, channel.uuid, slot.state);
+    if (slot.at > ctx.now()) await scheduler.wait(slot.at - ctx.now());
+
+    const result = await provider.send(
+      {
+        uuid: row.uuid,
+        urn: row.urn,
+        text: row.text,
+        attachments: JSON.parse(row.attachments) as string[],
+        quickReplies: JSON.parse(row.quick_replies) as string[],
+        ...(ctx.origin ? { statusUrl: `${ctx.origin}/channels/${channel.uuid}/status` } : {}),
+        ...(row.in_reply_to ? { inReplyTo: row.in_reply_to } : {}),
+        ...(row.parts_sent ? { fromPart: row.parts_sent } : {}),
+      },
+      channel,
+      fetcher,
+    );
+    settle(ctx, row, result);
+  }
+}
+
+function settle(ctx: Ctx, row: outbox.OutboxRow, result: SendResult): void {
+  const now = ctx.now();
+  const nowIso = iso(now);
+  ctx.storage.transactionSync(() => {
+    let statement: Statement;
+    if (result.ok) {
+      outbox.markSent(ctx.sql, row.uuid, result.externalId);
+      timers.startCounting(ctx.sql, row.uuid, now);
+      statement = {
+        sql: `UPDATE messages SET external_id = ?, sent_on = ?, modified_on = ?, status = CASE WHEN status IN ('queued', 'errored') THEN 'wired' ELSE status END WHERE uuid = ?`,
+        params: [result.externalId, nowIso, nowIso, row.uuid],
+      };
+    } else if (result.retryable && row.attempts + 1 < MAX_SEND_ATTEMPTS) {
+      const partsSent = Math.max(row.parts_sent, result.partsSent ?? 0);
+      outbox.markRetry(ctx.sql, row.uuid, now + retryDelay(row.attempts, result.retryAfterSeconds), partsSent, result.error);
+      statement = { sql: "UPDATE messages SET status = 'errored', modified_on = ? WHERE uuid = ? AND status IN ('queued', 'errored')", params: [nowIso, row.uuid] };
+    } else {
+      outbox.markFailed(ctx.sql, row.uuid, result.error);
+      // The flow must not wait forever for a message that will never arrive: its timeout starts now.
+      timers.startCounting(ctx.sql, row.uuid, now);
+      statement = { sql: "UPDATE messages SET status = 'failed', modified_on = ? WHERE uuid = ?", params: [nowIso, row.uuid] };
+    }
+    journal.append(ctx.sql, [statement]);
+  });
+}
+
+export interface MessageRequest {
+  text: string;
+  attachments?: string[];
+  quickReplies?: string[];
+}
+
+/**
+ * Where a message to the contact goes, as goflow picks it: the first URN with a channel, its
+ * own channel if it has one, else the first channel that sends on its scheme.
+ */
+function destination(contact: ContactJSON, assets: Assets): { urn: string; channel: { uuid: string; name: string } } | undefined {
+  for (const urn of contact.urns ?? []) {
+    const q = urn.indexOf("?");
+    const identity = q >= 0 ? urn.slice(0, q) : urn;
+    const tied = q >= 0 ? new URLSearchParams(urn.slice(q + 1)).get("channel") : null;
+    const scheme = identity.slice(0, identity.indexOf(":"));
+    const channel = (tied ? assets.channels.get(tied) : undefined) ?? [...assets.channels.values()].find((c) => channelSchemes(c).includes(scheme));
+    if (channel) return { urn: identity, channel: { uuid: channel.uuid, name: channel.name } };
+  }
+  return undefined;
+}
+
+/** Queues a message from the API (no flow): it goes through the outbox like a flow's. */
+export function queueMessage(ctx: Ctx, contact: ContactJSON, assets: Assets, req: MessageRequest): { uuid: string; error?: string } {
+  const to = destination(contact, assets);
+  const msg: MsgOut = { uuid: crypto.randomUUID(), text: req.text, ...to, attachments: req.attachments ?? [], quick_replies: req.quickReplies ?? [] };
+  const refused = contact.status !== "active" ? `the contact is ${contact.status}` : !to ? "the contact has no URN a channel can send to" : undefined;
+  const now = ctx.now();
+  ctx.storage.transactionSync(() => {
+    journal.append(ctx.sql, [outMessage(ctx.contactUuid, msg, refused ? "failed" : "queued", undefined, iso(now))]);
+    if (!refused && to) {
+      outbox.add(ctx.sql, { uuid: msg.uuid, channelUuid: to.channel.uuid, urn: to.urn, text: msg.text, attachments: msg.attachments!, quickReplies: msg.quick_replies!, inReplyTo: null }, now);
+    }
+  });
+  return { uuid: msg.uuid, ...(refused ? { error: refused } : {}) };
+}

@@ -1,0 +1,88 @@
+import type { ContactJSON, ResumeJSON, TriggerJSON } from "../engine";
+import { pinnedAssets, type Assets, type FlowInfo } from "./assets";
+import { engine, iso, type Ctx } from "./context";
+import { ended, pinRuns, sprintEffects, type SprintChange } from "./effects";
+import * as inbox from "./storage/inbox";
+import * as journal from "./storage/journal";
+import type { Statement } from "./storage/journal";
+import * as outbox from "./storage/outbox";
+import * as sessions from "./storage/sessions";
+import * as timerRows from "./storage/timers";
+import { waitTimers } from "./waits";
+
+/** The contact and the assets, as read at the start of an operation. */
+export interface World {
+  assets: Assets;
+  contact: ContactJSON;
+}
+
+/** A session's new state after a sprint, to be stored. */
+export interface Outcome {
+  kind: sessions.SessionKind;
+  change: SprintChange;
+}
+
+/** The trigger without what `start` fills in (flow, contact, environment, time). */
+export type TriggerPart =
+  | { type: "manual"; params?: Record<string, unknown> }
+  | Pick<Extract<TriggerJSON, { type: "msg" }>, "type" | "msg" | "keyword_match">;
+
+export type Started = { started: Outcome[] } | { skipped: string };
+
+/**
+ * Starts a flow for the contact. A messaging flow replaces the messaging session (interrupting it)
+ * unless `interrupt` is false, in which case a contact already in one is skipped; a background
+ * flow runs as a session of its own and leaves the messaging session alone.
+ */
+export async function startFlow(ctx: Ctx, world: World, flow: FlowInfo, trigger: TriggerPart, interrupt: boolean): Promise<Started> {
+  const outcomes: Outcome[] = [];
+  const kind: sessions.SessionKind = flow.type === "messaging_background" ? "background" : "messaging";
+  if (kind === "messaging") {
+    const current = sessions.messaging(ctx.sql);
+    if (current && !interrupt) return { skipped: "the contact is in a messaging flow" };
+    if (current) outcomes.push({ kind, change: { before: current.session, after: ended(current.session, "interrupted", iso(ctx.now())), events: [], pins: current.pins } });
+  }
+  const sprint = await engine.start(world.assets.engine, {
+    ...trigger,
+    flow: { uuid: flow.uuid, name: flow.name },
+    contact: world.contact,
+    triggered_on: iso(ctx.now()),
+  } as TriggerJSON);
+  outcomes.push({ kind, change: { before: null, after: sprint.session, events: sprint.events, pins: pinRuns(sprint.session, {}, world.assets) } });
+  return { started: outcomes };
+}
+
+/** Resumes a stored session on the flow versions it started in, with the contact as D1 has it now. */
+export async function resumeSession(ctx: Ctx, world: World, stored: sessions.StoredSession, resume: ResumeJSON): Promise<Outcome> {
+  const assets = await pinnedAssets(ctx.db, world.assets, stored.pins);
+  const sprint = await engine.resume(assets, stored.session, { ...resume, contact: world.contact });
+  return {
+    kind: stored.kind,
+    change: { before: stored.session, after: sprint.session, events: sprint.events, pins: pinRuns(sprint.session, stored.pins, world.assets) },
+  };
+}
+
+/**
+ * Stores the outcomes of an operation in one transaction: sessions, their timers, the messages to
+ * send, the D1 writes to make, and the inbox row or timer that caused it all, marked done.
+ */
+export function commit(ctx: Ctx, assets: Assets, outcomes: Outcome[], extra: { statements?: Statement[]; inboxId?: number; timerId?: number } = {}): void {
+  const now = ctx.now();
+  const nowIso = iso(now);
+  ctx.storage.transactionSync(() => {
+    const statements: Statement[] = [];
+    for (const o of outcomes) {
+      const fx = sprintEffects(ctx.contactUuid, assets, o.change, nowIso);
+      sessions.save(ctx.sql, { kind: o.kind, session: o.change.after, pins: o.change.pins }, now);
+      timerRows.clearSession(ctx.sql, o.change.after.uuid);
+      for (const m of fx.outbox) outbox.add(ctx.sql, m, now);
+      const sendable = new Set(fx.outbox.map((m) => m.uuid));
+      for (const t of waitTimers(o.change.after, o.change.events, sendable, now)) timerRows.add(ctx.sql, t);
+      statements.push(...fx.statements);
+    }
+    statements.push(...(extra.statements ?? []));
+    journal.append(ctx.sql, statements);
+    if (extra.inboxId !== undefined) inbox.markDone(ctx.sql, extra.inboxId);
+    if (extra.timerId !== undefined) timerRows.remove(ctx.sql, extra.timerId);
+  });
+}

@@ -1,0 +1,95 @@
+/** Messages to send, in the order the flows created them. */
+export type OutboxRow = {
+  seq: number;
+  uuid: string;
+  channel_uuid: string | null;
+  urn: string;
+  text: string;
+  attachments: string;
+  quick_replies: string;
+  in_reply_to: string | null;
+  state: "pending" | "sent" | "failed";
+  attempts: number;
+  parts_sent: number;
+  next_attempt_at: number;
+  external_id: string | null;
+  error: string | null;
+};
+
+export interface NewOutbox {
+  uuid: string;
+  channelUuid: string | null;
+  urn: string;
+  text: string;
+  attachments: string[];
+  quickReplies: string[];
+  inReplyTo: string | null;
+}
+
+/** Sent and failed rows are kept this long (for the console and tests to look at), then dropped. */
+const KEEP_DONE_MS = 24 * 3600_000;
+
+export function add(sql: SqlStorage, m: NewOutbox, now: number): void {
+  sql.exec(
+    `INSERT OR IGNORE INTO outbox (uuid, channel_uuid, urn, text, attachments, quick_replies, in_reply_to, next_attempt_at, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    m.uuid,
+    m.channelUuid,
+    m.urn,
+    m.text,
+    JSON.stringify(m.attachments),
+    JSON.stringify(m.quickReplies),
+    m.inReplyTo,
+    now,
+    now,
+  );
+}
+
+/** The first unsent message: later ones wait behind it, so a contact gets messages in order. */
+export function head(sql: SqlStorage): OutboxRow | undefined {
+  return sql.exec<OutboxRow>("SELECT * FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT 1").toArray()[0];
+}
+
+export function markSent(sql: SqlStorage, uuid: string, externalId: string): void {
+  sql.exec("UPDATE outbox SET state = 'sent', external_id = ?, error = NULL WHERE uuid = ?", externalId, uuid);
+}
+
+export function markFailed(sql: SqlStorage, uuid: string, error: string): void {
+  sql.exec("UPDATE outbox SET state = 'failed', error = ? WHERE uuid = ?", error, uuid);
+}
+
+export function markRetry(sql: SqlStorage, uuid: string, at: number, partsSent: number, error: string): void {
+  sql.exec("UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, parts_sent = ?, error = ? WHERE uuid = ?", at, partsSent, error, uuid);
+}
+
+/** Holds the message back (rate limit) without counting an attempt. */
+export function defer(sql: SqlStorage, uuid: string, at: number): void {
+  sql.exec("UPDATE outbox SET next_attempt_at = ? WHERE uuid = ?", at, uuid);
+}
+
+export function all(sql: SqlStorage): OutboxRow[] {
+  return sql.exec<OutboxRow>("SELECT * FROM outbox ORDER BY seq").toArray();
+}
+
+export function prune(sql: SqlStorage, now: number): void {
+  sql.exec("DELETE FROM outbox WHERE state != 'pending' AND created_at < ?", now - KEEP_DONE_MS);
+}
+
+export interface Bucket {
+  tokens: number;
+  updatedAt: number;
+}
+
+export function bucket(sql: SqlStorage, channelUuid: string): Bucket | undefined {
+  const r = sql.exec<{ tokens: number; updated_at: number }>("SELECT tokens, updated_at FROM send_rate WHERE channel_uuid = ?", channelUuid).toArray()[0];
+  return r && { tokens: r.tokens, updatedAt: r.updated_at };
+}
+
+export function saveBucket(sql: SqlStorage, channelUuid: string, b: Bucket): void {
+  sql.exec(
+    "INSERT INTO send_rate (channel_uuid, tokens, updated_at) VALUES (?, ?, ?) ON CONFLICT (channel_uuid) DO UPDATE SET tokens = excluded.tokens, updated_at = excluded.updated_at",
+    channelUuid,
+    b.tokens,
+    b.updatedAt,
+  );
+}

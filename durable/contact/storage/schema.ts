@@ -1,0 +1,86 @@
+/** The contact object's own SQLite tables, created when the object first wakes up. */
+const TABLES = [
+  `CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`,
+  // Accepted inbound messages, stored before anything else happens to them; also the dedupe window.
+  `CREATE TABLE IF NOT EXISTS inbox (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    uuid TEXT NOT NULL,
+    channel_uuid TEXT NOT NULL,
+    urn TEXT NOT NULL,
+    external_key TEXT UNIQUE,
+    text TEXT NOT NULL,
+    attachments TEXT NOT NULL,
+    received_on TEXT NOT NULL,
+    contact_name TEXT,
+    state TEXT NOT NULL DEFAULT 'pending',
+    attempts INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL
+  )`,
+  `CREATE INDEX IF NOT EXISTS inbox_state ON inbox (state, id)`,
+  `CREATE INDEX IF NOT EXISTS inbox_content ON inbox (urn, created_at)`,
+  // The messaging session (kind 'messaging', at most one) and background sessions still going.
+  `CREATE TABLE IF NOT EXISTS sessions (
+    uuid TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    json TEXT NOT NULL,
+    pins TEXT NOT NULL,
+    updated_at INTEGER NOT NULL
+  )`,
+  // due_at NULL: a wait timeout that starts counting when the provider accepts after_outbox.
+  `CREATE TABLE IF NOT EXISTS timers (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind TEXT NOT NULL,
+    due_at INTEGER,
+    session_uuid TEXT,
+    run_uuid TEXT,
+    step_uuid TEXT,
+    node_uuid TEXT,
+    after_outbox TEXT,
+    seconds INTEGER
+  )`,
+  `CREATE INDEX IF NOT EXISTS timers_due ON timers (due_at)`,
+  `CREATE TABLE IF NOT EXISTS events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT NOT NULL,
+    properties TEXT NOT NULL,
+    time TEXT NOT NULL,
+    received_on TEXT NOT NULL
+  )`,
+  `CREATE TABLE IF NOT EXISTS outbox (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    uuid TEXT NOT NULL UNIQUE,
+    channel_uuid TEXT,
+    urn TEXT NOT NULL,
+    text TEXT NOT NULL,
+    attachments TEXT NOT NULL,
+    quick_replies TEXT NOT NULL,
+    in_reply_to TEXT,
+    state TEXT NOT NULL DEFAULT 'pending',
+    attempts INTEGER NOT NULL DEFAULT 0,
+    parts_sent INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    external_id TEXT,
+    error TEXT,
+    created_at INTEGER NOT NULL
+  )`,
+  `CREATE INDEX IF NOT EXISTS outbox_state ON outbox (state, seq)`,
+  // D1 writes decided in a transaction here, carried out (and retried) afterwards.
+  `CREATE TABLE IF NOT EXISTS journal (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    statements TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0
+  )`,
+  `CREATE TABLE IF NOT EXISTS send_rate (channel_uuid TEXT PRIMARY KEY, tokens REAL NOT NULL, updated_at INTEGER NOT NULL)`,
+];
+
+export function createTables(sql: SqlStorage): void {
+  for (const t of TABLES) sql.exec(t);
+}
+
+export function getMeta(sql: SqlStorage, key: string): string | null {
+  return sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = ?", key).toArray()[0]?.value ?? null;
+}
+
+export function setMeta(sql: SqlStorage, key: string, value: string): void {
+  sql.exec("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", key, value);
+}
