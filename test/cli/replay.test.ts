@@ -149,6 +149,8 @@ describe("what a user sees in the replays", () => {
       expect.arrayContaining(["input_labels_added", "email_sent", "ticket_opened", "session_triggered", "broadcast_created"]),
     );
     expect(ofType(all, "email_sent")[0]).toMatchObject({ to: ["support@example.com", "boss@example.com"], subject: "Help for Ben Haggerty" });
+    const ticket = ofType(all, "ticket_opened")[0].ticket.uuid;
+    expect(texts(out("messaging_actions.flow_action")[0])).toEqual([`Reminder for Ann: Ben Haggerty opened ticket ${ticket} (flow_action)`]);
 
     const contact = out("contact_actions.all")[0].session.contact;
     expect(contact).toMatchObject({ name: "Bob Smith", language: "spa", timezone: "Africa/Kigali", status: "active", groups: [] });
