@@ -1,10 +1,12 @@
 import { Hono } from "hono";
 import { api } from "./api";
+import { webhooks } from "./webhooks";
 
 export const app = new Hono<{ Bindings: Cloudflare.Env }>();
 
 app.get("/health", (c) => c.json({ ok: true }));
 
 app.route("/api/v1", api);
+app.route("/", webhooks);
 
 app.notFound((c) => c.json({ error: "not_found", message: `no route for ${c.req.method} ${c.req.path}` }, 404));

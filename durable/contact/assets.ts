@@ -53,6 +53,21 @@ export function channelSchemes(c: Pick<Channel, "type" | "config">): string[] {
   return [byType[c.type] ?? "ext"];
 }
 
+export const CHANNEL_COLUMNS = "uuid, type, name, address, config, base_url, sends_per_second";
+
+/** A D1 channels row as the provider adapters take it. */
+export function channelFromRow(r: Record<string, any>): Channel {
+  return {
+    uuid: r.uuid,
+    type: r.type,
+    name: r.name,
+    address: r.address,
+    config: JSON.parse(r.config),
+    ...(r.base_url ? { baseUrl: r.base_url } : {}),
+    ...(r.sends_per_second ? { sendsPerSecond: r.sends_per_second } : {}),
+  };
+}
+
 /**
  * One query's worth of "has anything changed": it runs in the same D1 batch as the contact's own
  * rows, so the cache is never stale and costs no extra round trip. The tables are small (flows,
@@ -97,7 +112,7 @@ async function load(db: D1Database, stamp: string, now: number): Promise<Assets>
     db.prepare("SELECT type, flow_uuid, channel_uuid, keywords, match_type FROM triggers WHERE type IN ('keyword', 'catch_all') ORDER BY created_on"),
     db.prepare("SELECT key, name, type FROM fields"),
     db.prepare("SELECT uuid, name, query FROM groups"),
-    db.prepare("SELECT uuid, type, name, address, config, base_url, sends_per_second FROM channels"),
+    db.prepare(`SELECT ${CHANNEL_COLUMNS} FROM channels`),
   ]);
 
   const flows = new Map<string, FlowInfo>();
@@ -120,18 +135,7 @@ async function load(db: D1Database, stamp: string, now: number): Promise<Assets>
   }
   const fields = (fieldRows.results as { key: string; name: string; type: FieldType }[]).map((f) => ({ key: f.key, name: f.name, type: f.type }));
   const groups = (groupRows.results as { uuid: string; name: string; query: string | null }[]).map((g) => ({ uuid: g.uuid, name: g.name, ...(g.query ? { query: g.query } : {}) }));
-  const channels = new Map<string, Channel>();
-  for (const r of channelRows.results as Record<string, any>[]) {
-    channels.set(r.uuid, {
-      uuid: r.uuid,
-      type: r.type,
-      name: r.name,
-      address: r.address,
-      config: JSON.parse(r.config),
-      ...(r.base_url ? { baseUrl: r.base_url } : {}),
-      ...(r.sends_per_second ? { sendsPerSecond: r.sends_per_second } : {}),
-    });
-  }
+  const channels = new Map((channelRows.results as Record<string, any>[]).map((r) => [r.uuid as string, channelFromRow(r)]));
   return {
     stamp,
     loadedAt: now,

@@ -65,11 +65,11 @@ export class ContactSession extends DurableObject<Env> {
   }
 
   /** A message from the API, outside any flow. */
-  async sendMessage(contactUuid: string, origin: string, req: MessageRequest): Promise<{ uuid: string; error?: string }> {
+  async sendMessage(contactUuid: string, origin: string, req: MessageRequest): Promise<{ uuid: string } | { error: string }> {
     const ctx = this.context(contactUuid, origin);
     return this.serially(ctx, async () => {
       const world = await loadWorld(ctx.db, contactUuid, ctx.now());
-      if (!world.contact) return { uuid: "", error: "no such contact" };
+      if (!world.contact) return { error: "no such contact" };
       return queueMessage(ctx, world.contact, world.assets, req);
     });
   }

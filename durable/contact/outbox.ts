@@ -121,17 +121,16 @@ function destination(contact: ContactJSON, assets: Assets): { urn: string; chann
   return undefined;
 }
 
-/** Queues a message from the API (no flow): it goes through the outbox like a flow's. */
-export function queueMessage(ctx: Ctx, contact: ContactJSON, assets: Assets, req: MessageRequest): { uuid: string; error?: string } {
+/** Queues a message from the API (no flow): it goes through the outbox like a flow's. Refused: nothing is stored. */
+export function queueMessage(ctx: Ctx, contact: ContactJSON, assets: Assets, req: MessageRequest): { uuid: string } | { error: string } {
+  if (contact.status !== "active") return { error: `the contact is ${contact.status}` };
   const to = destination(contact, assets);
-  const msg: MsgOut = { uuid: crypto.randomUUID(), text: req.text, ...to, attachments: req.attachments ?? [], quick_replies: req.quickReplies ?? [] };
-  const refused = contact.status !== "active" ? `the contact is ${contact.status}` : !to ? "the contact has no URN a channel can send to" : undefined;
+  if (!to) return { error: "the contact has no URN a channel can send to" };
+  const msg: MsgOut = { uuid: crypto.randomUUID(), ...to, text: req.text, attachments: req.attachments ?? [], quick_replies: req.quickReplies ?? [] };
   const now = ctx.now();
   ctx.storage.transactionSync(() => {
-    journal.append(ctx.sql, [outMessage(ctx.contactUuid, msg, refused ? "failed" : "queued", undefined, iso(now))]);
-    if (!refused && to) {
-      outbox.add(ctx.sql, { uuid: msg.uuid, channelUuid: to.channel.uuid, urn: to.urn, text: msg.text, attachments: msg.attachments!, quickReplies: msg.quick_replies!, inReplyTo: null }, now);
-    }
+    journal.append(ctx.sql, [outMessage(ctx.contactUuid, msg, "queued", undefined, iso(now))]);
+    outbox.add(ctx.sql, { uuid: msg.uuid, channelUuid: to.channel.uuid, urn: to.urn, text: msg.text, attachments: msg.attachments!, quickReplies: msg.quick_replies!, inReplyTo: null }, now);
   });
-  return { uuid: msg.uuid, ...(refused ? { error: refused } : {}) };
+  return { uuid: msg.uuid };
 }

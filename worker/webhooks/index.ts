@@ -1,0 +1,56 @@
+import { Hono, type Context } from "hono";
+import { getProvider } from "../channels/registry";
+import type { Channel, InboundMessage } from "../channels/types";
+import { channelFromRow, CHANNEL_COLUMNS } from "../../durable/contact/assets";
+import { contactForUrn } from "./contacts";
+import { applyStatuses } from "./statuses";
+
+/**
+ * Channel webhooks: `/channels/:uuid/receive` (messages, and statuses for providers with one URL;
+ * GET for Meta's verification) and `/channels/:uuid/status`. The provider's signature is checked
+ * before anything is stored; accepted messages go to their contacts' objects, which store them
+ * before the provider gets its answer.
+ */
+type Env = { Bindings: Cloudflare.Env };
+
+export const webhooks = new Hono<Env>();
+
+async function findChannel(db: D1Database, uuid: string): Promise<Channel | null> {
+  const r = await db.prepare(`SELECT ${CHANNEL_COLUMNS} FROM channels WHERE uuid = ?`).bind(uuid).first<Record<string, unknown>>();
+  return r && channelFromRow(r);
+}
+
+const notFound = () => Response.json({ error: "not_found", message: "no such channel" }, { status: 404 });
+
+webhooks.get("/channels/:uuid/receive", async (c) => {
+  const channel = await findChannel(c.env.DB, c.req.param("uuid"));
+  const provider = channel && getProvider(channel.type);
+  const answer = provider?.handleVerification?.(c.req.raw, channel!);
+  return answer ?? notFound();
+});
+
+async function receive(c: Context<Env, "/channels/:uuid/*">): Promise<Response> {
+  const channel = await findChannel(c.env.DB, c.req.param("uuid"));
+  const provider = channel && getProvider(channel.type);
+  if (!channel || !provider) return notFound();
+  const result = await provider.handleWebhook(c.req.raw, channel, c.req.url);
+  if (result.kind === "rejected") return Response.json({ error: "unauthorized", message: result.reason }, { status: result.status });
+  if (result.kind === "invalid") return Response.json({ error: "invalid", message: result.error }, { status: 400 });
+
+  // Messages grouped by contact, each contact's in the order the provider sent them.
+  const byContact = new Map<string, InboundMessage[]>();
+  for (const m of result.messages) {
+    const contact = await contactForUrn(c.env.DB, m.urn, channel.uuid, m.contactName);
+    byContact.set(contact, [...(byContact.get(contact) ?? []), m]);
+  }
+  const origin = new URL(c.req.url).origin;
+  await Promise.all([
+    ...[...byContact].map(([contact, messages]) => c.env.CONTACTS.getByName(contact).receive(contact, origin, messages)),
+    applyStatuses(c.env.DB, channel.uuid, result.statuses),
+  ]);
+  return result.response;
+}
+
+// Adapters tell messages and statuses apart by content, so one handler serves both paths.
+webhooks.post("/channels/:uuid/receive", receive);
+webhooks.post("/channels/:uuid/status", receive);
