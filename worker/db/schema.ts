@@ -239,3 +239,82 @@ export const cronTicks = sqliteTable("cron_ticks", {
   id: integer("id").primaryKey({ autoIncrement: true }),
   firedAt: text("fired_at").notNull(),
 });
+
+/**
+ * A start: a flow for an audience, now. Its coordinator Durable Object (`STARTS`, one per start)
+ * pages through the audience and writes the counts back here as it goes.
+ */
+export const starts = sqliteTable(
+  "starts",
+  {
+    uuid: text("uuid").primaryKey(),
+    flowUuid: text("flow_uuid").notNull().references(() => flows.uuid),
+    /** As given: contacts, urns, groups, query, everyone (see worker/starts/spec.ts). */
+    audience: text("audience", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    /** interrupt, exclude_started_within_days, params. */
+    options: text("options", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    status: text("status", { enum: ["pending", "running", "completed", "cancelled", "failed"] }).notNull().default("pending"),
+    /** The schedule that fired it, and which fire: `schedule_uuid@next_fire_at`, unique, so a fire creates one start. */
+    scheduleUuid: text("schedule_uuid"),
+    fireId: text("fire_id"),
+    /** The Worker's public origin, for status callback URLs of the messages the flow sends. */
+    origin: text("origin"),
+    targeted: integer("targeted").notNull().default(0),
+    started: integer("started").notNull().default(0),
+    skippedInFlow: integer("skipped_in_flow").notNull().default(0),
+    skippedRecent: integer("skipped_recent").notNull().default(0),
+    skippedInactive: integer("skipped_inactive").notNull().default(0),
+    failed: integer("failed").notNull().default(0),
+    /** Why the whole start failed, e.g. its flow is no longer active. */
+    error: text("error"),
+    createdOn: createdOn(),
+    modifiedOn: modifiedOn(),
+    finishedOn: text("finished_on"),
+  },
+  (t) => [
+    uniqueIndex("starts_fire").on(t.fireId),
+    index("starts_created").on(t.createdOn, t.uuid),
+    index("starts_flow_created").on(t.flowUuid, t.createdOn, t.uuid),
+    // The cron re-kicks starts whose coordinator was never reached.
+    index("starts_status_created").on(t.status, t.createdOn, t.uuid),
+  ],
+);
+
+/**
+ * The contacts a start names one by one (given by UUID, or found or created from a URN). No
+ * foreign key to contacts: deleting a contact must not depend on the starts that named it.
+ */
+export const startContacts = sqliteTable(
+  "start_contacts",
+  {
+    startUuid: text("start_uuid").notNull(),
+    contactUuid: text("contact_uuid").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.startUuid, t.contactUuid] })],
+);
+
+/** A start on a timetable: each fire creates a start from the template. See docs/schedules.md. */
+export const schedules = sqliteTable(
+  "schedules",
+  {
+    uuid: text("uuid").primaryKey(),
+    /** The Schedule JSON (kind, time, timezone, ...), validated by worker/schedules/schema.ts. */
+    schedule: text("schedule", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    // No foreign key: a schedule may name a draft flow, and deleting a draft must not fail on it.
+    flowUuid: text("flow_uuid").notNull(),
+    /** The start to create: { audience, options }. */
+    start: text("start", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    paused: integer("paused", { mode: "boolean" }).notNull().default(false),
+    /** NULL when the schedule will not fire again. */
+    nextFireAt: text("next_fire_at"),
+    lastFiredAt: text("last_fired_at"),
+    origin: text("origin"),
+    createdOn: createdOn(),
+    modifiedOn: modifiedOn(),
+  },
+  (t) => [
+    // Only live schedules are in it: a cron tick is a range scan over the due part.
+    index("schedules_due").on(t.nextFireAt).where(sql`paused = 0`),
+    index("schedules_created").on(t.createdOn, t.uuid),
+  ],
+);
