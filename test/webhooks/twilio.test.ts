@@ -1,20 +1,24 @@
 import { env } from "cloudflare:workers";
 import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { runDurableObjectAlarm } from "cloudflare:test";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   basic,
   contactByUrn,
+  contactObject,
   EXAMPLE,
   exampleAssets,
   HOOK,
   keywordTrigger,
+  linearFlow,
   messagesOf,
   ORIGIN,
   phone,
   postTwilio,
   publishFlow,
   runsOf,
+  say,
   twilioChannel,
   twilioSms,
   TWILIO_API,
@@ -33,13 +37,18 @@ beforeAll(async () => {
 afterEach(() => {
   server.resetHandlers();
   sent = [];
+  vi.useRealTimers();
 });
 afterAll(() => server.close());
 
-function twilioAccepts() {
+/** Twilio's Messages API; `failFirst` requests get a 500 first (not counted as sent). */
+function twilioAccepts(failFirst = 0) {
+  let calls = 0;
   server.use(
     http.post(TWILIO_API, async ({ request }) => {
-      sent.push({ auth: request.headers.get("authorization"), form: new URLSearchParams(new TextDecoder().decode(await request.arrayBuffer())) });
+      const form = new URLSearchParams(new TextDecoder().decode(await request.arrayBuffer()));
+      if (++calls <= failFirst) return HttpResponse.json({ code: 20500, message: "Internal Server Error" }, { status: 500 });
+      sent.push({ auth: request.headers.get("authorization"), form });
       return HttpResponse.json({ sid: `SM${crypto.randomUUID().replace(/-/g, "")}`, status: "queued" }, { status: 201 });
     }),
     http.post(HOOK, () => HttpResponse.json({ code: "AB12" })),
@@ -85,5 +94,112 @@ describe("a Twilio SMS conversation", () => {
     expect(JSON.parse(row!.fields)).toEqual({ age: 25 });
     const results = await env.DB.prepare("SELECT key, value, category FROM run_results WHERE run_uuid = ?").bind(run.uuid).all();
     expect(results.results).toEqual([{ key: "age", value: "25", category: "Valid" }]);
+  });
+});
+
+/** A keyword flow that answers once and ends. */
+async function echoSetup() {
+  const channel = await twilioChannel();
+  const flow = await publishFlow(linearFlow("Echo", "messaging", [{ actions: [say("Got it")] }]));
+  await keywordTrigger(flow.uuid, channel.uuid, "hello");
+  return { channel, flow };
+}
+
+describe("Twilio webhooks", () => {
+  it("rejects a bad or missing signature with 403 and stores nothing", async () => {
+    twilioAccepts();
+    const { channel } = await echoSetup();
+    const from = phone();
+    const params = twilioSms(channel, from, "hello");
+    expect((await postTwilio(channel.uuid, params, { signature: "bm90IGEgc2lnbmF0dXJl" })).status).toBe(403);
+    expect((await postTwilio(channel.uuid, params, { signature: "" })).status).toBe(403);
+    expect(await contactByUrn(`tel:${from}`)).toBeUndefined();
+    const count = await env.DB.prepare("SELECT count(*) AS n FROM messages WHERE urn = ?").bind(`tel:${from}`).first<{ n: number }>();
+    expect(count!.n).toBe(0);
+    expect(sent).toEqual([]);
+  });
+
+  it("answers 404 for an unknown channel", async () => {
+    expect((await postTwilio(crypto.randomUUID(), { MessageSid: "SM1", From: phone(), Body: "x" })).status).toBe(404);
+  });
+
+  it("gives one message and one reply for the same webhook delivered five times", async () => {
+    twilioAccepts();
+    const { channel } = await echoSetup();
+    const from = phone();
+    const params = twilioSms(channel, from, "hello");
+    for (let i = 0; i < 3; i++) expect((await postTwilio(channel.uuid, params)).status).toBe(200);
+    await Promise.all([postTwilio(channel.uuid, params), postTwilio(channel.uuid, params)]);
+    const contact = (await contactByUrn(`tel:${from}`))!;
+    const msgs = await messagesOf(contact);
+    expect(msgs.map((m) => [m.direction, m.text])).toEqual([
+      ["in", "hello"],
+      ["out", "Got it"],
+    ]);
+    expect(sent).toHaveLength(1);
+  });
+
+  it("takes the same text twice within the window as one message when the provider gives no id", async () => {
+    twilioAccepts();
+    const { channel } = await echoSetup();
+    const from = phone();
+    // MessageSid is required by Twilio's format, so the content window is exercised through the object directly.
+    await postTwilio(channel.uuid, twilioSms(channel, from, "hello"));
+    const contact = (await contactByUrn(`tel:${from}`))!;
+    const again = { channelUuid: channel.uuid, urn: `tel:${from}`, text: "hello again", attachments: [], receivedOn: new Date().toISOString() };
+    const stub = contactObject(contact);
+    const [a] = await stub.receive(contact, ORIGIN, [again]);
+    const [b] = await stub.receive(contact, ORIGIN, [again]);
+    expect(a.duplicate).toBe(false);
+    expect(b).toEqual({ uuid: a.uuid, duplicate: true });
+    expect((await messagesOf(contact)).filter((m) => m.direction === "in").map((m) => m.text)).toEqual(["hello", "hello again"]);
+  });
+
+  it("retries a send that got a 500 and delivers exactly one reply", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(Date.now());
+    twilioAccepts(1);
+    const { channel } = await echoSetup();
+    const from = phone();
+    expect((await postTwilio(channel.uuid, twilioSms(channel, from, "hello"))).status).toBe(200);
+    const contact = (await contactByUrn(`tel:${from}`))!;
+    expect(sent).toHaveLength(0);
+    const [queued] = (await messagesOf(contact)).filter((m) => m.direction === "out");
+    expect(queued.status).toBe("errored");
+
+    const stub = contactObject(contact);
+    const { outbox } = await stub.state();
+    expect(outbox).toMatchObject([{ state: "pending", attempts: 1 }]);
+    // Not before the backoff has passed.
+    await runDurableObjectAlarm(stub);
+    expect(sent).toHaveLength(0);
+
+    vi.setSystemTime(outbox[0].next_attempt_at + 1);
+    await runDurableObjectAlarm(stub);
+    expect(sent.map((s) => s.form.get("Body"))).toEqual(["Got it"]);
+    await runDurableObjectAlarm(stub);
+    expect(sent).toHaveLength(1);
+    const [out] = (await messagesOf(contact)).filter((m) => m.direction === "out");
+    expect(out).toMatchObject({ status: "wired", text: "Got it" });
+    expect(out.external_id).toMatch(/^SM/);
+    expect((await stub.state()).outbox).toMatchObject([{ state: "sent", attempts: 1 }]);
+  });
+
+  it("applies status callbacks to the message they name, and never moves a status back", async () => {
+    twilioAccepts();
+    const { channel } = await echoSetup();
+    const from = phone();
+    await postTwilio(channel.uuid, twilioSms(channel, from, "hello"));
+    const contact = (await contactByUrn(`tel:${from}`))!;
+    const [out] = (await messagesOf(contact)).filter((m) => m.direction === "out");
+    const status = (s: string) => ({ MessageSid: out.external_id, MessageStatus: s, AccountSid: TWILIO_SID, To: from, From: channel.address, ApiVersion: "2010-04-01" });
+
+    const res = await postTwilio(channel.uuid, status("delivered"), { path: "status" });
+    expect(res.status).toBe(200);
+    expect((await messagesOf(contact)).find((m) => m.uuid === out.uuid)!.status).toBe("delivered");
+    await postTwilio(channel.uuid, status("sent"), { path: "status" });
+    expect((await messagesOf(contact)).find((m) => m.uuid === out.uuid)!.status).toBe("delivered");
+    expect((await postTwilio(channel.uuid, status("read"), { path: "status", signature: "d3Jvbmc=" })).status).toBe(403);
+    expect((await messagesOf(contact)).find((m) => m.uuid === out.uuid)!.status).toBe("delivered");
   });
 });
