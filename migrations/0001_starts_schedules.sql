@@ -33,6 +33,7 @@ CREATE TABLE `starts` (
 	`skipped_in_flow` integer DEFAULT 0 NOT NULL,
 	`skipped_recent` integer DEFAULT 0 NOT NULL,
 	`skipped_inactive` integer DEFAULT 0 NOT NULL,
+	`skipped_other` integer DEFAULT 0 NOT NULL,
 	`failed` integer DEFAULT 0 NOT NULL,
 	`error` text,
 	`created_on` text DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) NOT NULL,

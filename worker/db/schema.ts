@@ -264,6 +264,8 @@ export const starts = sqliteTable(
     skippedInFlow: integer("skipped_in_flow").notNull().default(0),
     skippedRecent: integer("skipped_recent").notNull().default(0),
     skippedInactive: integer("skipped_inactive").notNull().default(0),
+    /** Skipped by the contact's object for another reason (its text is kept by the coordinator). */
+    skippedOther: integer("skipped_other").notNull().default(0),
     failed: integer("failed").notNull().default(0),
     /** Why the whole start failed, e.g. its flow is no longer active. */
     error: text("error"),
