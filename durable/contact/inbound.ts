@@ -107,7 +107,8 @@ function inboundStatements(ctx: Ctx, row: inbox.InboxRow, msg: MsgIn, handledBy:
     {
       sql: `INSERT INTO messages (uuid, contact_uuid, channel_uuid, urn, direction, text, attachments, external_id, status, flow_uuid, run_uuid, created_on, modified_on)
             VALUES (?, ?, ?, ?, 'in', ?, ?, ?, 'handled', ?, ?, ?, ?) ON CONFLICT (uuid) DO NOTHING`,
-      params: [row.uuid, ctx.contactUuid, msg.channel?.uuid ?? null, row.urn, row.text, row.attachments, msg.external_id ?? null, handledBy?.flow ?? null, handledBy?.run ?? null, row.received_on, nowIso],
+      // Listed by when Eddy accepted it (provider clocks and second-precision timestamps would misplace it among the replies).
+      params: [row.uuid, ctx.contactUuid, msg.channel?.uuid ?? null, row.urn, row.text, row.attachments, msg.external_id ?? null, handledBy?.flow ?? null, handledBy?.run ?? null, iso(row.created_at), nowIso],
     },
     { sql: "UPDATE contacts SET last_seen_on = ? WHERE uuid = ?", params: [row.received_on, ctx.contactUuid] },
   ];

@@ -38,7 +38,7 @@ export async function createChannel(type: string, address: string, config: Recor
 /** Creates a flow from a definition (under a fresh UUID) and publishes it. */
 export async function publishFlow(definition: Record<string, unknown>, settings: Record<string, unknown> = {}): Promise<{ uuid: string; name: string }> {
   const name = `${definition.name as string} ${unique()}`;
-  const created = await call("POST", "/flows", { name, type: definition.type, definition, ...settings });
+  const created = await call("POST", "/flows", { uuid: crypto.randomUUID(), name, type: definition.type, definition, ...settings });
   if (created.status !== 201) throw new Error(`flow: ${JSON.stringify(created.body)}`);
   const published = await call("POST", `/flows/${created.body.uuid}/publish`);
   if (published.status !== 201) throw new Error(`publish: ${JSON.stringify(published.body)}`);

@@ -18,6 +18,7 @@ export type InboxRow = {
   received_on: string;
   contact_name: string | null;
   attempts: number;
+  created_at: number;
 };
 
 export type Accepted = { uuid: string; duplicate: boolean };
