@@ -2,6 +2,7 @@ import { app } from "./app";
 import { runScheduled } from "./scheduled";
 
 export { ContactSession } from "../durable/contact/contact-session";
+export { StartCoordinator } from "../durable/starts/coordinator";
 
 export default {
   fetch: app.fetch,

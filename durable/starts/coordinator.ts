@@ -1,0 +1,247 @@
+import { DurableObject } from "cloudflare:workers";
+import { audienceWhere, type Where } from "../../worker/starts/audience";
+import type { Audience, SkipReason, StartOptions } from "../../worker/starts/spec";
+
+/**
+ * How a start paces itself. `pageGapMs` spaces pages out (0: back to back); tests and the
+ * benchmark change these.
+ */
+export const fanOut = { pageSize: 500, inFlight: 50, maxAttempts: 3, pageGapMs: 0, retryMs: 1000 };
+
+export type StartStatus = "pending" | "running" | "completed" | "cancelled" | "failed";
+export type Progress = { targeted: number; started: number; skipped: Record<SkipReason, number>; failed: number; pending: number };
+
+/** What the first alarm reads from D1 and keeps, so later pages see the start as it was. */
+type Plan = {
+  flowUuid: string;
+  interrupt: boolean;
+  params?: Record<string, unknown>;
+  origin: string;
+  where: Where;
+  /** Contacts who entered the flow at or after this instant are skipped; null: nobody is. */
+  cutoff: string | null;
+};
+
+type Target = { contact_uuid: string; attempts: number };
+
+const TABLES = [
+  `CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`,
+  // One row per contact of the audience, written before its object is called: a contact is
+  // started at most once per start. state: pending (to call), started, skipped, failed.
+  `CREATE TABLE IF NOT EXISTS targets (
+    contact_uuid TEXT PRIMARY KEY,
+    state TEXT NOT NULL,
+    reason TEXT,
+    detail TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0
+  )`,
+  `CREATE INDEX IF NOT EXISTS targets_state ON targets (state, reason)`,
+];
+
+const FINAL: StartStatus[] = ["completed", "cancelled", "failed"];
+
+/** The contact object's skip reasons, by their text. */
+function skipReason(reason: string): SkipReason {
+  if (/messaging flow/.test(reason)) return "in_flow";
+  if (/^the contact is (blocked|stopped|archived)$/.test(reason)) return "inactive";
+  return "other";
+}
+
+/**
+ * One object per start (`env.STARTS.getByName(startUuid)`). Its alarm pages through the audience
+ * in D1 by contact UUID and starts the flow in each contact's object, a bounded number at a time.
+ * The cursor and every contact's outcome are in its storage, so after a crash the next alarm goes
+ * on where it stopped; progress is written back to the start's D1 row after every page.
+ */
+export class StartCoordinator extends DurableObject<Env> {
+  private readonly sql: SqlStorage;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    for (const t of TABLES) this.sql.exec(t);
+  }
+
+  /** Sets the start going; calling it again (a retried request, the cron's sweep) does nothing. */
+  async begin(startUuid: string): Promise<void> {
+    if (this.meta("start")) return;
+    this.setMeta("start", startUuid);
+    this.setMeta("status", "pending");
+    await this.ctx.storage.setAlarm(Date.now());
+  }
+
+  /** Stops the paging; calls already in flight finish. Returns the status it ends in. */
+  async cancel(startUuid: string): Promise<StartStatus> {
+    if (!this.meta("start")) this.setMeta("start", startUuid);
+    const status = this.status();
+    if (FINAL.includes(status)) return status;
+    this.setMeta("status", "cancelled");
+    await this.ctx.storage.deleteAlarm();
+    await this.report();
+    return "cancelled";
+  }
+
+  async progress(): Promise<{ status: StartStatus; progress: Progress }> {
+    return { status: this.status(), progress: this.counts() };
+  }
+
+  override async alarm(): Promise<void> {
+    const startUuid = this.meta("start");
+    if (!startUuid || FINAL.includes(this.status())) return;
+    const plan = this.plan() ?? (await this.makePlan(startUuid));
+    if (!plan) return;
+
+    let pending = this.pending();
+    if (!pending.length && !this.meta("exhausted")) pending = await this.readPage(plan);
+    await this.startAll(plan, pending);
+
+    if (this.status() !== "running") return; // cancelled meanwhile; cancel() reported it
+    const left = this.pending();
+    if (!left.length && this.meta("exhausted")) {
+      this.setMeta("status", "completed");
+      await this.report();
+      return;
+    }
+    await this.report();
+    const retrying = left.some((t) => t.attempts > 0);
+    await this.ctx.storage.setAlarm(Date.now() + (retrying ? fanOut.retryMs : fanOut.pageGapMs));
+  }
+
+  private async makePlan(startUuid: string): Promise<Plan | null> {
+    const db = this.env.DB;
+    const row = await db
+      .prepare("SELECT s.flow_uuid, s.audience, s.options, s.origin, s.created_on, f.status AS flow_status, f.published_version FROM starts s JOIN flows f ON f.uuid = s.flow_uuid WHERE s.uuid = ?")
+      .bind(startUuid)
+      .first<{ flow_uuid: string; audience: string; options: string; origin: string | null; created_on: string; flow_status: string; published_version: number | null }>();
+    if (!row) {
+      this.setMeta("status", "failed");
+      return null;
+    }
+    if (row.flow_status !== "active" || row.published_version === null) {
+      this.setMeta("status", "failed");
+      await this.report(`the flow is ${row.published_version === null ? "not published" : row.flow_status}`);
+      return null;
+    }
+    const audience = JSON.parse(row.audience) as Audience;
+    const options = JSON.parse(row.options) as StartOptions;
+    const days = options.exclude_started_within_days;
+    const plan: Plan = {
+      flowUuid: row.flow_uuid,
+      interrupt: options.interrupt ?? true,
+      ...(options.params ? { params: options.params } : {}),
+      origin: row.origin ?? "",
+      // The page query binds ?1..?4 itself (cursor, limit, flow, cutoff); the audience's follow.
+      where: await audienceWhere(db, startUuid, audience, 4),
+      cutoff: days ? new Date(Date.parse(row.created_on) - days * 86_400_000).toISOString() : null,
+    };
+    this.ctx.storage.transactionSync(() => {
+      this.setMeta("plan", JSON.stringify(plan));
+      this.setMeta("status", "running");
+    });
+    await this.report();
+    return plan;
+  }
+
+  /**
+   * The next page of the audience, recorded with the cursor in one transaction: contacts that a
+   * rule skips are settled here, the rest are pending, to be called.
+   */
+  private async readPage(plan: Plan): Promise<Target[]> {
+    const rows = await this.env.DB.prepare(
+      `SELECT contacts.uuid AS uuid, contacts.status AS status,
+       (?4 IS NOT NULL AND EXISTS (SELECT 1 FROM runs WHERE runs.contact_uuid = contacts.uuid AND runs.flow_uuid = ?3 AND runs.created_on >= ?4)) AS recent
+       FROM contacts
+       WHERE contacts.uuid > ?1 AND (${plan.where.where}) ORDER BY contacts.uuid LIMIT ?2`,
+    )
+      .bind(this.meta("cursor") ?? "", fanOut.pageSize, plan.flowUuid, plan.cutoff, ...plan.where.params)
+      .all<{ uuid: string; status: string; recent: number }>();
+    const page = rows.results;
+    this.ctx.storage.transactionSync(() => {
+      for (const r of page) {
+        const skip: SkipReason | null = r.status !== "active" ? "inactive" : r.recent ? "started_recently" : null;
+        this.sql.exec("INSERT OR IGNORE INTO targets (contact_uuid, state, reason) VALUES (?, ?, ?)", r.uuid, skip ? "skipped" : "pending", skip);
+      }
+      if (page.length) this.setMeta("cursor", page[page.length - 1].uuid);
+      if (page.length < fanOut.pageSize) this.setMeta("exhausted", "1");
+    });
+    return this.pending();
+  }
+
+  /** Calls the contacts' objects, at most `inFlight` at once, until done or cancelled. */
+  private async startAll(plan: Plan, targets: Target[]): Promise<void> {
+    let next = 0;
+    const worker = async () => {
+      while (next < targets.length && this.status() === "running") await this.startOne(plan, targets[next++]);
+    };
+    await Promise.all(Array.from({ length: Math.min(fanOut.inFlight, targets.length) }, worker));
+  }
+
+  private async startOne(plan: Plan, target: Target): Promise<void> {
+    const contact = target.contact_uuid;
+    try {
+      const r = await this.env.CONTACTS.getByName(contact).startFlow(contact, plan.origin, {
+        flowUuid: plan.flowUuid,
+        interrupt: plan.interrupt,
+        ...(plan.params ? { params: plan.params } : {}),
+      });
+      if (r.status === "started") this.settle(contact, "started", null, null);
+      else if (r.status === "skipped") this.settle(contact, "skipped", skipReason(r.reason), r.reason);
+      else this.settle(contact, "failed", null, r.reason);
+    } catch (e) {
+      // The call itself failed (object overloaded, reset...): tried again by a later alarm, up to a limit.
+      const detail = e instanceof Error ? e.message : String(e);
+      if (target.attempts + 1 >= fanOut.maxAttempts) this.settle(contact, "failed", null, detail);
+      else this.sql.exec("UPDATE targets SET attempts = attempts + 1, detail = ? WHERE contact_uuid = ?", detail, contact);
+    }
+  }
+
+  private settle(contact: string, state: string, reason: SkipReason | null, detail: string | null): void {
+    this.sql.exec("UPDATE targets SET state = ?, reason = ?, detail = ?, attempts = attempts + 1 WHERE contact_uuid = ?", state, reason, detail, contact);
+  }
+
+  private pending(): Target[] {
+    return this.sql.exec<Target>("SELECT contact_uuid, attempts FROM targets WHERE state = 'pending' LIMIT ?", fanOut.pageSize).toArray();
+  }
+
+  private counts(): Progress {
+    const p: Progress = { targeted: 0, started: 0, skipped: { in_flow: 0, started_recently: 0, inactive: 0, other: 0 }, failed: 0, pending: 0 };
+    for (const r of this.sql.exec<{ state: string; reason: SkipReason | null; n: number }>("SELECT state, reason, count(*) AS n FROM targets GROUP BY state, reason")) {
+      p.targeted += r.n;
+      if (r.state === "started") p.started += r.n;
+      else if (r.state === "failed") p.failed += r.n;
+      else if (r.state === "pending") p.pending += r.n;
+      else if (r.reason) p.skipped[r.reason] += r.n;
+    }
+    return p;
+  }
+
+  /** Writes status and counts to the start's D1 row. */
+  private async report(error: string | null = null): Promise<void> {
+    const status = this.status();
+    const c = this.counts();
+    const now = new Date().toISOString();
+    await this.env.DB.prepare(
+      `UPDATE starts SET status = ?, targeted = ?, started = ?, skipped_in_flow = ?, skipped_recent = ?, skipped_inactive = ?, skipped_other = ?,
+       failed = ?, error = coalesce(?, error), modified_on = ?, finished_on = ? WHERE uuid = ?`,
+    )
+      .bind(status, c.targeted, c.started, c.skipped.in_flow, c.skipped.started_recently, c.skipped.inactive, c.skipped.other, c.failed, error, now, FINAL.includes(status) ? now : null, this.meta("start"))
+      .run();
+  }
+
+  private plan(): Plan | null {
+    const json = this.meta("plan");
+    return json ? (JSON.parse(json) as Plan) : null;
+  }
+
+  private status(): StartStatus {
+    return (this.meta("status") as StartStatus | null) ?? "pending";
+  }
+
+  private meta(key: string): string | null {
+    return this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = ?", key).toArray()[0]?.value ?? null;
+  }
+
+  private setMeta(key: string, value: string): void {
+    this.sql.exec("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", key, value);
+  }
+}
