@@ -29,8 +29,8 @@ export async function exampleAssets(): Promise<void> {
   await call("POST", "/groups", { name: "Registered" });
 }
 
-export async function createChannel(type: string, address: string, config: Record<string, unknown>): Promise<string> {
-  const r = await call("POST", "/channels", { type, name: `${type} ${unique()}`, address, config });
+export async function createChannel(type: string, address: string, config: Record<string, unknown>, extra: Record<string, unknown> = {}): Promise<string> {
+  const r = await call("POST", "/channels", { type, name: `${type} ${unique()}`, address, config, ...extra });
   if (r.status !== 201) throw new Error(`channel: ${JSON.stringify(r.body)}`);
   return r.body.uuid;
 }
@@ -85,9 +85,10 @@ export const TWILIO_SID = "AC0123456789abcdef0123456789abcdef";
 export const TWILIO_TOKEN = "f00dfacef00dfacef00dfacef00dface";
 export const TWILIO_API = `https://api.twilio.com/2010-04-01/Accounts/${TWILIO_SID}/Messages.json`;
 
-export async function twilioChannel(): Promise<{ uuid: string; address: string }> {
+/** A Twilio SMS channel; faster than a long code's 1 message per second unless the test says otherwise. */
+export async function twilioChannel(sendsPerSecond = 100): Promise<{ uuid: string; address: string }> {
   const address = phone();
-  return { uuid: await createChannel("twilio", address, { account_sid: TWILIO_SID, auth_token: TWILIO_TOKEN }), address };
+  return { uuid: await createChannel("twilio", address, { account_sid: TWILIO_SID, auth_token: TWILIO_TOKEN }, { sends_per_second: sendsPerSecond }), address };
 }
 
 /** As Twilio documents it: base64 HMAC-SHA1 of the URL followed by each POST parameter sorted by name, name and value appended. */

@@ -1,0 +1,329 @@
+import { runDurableObjectAlarm } from "cloudflare:test";
+import { delay, http, HttpResponse } from "msw";
+import { setupServer } from "msw/node";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import {
+  call,
+  contactByUrn,
+  contactObject,
+  EXAMPLE,
+  exampleAssets,
+  HOOK,
+  linearFlow,
+  messagesOf,
+  phone,
+  postTwilio,
+  publishFlow,
+  runsOf,
+  say,
+  twilioChannel,
+  twilioSms,
+  TWILIO_API,
+} from "./support";
+
+let sent: { to: string; body: string }[] = [];
+let failNext = 0;
+
+const server = setupServer();
+beforeAll(async () => {
+  server.listen({ onUnhandledRequest: "error" });
+  await exampleAssets();
+});
+afterEach(() => {
+  server.resetHandlers();
+  sent = [];
+  failNext = 0;
+  vi.useRealTimers();
+});
+afterAll(() => server.close());
+
+function providers() {
+  server.use(
+    http.post(TWILIO_API, async ({ request }) => {
+      if (failNext > 0 && failNext--) return HttpResponse.json({ message: "busy" }, { status: 503 });
+      const form = new URLSearchParams(new TextDecoder().decode(await request.arrayBuffer()));
+      sent.push({ to: form.get("To")!, body: form.get("Body")! });
+      return HttpResponse.json({ sid: `SM${crypto.randomUUID().replace(/-/g, "")}` }, { status: 201 });
+    }),
+    http.post(HOOK, () => HttpResponse.json({ code: "AB12" })),
+  );
+}
+
+const texts = () => sent.map((s) => s.body.split("\n")[0]);
+
+/** A contact who has written to a Twilio channel once (so replies go back through it), in no flow. */
+async function newContact(sendsPerSecond?: number) {
+  const channel = await twilioChannel(sendsPerSecond);
+  const from = phone();
+  await postTwilio(channel.uuid, twilioSms(channel, from, "hi there"));
+  const contact = (await contactByUrn(`tel:${from}`))!;
+  const reply = (text: string) => postTwilio(channel.uuid, twilioSms(channel, from, text));
+  return { channel, from, contact, reply, stub: contactObject(contact) };
+}
+
+async function start(flow: string, contacts: string[], extra: Record<string, unknown> = {}) {
+  const r = await call("POST", `/flows/${flow}/start`, { contacts, ...extra });
+  expect(r.status).toBe(200);
+  return r.body;
+}
+
+const MINUTE = 60_000;
+
+describe("starting flows for a contact", () => {
+  it("runs a background flow alongside the messaging session without touching its wait", async () => {
+    providers();
+    const example = await publishFlow(EXAMPLE);
+    const background = await publishFlow(linearFlow("Background", "messaging_background", [{ actions: [say("Background hello")] }]));
+    const c = await newContact();
+    expect(await start(example.uuid, [c.contact])).toMatchObject({ started: 1, results: [{ contact: c.contact, status: "started" }] });
+    const before = await c.stub.state();
+    expect(before.session).toMatchObject({ status: "waiting", flow: { uuid: example.uuid } });
+
+    expect(await start(background.uuid, [c.contact])).toMatchObject({ started: 1 });
+    const after = await c.stub.state();
+    expect(after.session).toEqual(before.session);
+    expect(after.timers).toEqual(before.timers);
+    expect(texts()).toEqual(["Hi , how old are you?", "Background hello"]);
+
+    await c.reply("I'm 30");
+    expect(texts()[2]).toBe("Thanks! Your code is AB12");
+    const runs = await runsOf(c.contact);
+    expect(runs.map((r) => [r.flow_uuid, r.status])).toEqual([
+      [example.uuid, "completed"],
+      [background.uuid, "completed"],
+    ]);
+  });
+
+  it("interrupts the waiting session when another messaging flow starts, or skips the contact if asked to", async () => {
+    providers();
+    const example = await publishFlow(EXAMPLE);
+    const other = await publishFlow(linearFlow("Other", "messaging", [{ actions: [say("Something else?")], wait: true }, { actions: [say("Noted: @input.text")] }]));
+    const c = await newContact();
+    await start(example.uuid, [c.contact]);
+
+    expect(await start(other.uuid, [c.contact], { interrupt: false })).toMatchObject({ skipped: 1, results: [{ status: "skipped" }] });
+    expect((await c.stub.state()).session).toMatchObject({ flow: { uuid: example.uuid } });
+
+    expect(await start(other.uuid, [c.contact])).toMatchObject({ started: 1 });
+    const state = await c.stub.state();
+    expect(state.session).toMatchObject({ status: "waiting", flow: { uuid: other.uuid } });
+    expect(state.timers.every((t) => t.session_uuid === state.session!.uuid)).toBe(true);
+
+    await c.reply("blue");
+    expect(texts()).toEqual(["Hi , how old are you?", "Something else?", "Noted: blue"]);
+    expect((await runsOf(c.contact)).map((r) => [r.flow_uuid, r.status])).toEqual([
+      [example.uuid, "interrupted"],
+      [other.uuid, "completed"],
+    ]);
+  });
+
+  it("reports contacts it can't start and refuses flows that aren't published", async () => {
+    const draft = await call("POST", "/flows", { name: "Draft only", type: "messaging" });
+    expect((await call("POST", `/flows/${draft.body.uuid}/start`, { contacts: [crypto.randomUUID()] })).status).toBe(422);
+    expect((await call("POST", `/flows/${crypto.randomUUID()}/start`, { contacts: [crypto.randomUUID()] })).status).toBe(404);
+    const flow = await publishFlow(linearFlow("Quiet", "messaging", [{ actions: [] }]));
+    const nobody = crypto.randomUUID();
+    expect(await start(flow.uuid, [nobody])).toMatchObject({ failed: 1, results: [{ contact: nobody, status: "failed", reason: "no such contact" }] });
+  });
+});
+
+describe("timers", () => {
+  it("fires a wait's timeout through the alarm, counted from when the provider accepted the question", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const t0 = Date.now();
+    vi.setSystemTime(t0);
+    providers();
+    const example = await publishFlow(EXAMPLE);
+    const c = await newContact();
+    failNext = 1;
+    await start(example.uuid, [c.contact]);
+    // The question hasn't gone out yet, so its timeout isn't counting.
+    let timers = (await c.stub.state()).timers;
+    expect(timers.find((t) => t.kind === "wait_timeout")).toMatchObject({ due_at: null, seconds: 3600 });
+    expect(timers.find((t) => t.kind === "wait_expiration")!.due_at).toBe(t0 + 1440 * MINUTE);
+
+    const accepted = t0 + 10 * MINUTE;
+    vi.setSystemTime(accepted);
+    await runDurableObjectAlarm(c.stub);
+    expect(texts()).toEqual(["Hi , how old are you?"]);
+    timers = (await c.stub.state()).timers;
+    expect(timers.find((t) => t.kind === "wait_timeout")!.due_at).toBe(accepted + 60 * MINUTE);
+
+    vi.setSystemTime(t0 + 65 * MINUTE);
+    await runDurableObjectAlarm(c.stub);
+    expect(texts()).toHaveLength(1);
+
+    vi.setSystemTime(accepted + 60 * MINUTE);
+    await runDurableObjectAlarm(c.stub);
+    expect(texts()).toEqual(["Hi , how old are you?", "No problem, we'll ask again tomorrow."]);
+    const [run] = await runsOf(c.contact);
+    expect(run).toMatchObject({ status: "completed" });
+    expect(run.results.age).toMatchObject({ category: "No Response", value: "" });
+    expect(await c.stub.state()).toMatchObject({ session: null, timers: [] });
+    // Alarms are at least once: firing again does nothing.
+    await runDurableObjectAlarm(c.stub);
+    expect(texts()).toHaveLength(2);
+  });
+
+  it("expires a waiting run through the alarm", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const t0 = Date.now();
+    vi.setSystemTime(t0);
+    providers();
+    const flow = await publishFlow({ ...EXAMPLE, expire_after_minutes: 30 });
+    const c = await newContact();
+    await start(flow.uuid, [c.contact]);
+    vi.setSystemTime(t0 + 31 * MINUTE);
+    await runDurableObjectAlarm(c.stub);
+    expect(texts()).toEqual(["Hi , how old are you?"]);
+    expect((await runsOf(c.contact))[0]).toMatchObject({ status: "expired" });
+    expect(await c.stub.state()).toMatchObject({ session: null, timers: [] });
+  });
+
+  it("does nothing with a timer whose wait was answered first", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const t0 = Date.now();
+    vi.setSystemTime(t0);
+    providers();
+    const example = await publishFlow(EXAMPLE);
+    const c = await newContact();
+    await start(example.uuid, [c.contact]);
+    const first = (await c.stub.state()).timers.find((t) => t.kind === "wait_timeout")!;
+
+    vi.setSystemTime(t0 + 30 * MINUTE);
+    await c.reply("no idea");
+    expect(texts()).toEqual(["Hi , how old are you?", "Hi , how old are you?"]);
+    const second = (await c.stub.state()).timers.find((t) => t.kind === "wait_timeout")!;
+    expect(second.step_uuid).not.toBe(first.step_uuid);
+
+    // The first question's timeout would have been due now: nothing happens.
+    vi.setSystemTime(t0 + 61 * MINUTE);
+    await runDurableObjectAlarm(c.stub);
+    expect(texts()).toHaveLength(2);
+    expect((await c.stub.state()).session).toMatchObject({ status: "waiting" });
+
+    vi.setSystemTime(t0 + 91 * MINUTE);
+    await runDurableObjectAlarm(c.stub);
+    expect(texts()[2]).toBe("No problem, we'll ask again tomorrow.");
+  });
+});
+
+describe("many messages at once", () => {
+  it("handles one contact's messages one at a time, in order", async () => {
+    providers();
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const hooked: string[] = [];
+    server.use(
+      http.post("https://example.org/hooks/slow", async ({ request }) => {
+        inFlight++;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        hooked.push(await request.text());
+        await delay(15);
+        inFlight--;
+        return HttpResponse.json({ ok: true });
+      }),
+    );
+    const loop = await publishFlow(
+      linearFlow("Loop", "messaging", [
+        { actions: [], wait: true },
+        { actions: [{ type: "call_webhook", method: "POST", url: "https://example.org/hooks/slow", headers: { "Content-Type": "text/plain" }, body: "@input.text" }, say("got @input.text")], loopTo: 0 },
+      ]),
+    );
+    const c = await newContact();
+    await start(loop.uuid, [c.contact]);
+
+    const words = Array.from({ length: 8 }, (_, i) => `m${i + 1}`);
+    const responses = await Promise.all(words.map((w) => c.reply(w)));
+    expect(responses.map((r) => r.status)).toEqual(words.map(() => 200));
+
+    expect(maxInFlight).toBe(1);
+    expect([...hooked].sort()).toEqual([...words].sort());
+    // Each reply answers its own message, in the order the messages were handled.
+    expect(texts()).toEqual(hooked.map((w) => `got ${w}`));
+    const inbound = (await messagesOf(c.contact)).filter((m) => m.direction === "in" && m.text !== "hi there");
+    expect(inbound.map((m) => m.text)).toEqual(hooked);
+    const [run] = await runsOf(c.contact);
+    expect(run).toMatchObject({ status: "waiting" });
+  });
+});
+
+describe("the events API", () => {
+  it("stores events in the contact's log, newest first, keeping the latest 1000", async () => {
+    providers();
+    const c = await newContact();
+    const one = await call("POST", "/events", { contact: c.contact, name: "signed_up", properties: { plan: "pro" }, time: "2026-01-02T03:04:05Z" });
+    expect(one).toMatchObject({ status: 202, body: { accepted: 1 } });
+    const byUrn = await call("POST", "/events", [{ urn: `tel:${c.from}`, name: "clicked", properties: { n: 1 } }]);
+    expect(byUrn).toMatchObject({ status: 202, body: { accepted: 1 } });
+
+    const listed = await call("GET", `/contacts/${c.contact}/events`);
+    expect(listed.body.results.map((e: any) => [e.name, e.properties])).toEqual([
+      ["clicked", { n: 1 }],
+      ["signed_up", { plan: "pro" }],
+    ]);
+    expect(listed.body.results[1].time).toBe("2026-01-02T03:04:05.000Z");
+
+    for (let b = 0; b < 11; b++) {
+      const batch = Array.from({ length: 100 }, (_, i) => ({ contact: c.contact, name: "tick", properties: { i: b * 100 + i } }));
+      expect((await call("POST", "/events", batch)).status).toBe(202);
+    }
+    const kept = await call("GET", `/contacts/${c.contact}/events?limit=1000`);
+    expect(kept.body.results).toHaveLength(1000);
+    expect(kept.body.results[0].properties).toEqual({ i: 1099 });
+    expect(kept.body.results[999].properties).toEqual({ i: 100 });
+  });
+
+  it("refuses a batch naming an unknown contact, storing none of it", async () => {
+    const c = await newContact();
+    const r = await call("POST", "/events", [
+      { contact: c.contact, name: "ok" },
+      { contact: crypto.randomUUID(), name: "lost" },
+      { name: "nobody" },
+    ]);
+    expect(r.status).toBe(400);
+    expect(r.body.issues.map((i: any) => i.path)).toEqual(["1.contact", "2.contact"]);
+    expect((await call("GET", `/contacts/${c.contact}/events`)).body.results).toEqual([]);
+  });
+});
+
+describe("sending a message from the API", () => {
+  it("sends through the contact's channel and records it", async () => {
+    providers();
+    const c = await newContact();
+    const r = await call("POST", "/messages/send", { contact: c.contact, text: "Your appointment is tomorrow" });
+    expect(r).toMatchObject({ status: 201, body: { contact: c.contact, status: "wired" } });
+    expect(sent).toEqual([{ to: c.from, body: "Your appointment is tomorrow" }]);
+    const out = (await messagesOf(c.contact)).find((m) => m.uuid === r.body.uuid);
+    expect(out).toMatchObject({ direction: "out", status: "wired", channel_uuid: c.channel.uuid });
+  });
+
+  it("refuses a contact that can't be sent to, sending nothing", async () => {
+    providers();
+    const nobody = await call("POST", "/messages/send", { contact: crypto.randomUUID(), text: "hi" });
+    expect(nobody.status).toBe(400);
+    const noUrn = await call("POST", "/contacts", { name: "No URN" });
+    expect((await call("POST", "/messages/send", { contact: noUrn.body.uuid, text: "hi" })).status).toBe(422);
+    expect((await call("POST", "/messages/send", { contact: noUrn.body.uuid })).status).toBe(400);
+    expect(sent).toEqual([]);
+  });
+});
+
+describe("the channel's send rate", () => {
+  it("holds back a send the rate doesn't allow yet and sends it when the alarm comes", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const t0 = Date.now();
+    vi.setSystemTime(t0);
+    providers();
+    const c = await newContact(0.1);
+    expect((await call("POST", "/messages/send", { contact: c.contact, text: "one" })).body.status).toBe("wired");
+    expect((await call("POST", "/messages/send", { contact: c.contact, text: "two" })).body.status).toBe("queued");
+    expect(texts()).toEqual(["one"]);
+    const pending = (await c.stub.state()).outbox.find((m) => m.state === "pending")!;
+    expect(pending.next_attempt_at).toBe(t0 + 10_000);
+    expect((await c.stub.state()).alarm).toBe(t0 + 10_000);
+    vi.setSystemTime(t0 + 10_000);
+    await runDurableObjectAlarm(c.stub);
+    expect(texts()).toEqual(["one", "two"]);
+  });
+});
