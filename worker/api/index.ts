@@ -12,6 +12,8 @@ import { flowRoutes } from "./flows";
 import { groupRoutes } from "./groups";
 import { messageRoutes } from "./messages";
 import { runRoutes } from "./runs";
+import { scheduleRoutes } from "./schedules";
+import { startRoutes } from "./starts";
 import { tokens } from "./tokens";
 import { triggerRoutes } from "./triggers";
 
@@ -42,5 +44,7 @@ api.route("/channels", channelRoutes);
 api.route("/triggers", triggerRoutes);
 api.route("/messages", messageRoutes);
 api.route("/runs", runRoutes);
+api.route("/starts", startRoutes);
+api.route("/schedules", scheduleRoutes);
 api.route("/tokens", tokens);
 api.route("/", contactActions);
