@@ -124,8 +124,10 @@ function resolve(c: ConditionNode, env: SegmentEnv): { target: Target; type: Val
     const subject = `field '${field.key}'`;
     return { target: { kind: "field", key: field.key, type: field.type }, type: FIELD_TYPES[field.type], subject, kind: `${field.type} ${subject}` };
   }
-  const candidates = [...Object.keys(COLUMN_TYPES), "urn", ...URN_SCHEMES, "group", ...env.fields.map((f) => f.key)];
-  throw new SegmentError(`unknown field '${c.name}'${didYouMean(key, candidates)}`, c.nameSpan.start, c.nameSpan.end);
+  const keys = env.fields.map((f) => f.key);
+  const closest = suggest(key, fieldKey === null ? [...Object.keys(COLUMN_TYPES), "urn", ...URN_SCHEMES, "group", ...keys] : keys);
+  const hint = closest === null ? "" : ` (did you mean '${fieldKey === null ? "" : "fields."}${closest}'?)`;
+  throw new SegmentError(`unknown field '${c.name}'${hint}`, c.nameSpan.start, c.nameSpan.end);
 }
 
 /** A date written as ISO or in the environment's format, as [year, month, day], or null. */

@@ -45,11 +45,11 @@ const likeContains = (text: string) => "%" + text.replace(/[\\%_]/g, (ch) => "\\
 
 const SQL_OPERATORS = { "=": "=", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">=" } as const;
 
-/** A test on a single value `expr`, which may be NULL; `guard` says it has the test's type. */
+/** A test on a single value `expr`, which may be NULL; `guard` (0 or 1, never NULL) says it has the test's type. */
 function scalarTest(expr: string, guard: string, test: Test, p: Params, at: Span): string {
   switch (test.kind) {
     case "set":
-      return `coalesce(${expr}, '') ${test.set ? "!=" : "="} ''`;
+      return `(coalesce(${expr}, '') ${test.set ? "!=" : "="} '')`;
     case "text":
     case "exact": {
       if (test.op === "~") return `(${guard} AND lower(${expr}) LIKE ${p.bind(likeContains(test.text), at)} ESCAPE '\\')`;
@@ -98,7 +98,8 @@ function condition(target: Target, test: Test, p: Params, at: Span): string {
       return scalarTest(`contacts.${target.column}`, `contacts.${target.column} IS NOT NULL`, test, p, at);
     case "field": {
       const path = p.bind(`$.${target.key}`, at);
-      const type = `json_type(contacts.fields, ${path})`;
+      // json_type is NULL for a missing key; coalesce keeps the guard 0 or 1
+      const type = `coalesce(json_type(contacts.fields, ${path}), '')`;
       return scalarTest(`json_extract(contacts.fields, ${path})`, target.type === "number" ? `${type} IN ('integer', 'real')` : `${type} = 'text'`, test, p, at);
     }
     case "urn": {
@@ -110,11 +111,18 @@ function condition(target: Target, test: Test, p: Params, at: Span): string {
   }
 }
 
+/** `a OR b OR c OR d` as `((a OR b) OR (c OR d))`: SQLite (and so D1) allows expressions only 100 deep. */
+function balanced(parts: string[], operator: "AND" | "OR"): string {
+  if (parts.length === 1) return parts[0];
+  const half = Math.ceil(parts.length / 2);
+  return `(${balanced(parts.slice(0, half), operator)} ${operator} ${balanced(parts.slice(half), operator)})`;
+}
+
 function compileNode(node: CheckedNode, p: Params): string {
   switch (node.kind) {
     case "and":
     case "or":
-      return `(${node.children.map((c) => compileNode(c, p)).join(node.kind === "and" ? " AND " : " OR ")})`;
+      return balanced(node.children.map((c) => compileNode(c, p)), node.kind === "and" ? "AND" : "OR");
     case "not":
       return `NOT ${compileNode(node.child, p)}`;
     case "condition":

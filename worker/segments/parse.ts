@@ -42,8 +42,9 @@ export interface ConditionNode extends Span {
 type Token = Span & ({ type: "(" | ")" | "end" } | { type: "operator"; text: Operator } | { type: "word" | "string"; text: string });
 
 const MAX_LENGTH = 10_000;
-// Parsing recurses per parenthesis and NOT; this keeps a hostile query from exhausting the stack.
-const MAX_DEPTH = 50;
+// Each parenthesis and NOT is a level of recursion here and of expression depth in the compiled SQL,
+// which SQLite caps at 100 (compile-sql.ts keeps AND and OR lists shallow).
+const MAX_DEPTH = 20;
 
 function lex(query: string): Token[] {
   const tokens: Token[] = [];
@@ -129,7 +130,7 @@ export function parseSegment(query: string): SegmentNode {
 
   function parseCondition(): ConditionNode {
     const name = next();
-    if (name.type !== "word" || !/^[A-Za-z_][A-Za-z0-9_.]*$/.test(name.text))
+    if (name.type !== "word" || !/^[A-Za-z_][A-Za-z0-9_.]*$/.test(name.text) || isKeyword(name, "AND") || isKeyword(name, "OR"))
       throw new SegmentError(`expected a field or attribute name, found ${describeToken(name)}`, name.start, name.end);
     const op = next();
     if (op.type !== "operator")
