@@ -2,9 +2,10 @@
 // operator and value against the type of what it compares, turning values into typed ones.
 
 import { dateTimeFromLocal, daysInMonth, getZone } from "../../durable/engine/excellent/dates";
+import type { fields } from "../db/schema";
 import { parseSegment, SegmentError, type ConditionNode, type Operator, type SegmentNode, type Span } from "./parse";
 
-export type FieldType = "text" | "number" | "datetime" | "state" | "district" | "ward";
+export type FieldType = (typeof fields.$inferSelect)["type"];
 export interface SegmentField {
   key: string;
   name: string;
@@ -23,8 +24,9 @@ export interface SegmentEnv {
   timezone?: string;
 }
 
-export const URN_SCHEMES = ["tel", "whatsapp", "telegram", "mailto"] as const;
-export const CONTACT_STATUSES = ["active", "blocked", "stopped", "archived"] as const;
+/** The URN schemes a query can name on their own. */
+const URN_SCHEMES = ["tel", "whatsapp", "telegram", "mailto"] as const;
+const CONTACT_STATUSES = ["active", "blocked", "stopped", "archived"] as const;
 
 /** What a condition compares: a value of the contact itself, a field, its URNs or its groups. */
 export type Target =
@@ -175,11 +177,9 @@ function checkCondition(c: ConditionNode, env: SegmentEnv): CheckedNode {
       if (!(CONTACT_STATUSES as readonly string[]).includes(asciiLower(value)))
         bad(`'${value}' is not a contact status (${CONTACT_STATUSES.join(", ")})${didYouMean(value, [...CONTACT_STATUSES])}`);
       return condition({ kind: "exact", op: op as "=" | "!=", text: asciiLower(value) });
-    case "group": {
-      const group = env.groups.find((g) => asciiLower(g) === asciiLower(value));
-      if (group === undefined) bad(`unknown group '${value}'${didYouMean(value, env.groups)}`);
+    case "group":
+      if (!env.groups.some((g) => asciiLower(g) === asciiLower(value))) bad(`unknown group '${value}'${didYouMean(value, env.groups)}`);
       return condition({ kind: "exact", op: op as "=" | "!=", text: asciiLower(value) });
-    }
     case "number": {
       const n = /^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(value) ? Number(value) : NaN;
       if (!Number.isFinite(n)) bad(`'${value}' is not a number for ${subject}`);
