@@ -123,6 +123,15 @@ describe("nextFire", () => {
       expect(fires({ kind: "daily", time: "02:30", timezone: "Europe/Berlin" }, "2026-10-25T01:00:00Z", 1)).toEqual(["2026-10-26T01:30:00.000Z"]);
     });
 
+    it("America/Santiago: a gap at midnight moves 00:30 to 01:00 the same day", () => {
+      // 2026-09-06 00:00 -04 jumps to 01:00 -03 (04:00Z)
+      expect(fires({ kind: "daily", time: "00:30", timezone: "America/Santiago" }, "2026-09-04T12:00:00Z", 3)).toEqual([
+        "2026-09-05T04:30:00.000Z",
+        "2026-09-06T04:00:00.000Z",
+        "2026-09-07T03:30:00.000Z",
+      ]);
+    });
+
     it("weekly, monthly and once schedules resolve the gap the same way", () => {
       expect(fires({ kind: "weekly", weekdays: ["sun"], time: "02:15", timezone: "Europe/Berlin" }, "2026-03-23T00:00:00Z", 2)).toEqual([
         "2026-03-29T01:00:00.000Z",
