@@ -124,7 +124,7 @@ export class ContactSession extends DurableObject<Env> {
 
   /**
    * Runs an operation in the queue, then everything it left to do: pending inbox rows in arrival
-   * order (each one's replies sent before the next is handled), due timers, sends, D1 writes.
+   * order (each one's replies sent, and D1 written, before the next is handled), due timers, sends.
    * Finally the alarm is pointed at whatever comes next.
    */
   private serially<T>(ctx: Ctx, op: () => Promise<T>): Promise<T> {
@@ -133,16 +133,18 @@ export class ContactSession extends DurableObject<Env> {
         await flushJournal(ctx);
         const result = await op();
         for (let row = inbox.nextPending(ctx.sql); row; row = inbox.nextPending(ctx.sql)) {
+          let assets;
           try {
-            await handleInbound(ctx, row);
+            assets = await handleInbound(ctx, row);
           } catch (e) {
             // Left pending (until it has failed too often), so the alarm tries it again, in order.
             console.error("contact", ctx.contactUuid, "inbound message failed:", e instanceof Error ? e.message : String(e));
             inbox.markAttempt(ctx.sql, row.id);
             break;
           }
+          // The reply goes out first; its D1 rows (queued, then wired) are written together after.
+          await sendDue(ctx, assets);
           await flushJournal(ctx);
-          await sendDue(ctx);
         }
         await fireDueTimers(ctx);
         await sendDue(ctx);

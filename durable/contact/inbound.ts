@@ -37,13 +37,13 @@ const activeFlow = (assets: Assets, uuid: string) => {
  * waiting flow ignores keywords) starts its flow; else the waiting messaging session resumes;
  * else a catch-all trigger starts its flow; else the message is only logged. A message never
  * reaches a background session. Idempotent: the row is marked done in the same transaction that
- * stores what it caused.
+ * stores what it caused. Returns the assets it read, for sending the replies.
  */
-export async function handleInbound(ctx: Ctx, row: inbox.InboxRow): Promise<void> {
+export async function handleInbound(ctx: Ctx, row: inbox.InboxRow): Promise<Assets> {
   const { assets, contact } = await loadWorld(ctx.db, ctx.contactUuid, ctx.now());
   if (!contact) {
     inbox.markDone(ctx.sql, row.id, "dropped");
-    return;
+    return assets;
   }
   if (row.contact_name && !contact.name) contact.name = row.contact_name;
   const world = { assets, contact };
@@ -98,6 +98,7 @@ export async function handleInbound(ctx: Ctx, row: inbox.InboxRow): Promise<void
   const last = outcomes[outcomes.length - 1]?.change.after;
   if (handledBy && last) handledBy.run = (last.runs.find((r) => r.flow.uuid === handledBy!.flow) ?? last.runs[0])?.uuid;
   commit(ctx, assets, outcomes, { statements: inboundStatements(ctx, row, msg, handledBy), inboxId: row.id });
+  return assets;
 }
 
 /** The message as the console lists it, and the contact's name and last-seen time. */

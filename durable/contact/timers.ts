@@ -41,8 +41,8 @@ export async function fireDueTimers(ctx: Ctx): Promise<void> {
       outcome = { kind: stored.kind, change: { before: stored.session, after: ended(stored.session, "failed", iso(ctx.now())), events: [], pins: stored.pins } };
     }
     commit(ctx, world.assets, [outcome], { timerId: t.id });
-    await flushJournal(ctx);
     await sendDue(ctx, world.assets);
+    await flushJournal(ctx);
   }
 }
 

@@ -32,7 +32,8 @@ export const flows = sqliteTable(
     createdOn: createdOn(),
     modifiedOn: modifiedOn(),
   },
-  (t) => [index("flows_status_created").on(t.status, t.createdOn, t.uuid), index("flows_created").on(t.createdOn, t.uuid)],
+  // flows_modified: contact objects read max(modified_on) with every message, to know their cached flows are current.
+  (t) => [index("flows_status_created").on(t.status, t.createdOn, t.uuid), index("flows_created").on(t.createdOn, t.uuid), index("flows_modified").on(t.modifiedOn)],
 );
 
 /** A published version: frozen, never updated. */

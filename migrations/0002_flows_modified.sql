@@ -1,0 +1,1 @@
+CREATE INDEX `flows_modified` ON `flows` (`modified_on`);
