@@ -1,54 +1,74 @@
 import type { Scope } from "./actions/base";
 import type { Flow } from "./assets";
 import { buildContext } from "./context";
-import type { EventBody } from "./events/base";
+import type { EventBody, EventJSON } from "./events/base";
 import { error } from "./events/diagnostics";
-import { evaluateTemplate, evaluateTemplateValue, fromJSON, type XObject } from "./excellent";
+import { evaluateTemplate, evaluateTemplateValue, fromJSON, type Environment, type XObject, type XValue } from "./excellent";
 import type { Node } from "./flow/schema";
 import type { Session } from "./session/session";
 import type { RunJSON, StepJSON } from "./session/types";
 
-export function makeScope(session: Session, run: RunJSON, flow: Flow, node: Node, step: StepJSON): Scope {
-  const env = session.environment();
-  let cached: { version: number; context: XObject } | undefined;
-  const context = (): XObject => {
-    if (!cached || cached.version !== session.version) {
-      cached = { version: session.version, context: fromJSON(buildContext(session, env, run, node.uuid)) as XObject };
+/**
+ * The scope of one step. Its environment is read from the session at every use (the session caches
+ * it), as goflow's is, so a contact timezone or language set by an action applies to the actions
+ * after it in the same node.
+ */
+class StepScope implements Scope {
+  private cached: { version: number; context: XObject } | undefined;
+
+  constructor(
+    readonly session: Session,
+    readonly run: RunJSON,
+    readonly flow: Flow,
+    readonly node: Node,
+    readonly step: StepJSON,
+  ) {}
+
+  get env(): Environment {
+    return this.session.environment();
+  }
+
+  log(body: EventBody): EventJSON {
+    return this.session.log(this.run, this.step, body);
+  }
+
+  context(): XObject {
+    const s = this.session;
+    if (!this.cached || this.cached.version !== s.version) {
+      this.cached = { version: s.version, context: fromJSON(buildContext(s, s.environment(), this.run, this.node.uuid)) as XObject };
     }
-    return cached.context;
-  };
-  const log = (body: EventBody) => session.log(run, step, body);
-  const logErrors = (errors: string[]) => {
-    for (const e of errors) log(error(e));
-  };
-  return {
-    session,
-    run,
-    flow,
-    node,
-    step,
-    env,
-    log,
-    context,
-    text(template, escape) {
-      if (!template.includes("@")) return template;
-      const { output, errors } = evaluateTemplate(template, context(), env, escape);
-      logErrors(errors);
-      return output;
-    },
-    value(template) {
-      const { value, errors } = evaluateTemplateValue(template, context(), env);
-      logErrors(errors);
-      return value;
-    },
-    localized(itemUUID, key, native) {
-      const base = flow.definition.language;
-      const wanted = env.default_language;
-      if (wanted && wanted !== base) {
-        const translated = flow.definition.localization?.[wanted]?.[itemUUID]?.[key];
-        if (translated && translated.length > 0) return { values: translated, language: wanted };
-      }
-      return { values: native, language: base };
-    },
-  };
+    return this.cached.context;
+  }
+
+  text(template: string, escape?: (s: string) => string): string {
+    if (!template.includes("@")) return template;
+    const { output, errors } = evaluateTemplate(template, this.context(), this.session.environment(), escape);
+    this.logErrors(errors);
+    return output;
+  }
+
+  value(template: string): XValue {
+    const { value, errors } = evaluateTemplateValue(template, this.context(), this.session.environment());
+    this.logErrors(errors);
+    return value;
+  }
+
+  localized(itemUUID: string, key: string, native: string[]): { values: string[]; language: string } {
+    const definition = this.flow.definition;
+    const base = definition.language;
+    const wanted = this.session.environment().default_language;
+    if (wanted && wanted !== base) {
+      const translated = definition.localization?.[wanted]?.[itemUUID]?.[key];
+      if (translated && translated.length > 0) return { values: translated, language: wanted };
+    }
+    return { values: native, language: base };
+  }
+
+  private logErrors(errors: string[]): void {
+    for (const e of errors) this.log(error(e));
+  }
+}
+
+export function makeScope(session: Session, run: RunJSON, flow: Flow, node: Node, step: StepJSON): Scope {
+  return new StepScope(session, run, flow, node, step);
 }

@@ -54,11 +54,24 @@ export class Session {
     this.version++;
   }
 
-  /** The environment templates see: the session's, with the contact's timezone when it has one. */
+  private envCache: { json: SessionJSON["environment"]; contact: ContactJSON; timezone?: string; language?: string; env: Environment } | undefined;
+
+  /**
+   * The environment templates see: the session's, with the contact's timezone and language when it
+   * has them. Read at every use, as goflow's merged environment is, so a `set_contact_timezone` or
+   * `set_contact_language` applies to the very next action; rebuilt only when one of them changed.
+   */
   environment(): Environment {
-    const env = buildEnvironment(this.json.environment, this.contact, this.services);
+    const contact = this.contact;
+    const c = this.envCache;
+    if (c && c.json === this.json.environment && c.contact === contact && c.timezone === contact?.timezone && c.language === contact?.language) {
+      return c.env;
+    }
+    const built = buildEnvironment(this.json.environment, contact, this.services);
     const locations = this.assets.source.locations?.[0];
-    return locations ? { ...env, locations: locations as LocationHierarchy } : env;
+    const env = locations ? { ...built, locations: locations as LocationHierarchy } : built;
+    this.envCache = { json: this.json.environment, contact, timezone: contact?.timezone, language: contact?.language, env };
+    return env;
   }
 
   run(uuid: string | undefined): RunJSON | undefined {
