@@ -219,7 +219,7 @@ export async function messagesOf(contact: string) {
 
 export async function runsOf(contact: string) {
   const rows = await env.DB.prepare("SELECT * FROM runs WHERE contact_uuid = ? ORDER BY created_on, rowid").bind(contact).all<Record<string, any>>();
-  return rows.results.map((r) => ({ ...r, results: JSON.parse(r.results) }));
+  return rows.results.map((r): Record<string, any> => ({ ...r, results: JSON.parse(r.results) }));
 }
 
 export const contactObject = (contact: string) => env.CONTACTS.getByName(contact);
