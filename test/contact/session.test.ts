@@ -127,6 +127,47 @@ describe("starting flows for a contact", () => {
   });
 });
 
+describe("routing an inbound message", () => {
+  it("goes to a keyword's flow, else the waiting session, else the catch-all, else is only logged", async () => {
+    providers();
+    const c = await newContact();
+    const logged = (await messagesOf(c.contact)).find((m) => m.text === "hi there")!;
+    expect(logged).toMatchObject({ direction: "in", status: "handled", flow_uuid: null });
+
+    const keyword = await publishFlow(linearFlow("Keyword", "messaging", [{ actions: [say("keyword flow")] }]));
+    const fallback = await publishFlow(linearFlow("Fallback", "messaging", [{ actions: [say("catch all")] }]));
+    const waiting = await publishFlow(linearFlow("Waiting", "messaging", [{ actions: [], wait: true }, { actions: [say("waiting got @input.text")] }]));
+    const deaf = await publishFlow(linearFlow("Deaf", "messaging", [{ actions: [], wait: true }, { actions: [say("deaf got @input.text")] }]), { ignore_keywords: true });
+    expect((await call("POST", "/triggers", { type: "keyword", flow: keyword.uuid, channel: c.channel.uuid, keywords: ["join"], match_type: "first_word" })).status).toBe(201);
+    expect((await call("POST", "/triggers", { type: "catch_all", flow: fallback.uuid, channel: c.channel.uuid })).status).toBe(201);
+
+    await c.reply("hello");
+    await start(waiting.uuid, [c.contact]);
+    await c.reply("join me");
+    await start(waiting.uuid, [c.contact]);
+    await c.reply("blue");
+    await start(deaf.uuid, [c.contact]);
+    await c.reply("JOIN");
+    expect(texts()).toEqual(["catch all", "keyword flow", "waiting got blue", "deaf got JOIN"]);
+    const runs = await runsOf(c.contact);
+    expect(runs.map((r) => [r.flow_uuid, r.status])).toEqual([
+      [fallback.uuid, "completed"],
+      [waiting.uuid, "interrupted"],
+      [keyword.uuid, "completed"],
+      [waiting.uuid, "completed"],
+      [deaf.uuid, "completed"],
+    ]);
+    const handled = (await messagesOf(c.contact)).filter((m) => m.direction === "in").map((m) => [m.text, m.flow_uuid]);
+    expect(handled).toEqual([
+      ["hi there", null],
+      ["hello", fallback.uuid],
+      ["join me", keyword.uuid],
+      ["blue", waiting.uuid],
+      ["JOIN", deaf.uuid],
+    ]);
+  });
+});
+
 describe("timers", () => {
   it("fires a wait's timeout through the alarm, counted from when the provider accepted the question", async () => {
     vi.useFakeTimers({ toFake: ["Date"] });
