@@ -11,6 +11,7 @@ import { commit, startFlow } from "./sprints";
 import * as events from "./storage/events";
 import * as inbox from "./storage/inbox";
 import * as outbox from "./storage/outbox";
+import * as startsSeen from "./storage/starts";
 import { createTables, getMeta, setMeta } from "./storage/schema";
 import * as sessions from "./storage/sessions";
 import * as timers from "./storage/timers";
@@ -43,22 +44,34 @@ export class ContactSession extends DurableObject<Env> {
     return accepted;
   }
 
-  /** A simple start: the flow's newest published version, for this contact, now. */
-  async startFlow(contactUuid: string, origin: string, req: { flowUuid: string; interrupt?: boolean; params?: Record<string, unknown> }): Promise<StartResult> {
+  /**
+   * A simple start: the flow's newest published version, for this contact, now. With `startUuid`
+   * (a start of many contacts), a second call for the same start gets the first one's answer.
+   */
+  async startFlow(contactUuid: string, origin: string, req: { flowUuid: string; interrupt?: boolean; params?: Record<string, unknown>; startUuid?: string }): Promise<StartResult> {
     const ctx = this.context(contactUuid, origin);
     return this.serially(ctx, async (): Promise<StartResult> => {
+      const seen = req.startUuid ? startsSeen.answered(ctx.sql, req.startUuid) : null;
+      if (seen) return seen;
+      const answer = (r: StartResult) => {
+        if (req.startUuid) startsSeen.remember(ctx.sql, req.startUuid, r, ctx.now());
+        return r;
+      };
       const world = await loadWorld(ctx.db, contactUuid, ctx.now());
-      if (!world.contact) return { status: "failed", reason: "no such contact" };
+      if (!world.contact) return answer({ status: "failed", reason: "no such contact" });
       const flow = world.assets.flows.get(req.flowUuid);
-      if (!flow || flow.status !== "active") return { status: "failed", reason: "the flow is not published and active" };
-      if (world.contact.status !== "active") return { status: "skipped", reason: `the contact is ${world.contact.status}` };
+      if (!flow || flow.status !== "active") return answer({ status: "failed", reason: "the flow is not published and active" });
+      if (world.contact.status !== "active") return answer({ status: "skipped", reason: `the contact is ${world.contact.status}` });
       try {
         const r = await startFlow(ctx, { assets: world.assets, contact: world.contact }, flow, { type: "manual", ...(req.params ? { params: req.params } : {}) }, req.interrupt ?? true);
-        if ("skipped" in r) return { status: "skipped", reason: r.skipped };
-        commit(ctx, world.assets, r.started);
-        return { status: "started", session: r.started[r.started.length - 1].change.after.uuid };
+        if ("skipped" in r) return answer({ status: "skipped", reason: r.skipped });
+        // The answer is remembered in the transaction that starts the flow: both or neither.
+        return this.ctx.storage.transactionSync(() => {
+          commit(ctx, world.assets, r.started);
+          return answer({ status: "started", session: r.started[r.started.length - 1].change.after.uuid });
+        });
       } catch (e) {
-        if (e instanceof EngineError) return { status: "failed", reason: e.message };
+        if (e instanceof EngineError) return answer({ status: "failed", reason: e.message });
         throw e;
       }
     });

@@ -183,6 +183,7 @@ export class StartCoordinator extends DurableObject<Env> {
         flowUuid: plan.flowUuid,
         interrupt: plan.interrupt,
         ...(plan.params ? { params: plan.params } : {}),
+        startUuid: this.meta("start")!,
       });
       if (r.status === "started") this.settle(contact, "started", null, null);
       else if (r.status === "skipped") this.settle(contact, "skipped", skipReason(r.reason), r.reason);

@@ -71,6 +71,8 @@ const TABLES = [
     attempts INTEGER NOT NULL DEFAULT 0
   )`,
   `CREATE TABLE IF NOT EXISTS send_rate (channel_uuid TEXT PRIMARY KEY, tokens REAL NOT NULL, updated_at INTEGER NOT NULL)`,
+  // Starts of many contacts already answered (storage/starts.ts).
+  `CREATE TABLE IF NOT EXISTS starts_seen (start_uuid TEXT PRIMARY KEY, result TEXT NOT NULL, at INTEGER NOT NULL)`,
 ];
 
 export function createTables(sql: SqlStorage): void {
