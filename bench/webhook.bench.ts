@@ -1,0 +1,100 @@
+/**
+ * Inbound webhook to reply on local workerd: Eddy under `wrangler dev`, signed Twilio webhooks in,
+ * replies caught at a mock Twilio Messages API. Next to it, a floor measured in the same run by
+ * the same harness: a bare Worker and Durable Object (bench/floor/) that write one row per message.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fmt } from "./harness";
+import { contactPhone, exchange, setUpEddy } from "./webhook/eddy";
+import { drive, type Figures, type Load, type Send } from "./webhook/load";
+import { Cleanup, migrateD1, wranglerDev } from "./webhook/processes";
+import { inboundSms, mockTwilio, signature } from "./webhook/twilio";
+
+const LOAD: Load = { contacts: 200, messagesPerContact: 2, concurrency: 20 };
+const WARMUP: Load = { ...LOAD, contacts: 40 };
+const STARTUP_MS = 30_000;
+const MESSAGE_TIMEOUT_MS = 10_000;
+// Startup, two warm-ups and two runs take ~20 s on a laptop; past this something is stuck.
+const DEADLINE_MS = 120_000;
+
+/** The provider's request, the same for both targets: a signed Twilio form post on one keep-alive client (fetch). */
+async function post(url: string, params: Record<string, string>): Promise<void> {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": signature(url, params) },
+    body: new URLSearchParams(params).toString(),
+    signal: AbortSignal.timeout(MESSAGE_TIMEOUT_MS),
+  });
+  const body = await res.text();
+  if (res.status !== 200) throw new Error(`POST ${url}: ${res.status} ${body.slice(0, 200)}`);
+}
+
+const messageSid = () => "SM" + randomBytes(16).toString("hex");
+
+async function run(cleanup: Cleanup): Promise<{ eddy: Figures; floor: Figures }> {
+  const dir = await mkdtemp(join(tmpdir(), "eddy-webhook-bench-"));
+  cleanup.defer(() => rm(dir, { recursive: true, force: true }));
+  const mock = await mockTwilio();
+  cleanup.defer(() => mock.close());
+
+  const token = randomBytes(32).toString("hex");
+  const [eddy, floor] = await Promise.all([
+    migrateD1(cleanup, join(dir, "eddy")).then(() => wranglerDev(cleanup, "eddy", { persistTo: join(dir, "eddy"), vars: { EDDY_API_TOKEN: token }, readyPath: "/health", timeoutMs: STARTUP_MS })),
+    wranglerDev(cleanup, "floor", { config: "bench/floor/wrangler.toml", persistTo: join(dir, "floor"), readyPath: "/", timeoutMs: STARTUP_MS }),
+  ]);
+  // Contacts below WARMUP.contacts warm up; the measured run takes the next ones, so every measured contact is new to its object.
+  const receiveUrl = await setUpEddy(eddy, token, mock.baseUrl, WARMUP.contacts + LOAD.contacts, LOAD.concurrency);
+
+  const toEddy: Send = async (i, step) => {
+    const { text, reply } = exchange(i, step);
+    const [, repliedAt] = await Promise.all([post(receiveUrl, inboundSms(contactPhone(i), text, messageSid())), mock.expect(contactPhone(i), reply, MESSAGE_TIMEOUT_MS)]);
+    return repliedAt;
+  };
+  const floorUrl = `${floor}/channels/floor/receive`;
+  const toFloor: Send = async (i, step) => {
+    await post(floorUrl, inboundSms(contactPhone(i), exchange(i, step).text, messageSid()));
+    return performance.now();
+  };
+
+  await drive(WARMUP, 0, toEddy);
+  const eddyFigures = await drive(LOAD, WARMUP.contacts, toEddy);
+  if (mock.unexpected.length > 0) throw new Error(`the mock Twilio API got ${mock.unexpected.length} unexpected requests, e.g. ${mock.unexpected[0]}`);
+  await drive(WARMUP, 0, toFloor);
+  const floorFigures = await drive(LOAD, WARMUP.contacts, toFloor);
+  return { eddy: eddyFigures, floor: floorFigures };
+}
+
+function print({ eddy, floor }: { eddy: Figures; floor: Figures }): void {
+  const row = (label: string, cells: string[]) => console.log(`  ${label.padEnd(14)}${cells.map((c) => c.padStart(10)).join("")}`);
+  row("", ["msg/s", "p50 ms", "p99 ms"]);
+  for (const [label, f] of [["eddy", eddy], ["floor", floor]] as const) row(label, [fmt(f.perSecond, 0), fmt(f.p50), fmt(f.p99)]);
+  row("eddy / floor", [`×${fmt(eddy.perSecond / floor.perSecond, 2)}`, `×${fmt(eddy.p50 / floor.p50)}`, `×${fmt(eddy.p99 / floor.p99)}`]);
+}
+
+export async function webhookBench(): Promise<void> {
+  console.log(
+    `webhook: signed Twilio webhook in → reply at a mock Twilio API, on wrangler dev (local workerd); ` +
+      `${LOAD.contacts} contacts × ${LOAD.messagesPerContact} messages (a keyword, then an answer to its question), ${LOAD.concurrency} in flight, after ${WARMUP.contacts} contacts to warm up. ` +
+      `Floor: the same requests to a Worker whose Durable Object per sender writes one row.`,
+  );
+  const cleanup = new Cleanup();
+  // Ctrl-C must not leave wrangler and workerd running.
+  const interrupted = () => void cleanup.run().finally(() => process.exit(130));
+  process.once("SIGINT", interrupted);
+  process.once("SIGTERM", interrupted);
+  let deadline: NodeJS.Timeout | undefined;
+  try {
+    const timeout = new Promise<never>((_, reject) => {
+      deadline = setTimeout(() => reject(new Error(`webhook bench: not done after ${DEADLINE_MS / 1000} s`)), DEADLINE_MS);
+    });
+    print(await Promise.race([run(cleanup), timeout]));
+  } finally {
+    clearTimeout(deadline);
+    process.off("SIGINT", interrupted);
+    process.off("SIGTERM", interrupted);
+    await cleanup.run();
+  }
+}

@@ -1,0 +1,86 @@
+/** Eddy set up through its REST API, as a user would: a Twilio channel, a published flow, a keyword trigger, contacts. */
+import { randomUUID } from "node:crypto";
+import { ACCOUNT_SID, AUTH_TOKEN, CHANNEL_NUMBER } from "./twilio";
+
+export const KEYWORD = "join";
+const FIRST_NAMES = ["Ana", "Ben", "Joy", "Kofi", "Lena"];
+
+/** Contact `i`: a Rwandan mobile number and a name, so the replies' templates have something to render. */
+export const contactPhone = (i: number) => `+25078${String(1_000_000 + i).padStart(7, "0")}`;
+const firstName = (i: number) => FIRST_NAMES[i % FIRST_NAMES.length];
+const contactName = (i: number) => `${firstName(i)} Mugisha`;
+
+/** What contact `i` sends at each step, and the reply Eddy must send back. */
+export function exchange(i: number, step: number): { text: string; reply: string } {
+  if (step === 0) return { text: KEYWORD, reply: `Hi ${contactName(i)}, you said ${KEYWORD}` };
+  return { text: `answer ${i}`, reply: `Thanks ${firstName(i)}, we got: answer ${i}` };
+}
+
+/**
+ * Keyword → templated reply → wait for any answer → a second templated reply. The wait has its own
+ * node because goflow skips a wait on the first node of a flow started by a message (the keyword
+ * would answer it).
+ */
+function flowDefinition(): Record<string, unknown> {
+  const [greet, wait, thank, answered, answeredExit] = [randomUUID(), randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+  const action = (text: string) => ({ uuid: randomUUID(), type: "send_msg", text });
+  return {
+    uuid: randomUUID(),
+    name: "Bench join",
+    spec_version: "14.4.2",
+    language: "eng",
+    type: "messaging",
+    nodes: [
+      { uuid: greet, actions: [action("Hi @contact.name, you said @input.text")], exits: [{ uuid: randomUUID(), destination_uuid: wait }] },
+      {
+        uuid: wait,
+        actions: [],
+        router: {
+          type: "switch",
+          operand: "@input.text",
+          result_name: "Answer",
+          wait: { type: "msg" },
+          cases: [],
+          categories: [{ uuid: answered, name: "All Responses", exit_uuid: answeredExit }],
+          default_category_uuid: answered,
+        },
+        exits: [{ uuid: answeredExit, destination_uuid: thank }],
+      },
+      { uuid: thank, actions: [action("Thanks @contact.first_name, we got: @results.answer")], exits: [{ uuid: randomUUID() }] },
+    ],
+  };
+}
+
+async function call(origin: string, token: string, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
+  const res = await fetch(`${origin}/api/v1${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const json = (await res.json()) as Record<string, unknown>;
+  if (res.status >= 300) throw new Error(`${method} /api/v1${path}: ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+/** Sets Eddy up for contacts 0 to `contacts - 1`; returns the channel's receive URL (what Twilio signs). */
+export async function setUpEddy(origin: string, token: string, providerBaseUrl: string, contacts: number, concurrency: number): Promise<string> {
+  const channel = await call(origin, token, "POST", "/channels", {
+    type: "twilio",
+    name: "Bench SMS",
+    address: CHANNEL_NUMBER,
+    config: { account_sid: ACCOUNT_SID, auth_token: AUTH_TOKEN },
+    base_url: providerBaseUrl,
+    // The API's maximum: the bench measures Eddy, not the long code's 1 SMS a second.
+    sends_per_second: 1000,
+  });
+  const flow = await call(origin, token, "POST", "/flows", { name: "Bench join", type: "messaging", definition: flowDefinition() });
+  await call(origin, token, "POST", `/flows/${flow.uuid}/publish`);
+  await call(origin, token, "POST", "/triggers", { type: "keyword", flow: flow.uuid, channel: channel.uuid, keywords: [KEYWORD], match_type: "first_word" });
+
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < contacts; i = next++) await call(origin, token, "POST", "/contacts", { name: contactName(i), urns: [`tel:${contactPhone(i)}`] });
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return (channel.webhooks as { receive: string }).receive;
+}

@@ -1,0 +1,42 @@
+/** The load both targets get: distinct contacts, each sending its messages in turn, a bounded number in flight. */
+
+export interface Load {
+  contacts: number;
+  messagesPerContact: number;
+  /** Messages in flight at once (one per contact being served). */
+  concurrency: number;
+}
+
+/** One message from contact `contact` (its `step`-th); resolves with when it counted as answered (performance.now()). */
+export type Send = (contact: number, step: number) => Promise<number>;
+
+export interface Figures {
+  messages: number;
+  perSecond: number;
+  p50: number;
+  p99: number;
+}
+
+/** Nearest rank, on sorted milliseconds. */
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+
+/** Contacts `first` to `first + load.contacts - 1`, each worker taking the next contact when it is done with one. */
+export async function drive(load: Load, first: number, send: Send): Promise<Figures> {
+  const latencies: number[] = [];
+  let next = first;
+  const end = first + load.contacts;
+  const worker = async () => {
+    while (next < end) {
+      const contact = next++;
+      for (let step = 0; step < load.messagesPerContact; step++) {
+        const start = performance.now();
+        latencies.push((await send(contact, step)) - start);
+      }
+    }
+  };
+  const start = performance.now();
+  await Promise.all(Array.from({ length: Math.min(load.concurrency, load.contacts) }, worker));
+  const seconds = (performance.now() - start) / 1000;
+  latencies.sort((a, b) => a - b);
+  return { messages: latencies.length, perSecond: latencies.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+}

@@ -1,0 +1,114 @@
+/** Local workerd the way a user runs it: wrangler's CLI in its own process, on loopback ports. */
+import { spawn, type ChildProcess } from "node:child_process";
+import { createServer } from "node:net";
+import { fileURLToPath } from "node:url";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const WRANGLER = fileURLToPath(new URL("../../node_modules/wrangler/bin/wrangler.js", import.meta.url));
+// Non-interactive, and nothing sent anywhere: the bench talks to loopback only.
+const ENV = { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false" };
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** A child in its own process group, so stopping it also stops the workerd it started. */
+class Child {
+  private readonly output: string[] = [];
+  readonly exited: Promise<number | null>;
+
+  constructor(private readonly proc: ChildProcess) {
+    // Read (so the pipe never fills) and keep the tail to explain a failure.
+    const keep = (chunk: Buffer) => {
+      this.output.push(...chunk.toString().split("\n").filter(Boolean));
+      this.output.splice(0, Math.max(0, this.output.length - 30));
+    };
+    proc.stdout?.on("data", keep);
+    proc.stderr?.on("data", keep);
+    this.exited = new Promise((resolve) => proc.once("exit", (code) => resolve(code)));
+  }
+
+  get running(): boolean {
+    return this.proc.exitCode === null && this.proc.signalCode === null;
+  }
+
+  tail(): string {
+    return this.output.map((l) => `    ${l}`).join("\n");
+  }
+
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    const group = -this.proc.pid!;
+    const signal = (s: NodeJS.Signals) => {
+      try {
+        process.kill(group, s);
+      } catch {
+        // The group is already gone.
+      }
+    };
+    signal("SIGTERM");
+    const killed = setTimeout(() => signal("SIGKILL"), 3000);
+    await this.exited;
+    clearTimeout(killed);
+  }
+}
+
+/** What to undo, last first, whether the bench ends well or not. */
+export class Cleanup {
+  private readonly steps: (() => Promise<void>)[] = [];
+
+  defer(step: () => Promise<void>): void {
+    this.steps.push(step);
+  }
+
+  async run(): Promise<void> {
+    for (const step of this.steps.splice(0).reverse()) {
+      await step().catch((e) => console.error(`  cleanup: ${e instanceof Error ? e.message : e}`));
+    }
+  }
+}
+
+function wrangler(cleanup: Cleanup, args: string[]): Child {
+  const proc = spawn(process.execPath, [WRANGLER, ...args], { cwd: ROOT, env: ENV, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  const child = new Child(proc);
+  cleanup.defer(() => child.stop());
+  return child;
+}
+
+/** `wrangler d1 migrations apply DB --local` into `persistTo`, as `npm start` does before serving. */
+export async function migrateD1(cleanup: Cleanup, persistTo: string): Promise<void> {
+  const child = wrangler(cleanup, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistTo]);
+  const code = await child.exited;
+  if (code !== 0) throw new Error(`wrangler d1 migrations apply exited with ${code}:\n${child.tail()}`);
+}
+
+/** `wrangler dev` on free loopback ports; resolves to its origin once `readyPath` answers 200. */
+export async function wranglerDev(cleanup: Cleanup, label: string, opts: { config?: string; persistTo: string; vars?: Record<string, string>; readyPath: string; timeoutMs: number }): Promise<string> {
+  const [port, inspectorPort] = [await freePort(), await freePort()];
+  const args = ["dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspectorPort), "--persist-to", opts.persistTo, "--show-interactive-dev-session=false"];
+  if (opts.config) args.push("--config", opts.config);
+  for (const [k, v] of Object.entries(opts.vars ?? {})) args.push("--var", `${k}:${v}`);
+  const child = wrangler(cleanup, args);
+  const origin = `http://127.0.0.1:${port}`;
+
+  const giveUp = Date.now() + opts.timeoutMs;
+  for (;;) {
+    if (!child.running) throw new Error(`${label}: wrangler dev exited before it was ready:\n${child.tail()}`);
+    try {
+      const res = await fetch(origin + opts.readyPath, { signal: AbortSignal.timeout(1000) });
+      await res.arrayBuffer();
+      if (res.ok) return origin;
+    } catch {
+      // Not listening yet.
+    }
+    if (Date.now() > giveUp) throw new Error(`${label}: wrangler dev not ready after ${opts.timeoutMs / 1000} s:\n${child.tail()}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
