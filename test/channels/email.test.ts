@@ -104,6 +104,22 @@ describe("mailgun sends", () => {
     expect(form?.get("v:eddy-message")).toBe("7f1d2c4e-8a3b-4e5f-9c6d-1a2b3c4d5e6f");
   });
 
+  it("uses the message's own subject when it has one, else the channel's", async () => {
+    const subjects: (string | null)[] = [];
+    server.use(
+      http.post(MESSAGES, async ({ request }) => {
+        subjects.push(new URLSearchParams(new TextDecoder().decode(await request.arrayBuffer())).get("subject"));
+        return HttpResponse.json({ id: "<s@mg.example.org>" });
+      }),
+    );
+    expect(await email.send({ ...outbound("mailto:a@b.org", "Body"), subject: "Your results" }, ch, fetcher)).toMatchObject({ ok: true });
+    expect(await email.send({ ...outbound("mailto:a@b.org", "Body"), subject: "  " }, ch, fetcher)).toMatchObject({ ok: true });
+    expect(await email.send(outbound("mailto:a@b.org", "Body"), ch, fetcher)).toMatchObject({ ok: true });
+    const { subject: _, ...noDefault } = ch.config;
+    expect(await email.send(outbound("mailto:a@b.org", "Body"), { ...ch, config: noDefault }, fetcher)).toMatchObject({ ok: true });
+    expect(subjects).toEqual(["Your results", "Hello from Eddy", "Hello from Eddy", "New message"]);
+  });
+
   it("classifies 429, 500 and 400, without the API key", async () => {
     server.use(http.post(MESSAGES, () => new HttpResponse("slow down", { status: 429, headers: { "retry-after": "Wed, 21 Oct 2099 07:28:00 GMT" } })));
     const limited = await email.send(outbound("mailto:a@b.org", "x"), ch, fetcher);

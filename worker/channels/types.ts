@@ -69,6 +69,8 @@ export interface OutboundMessage {
   statusUrl?: string;
   /** The externalId of the inbound message this answers (email threads on it). */
   inReplyTo?: string;
+  /** The subject, for channels that have one (email); without it the channel's default applies. */
+  subject?: string;
   /**
    * Some messages go out as several provider requests (e.g. one per attachment). After a failure
    * with partsSent = n, retry with fromPart = n so the parts already accepted are not sent twice.

@@ -17,7 +17,7 @@ export const emailConfig = z.object({
   api_key: z.string().min(1),
   /** Mailgun's HTTP webhook signing key (not the API key). */
   webhook_signing_key: z.string().min(1),
-  /** Subject of messages that do not answer an email. */
+  /** Subject of messages that carry none of their own (a flow's send_email sets its own). */
   subject: z.string().min(1).default("New message"),
 });
 const SECRETS = ["api_key", "webhook_signing_key"] as const;
@@ -153,7 +153,7 @@ export const email: Provider = {
     const form = new URLSearchParams({
       from: `${channel.name.replace(/[<>"]/g, "")} <${channel.address}>`,
       to: urnPath(msg.urn),
-      subject: cfg.subject,
+      subject: msg.subject?.trim() || cfg.subject,
       // Links and options are written into the text: Mailgun takes attachments only as uploaded files.
       text: textWithExtras(msg.text, msg.attachments, msg.quickReplies),
       "v:eddy-message": msg.uuid,
