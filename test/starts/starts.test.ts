@@ -122,7 +122,7 @@ describe("starts", () => {
     await call("PATCH", `/contacts/${blocked.uuid}`, { status: "blocked" });
     await call("POST", `/flows/${(await publishFlow(EXAMPLE)).uuid}/start`, { contacts: [busy.uuid] });
     const other = await otherFlow();
-    // Entered the flow earlier (and left it for a background-free messaging flow of its own).
+    // Entered the flow earlier and finished it.
     await call("POST", `/flows/${other.uuid}/start`, { contacts: [recent.uuid] });
     await recent.reply("done");
 
