@@ -60,18 +60,27 @@ class Child {
   }
 }
 
+const report = (e: unknown) => console.error(`  cleanup: ${e instanceof Error ? e.message : e}`);
+
 /** What to undo, last first, whether the bench ends well or not. */
 export class Cleanup {
   private readonly steps: (() => Promise<void>)[] = [];
+  private done?: Promise<void>;
 
+  /** A step deferred once cleaning has begun (a process spawned just as the deadline hit) runs at once. */
   defer(step: () => Promise<void>): void {
-    this.steps.push(step);
+    if (this.done) void step().catch(report);
+    else this.steps.push(step);
   }
 
-  async run(): Promise<void> {
-    for (const step of this.steps.splice(0).reverse()) {
-      await step().catch((e) => console.error(`  cleanup: ${e instanceof Error ? e.message : e}`));
-    }
+  /** The same promise to every caller (a signal and the failing run both call it), so none exits half-way. */
+  run(): Promise<void> {
+    this.done ??= (async () => {
+      for (const step of this.steps.reverse()) {
+        await step().catch(report);
+      }
+    })();
+    return this.done;
   }
 }
 

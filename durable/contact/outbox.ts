@@ -64,6 +64,7 @@ export async function sendDue(ctx: Ctx, assets?: Assets): Promise<void> {
         quickReplies: JSON.parse(row.quick_replies) as string[],
         ...(ctx.origin ? { statusUrl: `${ctx.origin}/channels/${channel.uuid}/status` } : {}),
         ...(row.in_reply_to ? { inReplyTo: row.in_reply_to } : {}),
+        ...(row.subject ? { subject: row.subject } : {}),
         ...(row.parts_sent ? { fromPart: row.parts_sent } : {}),
       },
       channel,
@@ -103,6 +104,11 @@ export interface MessageRequest {
   text: string;
   attachments?: string[];
   quickReplies?: string[];
+  /** A caller's own id for the message (a broadcast's): a repeated call with it queues nothing more. */
+  uuid?: string;
+  /** A broadcast's texts by language: the contact's language if there, else `baseLanguage`, else `text`. */
+  translations?: Record<string, { text: string; attachments?: string[]; quick_replies?: string[] }>;
+  baseLanguage?: string;
 }
 
 /**
@@ -126,7 +132,10 @@ export function queueMessage(ctx: Ctx, contact: ContactJSON, assets: Assets, req
   if (contact.status !== "active") return { error: `the contact is ${contact.status}` };
   const to = destination(contact, assets);
   if (!to) return { error: "the contact has no URN a channel can send to" };
-  const msg: MsgOut = { uuid: crypto.randomUUID(), ...to, text: req.text, attachments: req.attachments ?? [], quick_replies: req.quickReplies ?? [] };
+  if (req.uuid && ctx.sql.exec("SELECT 1 FROM outbox WHERE uuid = ?", req.uuid).toArray().length) return { uuid: req.uuid };
+  const t = req.translations?.[contact.language ?? ""] ?? req.translations?.[req.baseLanguage ?? ""];
+  const content = t ? { text: t.text, attachments: t.attachments ?? [], quick_replies: t.quick_replies ?? [] } : { text: req.text, attachments: req.attachments ?? [], quick_replies: req.quickReplies ?? [] };
+  const msg: MsgOut = { uuid: req.uuid ?? crypto.randomUUID(), ...to, ...content };
   const now = ctx.now();
   ctx.storage.transactionSync(() => {
     journal.append(ctx.sql, [outMessage(ctx.contactUuid, msg, "queued", undefined, iso(now))]);

@@ -2,6 +2,7 @@ import type { ContactJSON, ResumeJSON, TriggerJSON } from "../engine";
 import { pinnedAssets, type Assets, type FlowInfo } from "./assets";
 import { engine, iso, type Ctx } from "./context";
 import { ended, pinRuns, sprintEffects, type SprintChange } from "./effects";
+import * as fanouts from "./storage/fanouts";
 import * as inbox from "./storage/inbox";
 import * as journal from "./storage/journal";
 import type { Statement } from "./storage/journal";
@@ -25,7 +26,8 @@ export interface Outcome {
 /** The trigger without what `start` fills in (flow, contact, environment, time). */
 export type TriggerPart =
   | { type: "manual"; params?: Record<string, unknown> }
-  | Pick<Extract<TriggerJSON, { type: "msg" }>, "type" | "msg" | "keyword_match">;
+  | Pick<Extract<TriggerJSON, { type: "msg" }>, "type" | "msg" | "keyword_match">
+  | Pick<Extract<TriggerJSON, { type: "flow_action" }>, "type" | "run_summary" | "history" | "params">;
 
 export type Started = { started: Outcome[] } | { skipped: string };
 
@@ -76,6 +78,8 @@ export function commit(ctx: Ctx, assets: Assets, outcomes: Outcome[], extra: { s
       sessions.save(ctx.sql, { kind: o.kind, session: o.change.after, pins: o.change.pins }, now);
       timerRows.clearSession(ctx.sql, o.change.after.uuid);
       for (const m of fx.outbox) outbox.add(ctx.sql, m, now);
+      for (const m of fx.outbox) if (m.failed) console.error("contact", ctx.contactUuid, `${m.urn} not sent:`, m.failed);
+      for (const f of fx.fanouts) fanouts.add(ctx.sql, f, now);
       const sendable = new Set(fx.outbox.map((m) => m.uuid));
       for (const t of waitTimers(o.change.after, o.change.events, sendable, now)) timerRows.add(ctx.sql, t);
       statements.push(...fx.statements);

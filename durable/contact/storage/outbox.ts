@@ -8,6 +8,8 @@ export type OutboxRow = {
   attachments: string;
   quick_replies: string;
   in_reply_to: string | null;
+  /** Emails (a flow's send_email): their subject. */
+  subject: string | null;
   state: "pending" | "sent" | "failed";
   attempts: number;
   parts_sent: number;
@@ -24,6 +26,9 @@ export interface NewOutbox {
   attachments: string[];
   quickReplies: string[];
   inReplyTo: string | null;
+  subject?: string;
+  /** Stored as failed at once, with this error (e.g. no channel to send it through). */
+  failed?: string;
 }
 
 /** Sent and failed rows are kept this long (for the console and tests to look at), then dropped. */
@@ -31,8 +36,8 @@ const KEEP_DONE_MS = 24 * 3600_000;
 
 export function add(sql: SqlStorage, m: NewOutbox, now: number): void {
   sql.exec(
-    `INSERT OR IGNORE INTO outbox (uuid, channel_uuid, urn, text, attachments, quick_replies, in_reply_to, next_attempt_at, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT OR IGNORE INTO outbox (uuid, channel_uuid, urn, text, attachments, quick_replies, in_reply_to, subject, next_attempt_at, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     m.uuid,
     m.channelUuid,
     m.urn,
@@ -40,9 +45,11 @@ export function add(sql: SqlStorage, m: NewOutbox, now: number): void {
     JSON.stringify(m.attachments),
     JSON.stringify(m.quickReplies),
     m.inReplyTo,
+    m.subject ?? null,
     now,
     now,
   );
+  if (m.failed) markFailed(sql, m.uuid, m.failed);
 }
 
 /** The first unsent message: later ones wait behind it, so a contact gets messages in order. */
