@@ -56,6 +56,20 @@ describe("Excellent text functions", () => {
     ]));
 });
 
+describe("Excellent regex_match", () => {
+  it("reads RE2 syntax and runs in linear time", () =>
+    check([
+      ['@(regex_match("sirius black", "(\\w+) (\\w+)", 2))', "black"],
+      ['@(regex_match("Order 1234", "(?i)order (?P<num>\\d+)", 1))', "1234"],
+      ['@(regex_match("abc", "(?i)B"))', "b"],
+      ['@(regex_match("abc", "x"))', ""],
+      [`@(regex_match("${"a".repeat(3000)}!", "(a+)+$"))`, ""],
+      ['@(regex_match("aa", "(a)\\1"))', "ERROR"],
+      ['@(regex_match("ab", "a(?=b)"))', "ERROR"],
+      ['@(regex_match("ab", "[a"))', "ERROR"],
+    ]));
+});
+
 describe("Excellent number functions", () => {
   it("follow goflow's documented examples", () =>
     check([

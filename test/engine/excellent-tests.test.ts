@@ -49,6 +49,42 @@ describe("router tests: text", () => {
     expect(run("has_pattern", "abc", "[")).toBe("ERROR");
   });
 
+  it("read RE2 syntax: (?i), (?P<name>...), POSIX and unicode classes, with groups by number in extra", () => {
+    expect(run("has_pattern", "YES please", "(?i)^yes")).toEqual({ match: '"YES"', extra: '{"0":"YES"}' });
+    expect(run("has_pattern", "born in 1984", "\\d{4}")).toEqual({ match: '"1984"', extra: '{"0":"1984"}' });
+    expect(run("has_pattern", "on 2024-05", "(?P<year>\\d{4})-(?P<month>\\d\\d)")).toEqual({
+      match: '"2024-05"',
+      extra: '{"0":"2024-05","1":"2024","2":"05"}',
+    });
+    expect(run("has_pattern", "code ab12", "[[:alpha:]]+([[:digit:]]+)")).toEqual({ match: '"ab12"', extra: '{"0":"ab12","1":"12"}' });
+    expect(run("has_pattern", "12 éte", "\\pL+")).toEqual({ match: '"éte"', extra: '{"0":"éte"}' });
+    expect(run("has_pattern", "a\nyes", "^yes$")).toEqual({ match: '"yes"', extra: '{"0":"yes"}' });
+    expect(run("has_pattern", "no", "(?i)^yes")).toBeNull();
+  });
+
+  it("reject what RE2 rejects: backreferences, lookaround, possessive quantifiers", () => {
+    for (const pattern of ["(a)\\1", "(?P<x>a)(?P=x)", "a(?=b)", "a(?!b)", "(?<=a)b", "(?<!a)b", "a++", "a**", "(?P<x>a)(?P<x>b)", "\\k<x>"]) {
+      expect(run("has_pattern", "aab", pattern), pattern).toBe("ERROR");
+    }
+  });
+
+  it("match in linear time, so patterns that backtrack catastrophically in JS answer at once", () => {
+    const started = Date.now();
+    const long = "a".repeat(5000) + "!";
+    expect(run("has_pattern", long, "(a+)+$")).toBeNull();
+    expect(run("has_pattern", long, "(a*)*b")).toBeNull();
+    expect(run("has_pattern", long, "(a+)*b")).toBeNull();
+    expect(run("has_pattern", long, "(a|aa)+$")).toBeNull();
+    expect(run("has_pattern", long, "(\\w|a)+$")).toBeNull();
+    expect(run("has_pattern", "word ".repeat(1000) + "!", "^(\\w+\\s?)+$")).toBeNull();
+    expect(run("has_pattern", long, "^(a+)+!$")).toEqual({ match: JSON.stringify(long), extra: JSON.stringify({ 0: long, 1: "a".repeat(5000) }) });
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it("refuse a text too long for the pattern rather than search part of it", () => {
+    expect(run("has_pattern", "a".repeat(1_000_000), "(a|b)+$")).toBe("ERROR");
+  });
+
   it("treat emoji as words", () => {
     expect(run("has_any_word", "I ❤️ 🍕 a lot", "🍕")).toEqual({ match: '"🍕"' });
   });

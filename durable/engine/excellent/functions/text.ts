@@ -263,13 +263,12 @@ export const textFunctions: XFunction[] = [
     if (pattern instanceof XError) return pattern;
     const group = args.length > 2 ? toInteger(env, args[2]) : 0;
     if (group instanceof XError) return group;
-    let re: RegExp;
+    let m: (string | undefined)[] | null;
     try {
-      re = compileGoRegex(pattern, "");
-    } catch {
-      return err("invalid regular expression");
+      m = compileGoRegex(pattern, "").exec(s);
+    } catch (e) {
+      return err(`invalid regular expression: ${(e as Error).message}`);
     }
-    const m = re.exec(s);
     if (!m) return text("");
     if (group < 0 || group >= m.length) return err("invalid regular expression group");
     return text(m[group] ?? "");

@@ -86,16 +86,15 @@ export const textTests: XFunction[] = [
     if (x instanceof XError) return x;
     const pattern = toText(env, b);
     if (pattern instanceof XError) return pattern;
-    let re: RegExp;
+    let m: (string | undefined)[] | null;
     try {
-      re = compileGoRegex(pattern, "im");
-    } catch {
-      return err("must be called with a valid regular expression");
+      m = compileGoRegex(pattern, "im").exec(x);
+    } catch (e) {
+      return err(`must be called with a valid regular expression: ${(e as Error).message}`);
     }
-    const m = re.exec(x);
     if (!m) return FALSE;
     // extra holds every group by number: {"0": whole match, "1": first group, ...}
     const groups = new Map<string, XValue>(m.map((g, i) => [String(i), text(g ?? "")]));
-    return trueResult(text(m[0]), new XObject(groups));
+    return trueResult(text(m[0] ?? ""), new XObject(groups));
   }),
 ];
