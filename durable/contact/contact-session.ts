@@ -9,6 +9,8 @@ import { queueMessage, sendDue, type MessageRequest } from "./outbox";
 import { SerialQueue } from "./queue";
 import { commit, startFlow } from "./sprints";
 import * as events from "./storage/events";
+import { runFanouts, type ParentRun } from "./fanout";
+import * as fanouts from "./storage/fanouts";
 import * as inbox from "./storage/inbox";
 import * as outbox from "./storage/outbox";
 import * as startsSeen from "./storage/starts";
@@ -30,7 +32,10 @@ export class ContactSession extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    ctx.blockConcurrencyWhile(async () => createTables(ctx.storage.sql));
+    ctx.blockConcurrencyWhile(async () => {
+      createTables(ctx.storage.sql);
+      fanouts.createFanoutTables(ctx.storage.sql);
+    });
   }
 
   /** Accepts inbound messages: stored and de-duplicated first, then handled in arrival order. */
@@ -48,7 +53,11 @@ export class ContactSession extends DurableObject<Env> {
    * A simple start: the flow's newest published version, for this contact, now. With `startUuid`
    * (a start of many contacts), a second call for the same start gets the first one's answer.
    */
-  async startFlow(contactUuid: string, origin: string, req: { flowUuid: string; interrupt?: boolean; params?: Record<string, unknown>; startUuid?: string }): Promise<StartResult> {
+  async startFlow(
+    contactUuid: string,
+    origin: string,
+    req: { flowUuid: string; interrupt?: boolean; params?: Record<string, unknown>; startUuid?: string; parent?: ParentRun },
+  ): Promise<StartResult> {
     const ctx = this.context(contactUuid, origin);
     return this.serially(ctx, async (): Promise<StartResult> => {
       const seen = req.startUuid ? startsSeen.answered(ctx.sql, req.startUuid) : null;
@@ -63,7 +72,10 @@ export class ContactSession extends DurableObject<Env> {
       if (!flow || flow.status !== "active") return answer({ status: "failed", reason: "the flow is not published and active" });
       if (world.contact.status !== "active") return answer({ status: "skipped", reason: `the contact is ${world.contact.status}` });
       try {
-        const r = await startFlow(ctx, { assets: world.assets, contact: world.contact }, flow, { type: "manual", ...(req.params ? { params: req.params } : {}) }, req.interrupt ?? true);
+        const params = req.params ? { params: req.params } : {};
+        // Started by another flow's start_session: its run is this session's @parent.
+        const trigger = req.parent ? { type: "flow_action" as const, run_summary: req.parent.run_summary, history: req.parent.history, ...params } : { type: "manual" as const, ...params };
+        const r = await startFlow(ctx, { assets: world.assets, contact: world.contact }, flow, trigger, req.interrupt ?? true);
         if ("skipped" in r) return answer({ status: "skipped", reason: r.skipped });
         // The answer is remembered in the transaction that starts the flow: both or neither.
         return this.ctx.storage.transactionSync(() => {
@@ -110,6 +122,7 @@ export class ContactSession extends DurableObject<Env> {
       background: sessions.backgroundCount(sql),
       timers: timers.list(sql),
       outbox: outbox.all(sql),
+      fanouts: fanouts.all(sql),
       alarm: await this.ctx.storage.getAlarm(),
     };
   }
@@ -124,7 +137,29 @@ export class ContactSession extends DurableObject<Env> {
 
   override async alarm(): Promise<void> {
     const contactUuid = getMeta(this.ctx.storage.sql, "contact_uuid");
-    if (contactUuid) await this.serially(this.context(contactUuid, null), async () => {});
+    if (!contactUuid) return;
+    const ctx = this.context(contactUuid, null);
+    await this.serially(ctx, async () => {});
+    await this.fanOut(ctx);
+  }
+
+  private fanning = false;
+
+  /**
+   * Broadcasts and starts of other contacts, a bounded step each, outside the queue: the contact's
+   * own messages go on meanwhile, and a recipient that is this contact can't deadlock. The alarm
+   * comes back for the next step.
+   */
+  private async fanOut(ctx: Ctx): Promise<void> {
+    if (this.fanning) return;
+    this.fanning = true;
+    try {
+      await runFanouts(ctx, this.env);
+    } finally {
+      this.fanning = false;
+      const at = nextAlarmAt(ctx.sql, ctx.now());
+      if (at !== null) await this.ctx.storage.setAlarm(Math.max(at, ctx.now()));
+    }
   }
 
   /** Who this object is and where the Worker is reachable, remembered for alarms. */
@@ -164,6 +199,7 @@ export class ContactSession extends DurableObject<Env> {
         await flushJournal(ctx);
         inbox.prune(ctx.sql, ctx.now());
         outbox.prune(ctx.sql, ctx.now());
+        fanouts.prune(ctx.sql, ctx.now());
         return result;
       } finally {
         const at = nextAlarmAt(ctx.sql, ctx.now());

@@ -5,6 +5,7 @@ import { flushJournal } from "./d1-writes";
 import { ended } from "./effects";
 import { sendDue } from "./outbox";
 import { commit, resumeSession, type Outcome } from "./sprints";
+import * as fanouts from "./storage/fanouts";
 import * as inbox from "./storage/inbox";
 import * as journal from "./storage/journal";
 import * as outbox from "./storage/outbox";
@@ -51,6 +52,8 @@ export function nextAlarmAt(sql: SqlStorage, now: number): number | null {
   const candidates: number[] = [];
   const timer = timers.earliest(sql);
   if (timer !== null) candidates.push(timer);
+  const fanout = fanouts.nextAt(sql);
+  if (fanout !== null) candidates.push(fanout);
   const send = outbox.head(sql);
   if (send) candidates.push(send.next_attempt_at);
   if (inbox.hasPending(sql) || journal.hasPending(sql)) candidates.push(now + RECOVERY_MS);

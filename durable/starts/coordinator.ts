@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { audienceWhere, type Where } from "../../worker/starts/audience";
-import type { Audience, SkipReason, StartOptions } from "../../worker/starts/spec";
+import type { Audience, SkipReason } from "../../worker/starts/spec";
+import type { FlowStartOptions, ParentRun } from "../contact/fanout";
 
 /**
  * How a start paces itself. `pageGapMs` spaces pages out (0: back to back); tests and the
@@ -16,6 +17,8 @@ type Plan = {
   flowUuid: string;
   interrupt: boolean;
   params?: Record<string, unknown>;
+  /** A start made by a flow's start_session: the run each contact's session has as @parent. */
+  parent?: ParentRun;
   origin: string;
   where: Where;
   /** Contacts who entered the flow at or after this instant are skipped; null: nobody is. */
@@ -123,12 +126,13 @@ export class StartCoordinator extends DurableObject<Env> {
       return null;
     }
     const audience = JSON.parse(row.audience) as Audience;
-    const options = JSON.parse(row.options) as StartOptions;
+    const options = JSON.parse(row.options) as FlowStartOptions;
     const days = options.exclude_started_within_days;
     const plan: Plan = {
       flowUuid: row.flow_uuid,
       interrupt: options.interrupt ?? true,
       ...(options.params ? { params: options.params } : {}),
+      ...(options.parent ? { parent: options.parent } : {}),
       origin: row.origin ?? "",
       // The page query binds ?1..?4 itself (cursor, limit, flow, cutoff); the audience's follow.
       where: await audienceWhere(db, startUuid, audience, 4),
@@ -183,6 +187,7 @@ export class StartCoordinator extends DurableObject<Env> {
         flowUuid: plan.flowUuid,
         interrupt: plan.interrupt,
         ...(plan.params ? { params: plan.params } : {}),
+        ...(plan.parent ? { parent: plan.parent } : {}),
         startUuid: this.meta("start")!,
       });
       if (r.status === "started") this.settle(contact, "started", null, null);
