@@ -2,6 +2,7 @@ import type { EventJSON, FieldValue, MsgOut, RunJSON, SessionJSON } from "../eng
 import type { Assets } from "./assets";
 import { storedFieldValue } from "./contact";
 import type { Statement } from "./storage/journal";
+import type { NewFanout } from "./storage/fanouts";
 import type { NewOutbox } from "./storage/outbox";
 import type { Pins } from "./storage/sessions";
 
@@ -12,7 +13,12 @@ import type { Pins } from "./storage/sessions";
 export interface Effects {
   statements: Statement[];
   outbox: NewOutbox[];
+  /** Broadcasts and starts of other contacts, carried out by the alarm (fanout.ts). */
+  fanouts: NewFanout[];
 }
+
+/** What an email gets when the workspace has no email channel: its D1 row is failed and the outbox row says why. */
+export const NO_EMAIL_CHANNEL = "no email channel: add a channel of type email to send the flow's emails";
 
 export interface SprintChange {
   before: SessionJSON | null;
@@ -24,6 +30,7 @@ export interface SprintChange {
 export function sprintEffects(contactUuid: string, assets: Assets, change: SprintChange, nowIso: string): Effects {
   const statements: Statement[] = [];
   const outbox: NewOutbox[] = [];
+  const fanouts: NewFanout[] = [];
   const runOfStep = new Map<string, RunJSON>();
   for (const run of change.after.runs) for (const step of run.path) runOfStep.set(step.uuid, run);
   const inReplyTo = change.after.input?.external_id ?? null;
@@ -37,12 +44,23 @@ export function sprintEffects(contactUuid: string, assets: Assets, change: Sprin
       if (sendable) {
         outbox.push({ uuid: msg.uuid, channelUuid: msg.channel!.uuid, urn: msg.urn!, text: msg.text, attachments: msg.attachments ?? [], quickReplies: msg.quick_replies ?? [], inReplyTo });
       }
+    } else if (e.type === "email_sent") {
+      const run = e.step_uuid ? runOfStep.get(e.step_uuid) : undefined;
+      const channel = [...assets.channels.values()].find((c) => c.type === "email");
+      for (const to of e.to as string[]) {
+        const msg: MsgOut = { uuid: crypto.randomUUID(), urn: `mailto:${to}`, text: e.body as string, ...(channel ? { channel: { uuid: channel.uuid, name: channel.name } } : {}) };
+        statements.push(outMessage(contactUuid, msg, channel ? "queued" : "failed", run, nowIso));
+        outbox.push({ uuid: msg.uuid, channelUuid: channel?.uuid ?? null, urn: msg.urn!, text: msg.text, attachments: [], quickReplies: [], inReplyTo: null, subject: e.subject as string, ...(channel ? {} : { failed: NO_EMAIL_CHANNEL }) });
+      }
+    } else if (e.type === "broadcast_created" || e.type === "session_triggered") {
+      const { type: _, created_on: __, step_uuid: ___, ...payload } = e;
+      fanouts.push({ kind: e.type === "broadcast_created" ? "broadcast" : "start", payload });
     } else {
       statements.push(...contactChange(contactUuid, assets, e, nowIso));
     }
   }
   statements.push(...runChanges(contactUuid, change, nowIso));
-  return { statements, outbox };
+  return { statements, outbox, fanouts };
 }
 
 export function outMessage(contactUuid: string, msg: MsgOut, status: "queued" | "failed", run: RunJSON | undefined, nowIso: string): Statement {
