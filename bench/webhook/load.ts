@@ -7,14 +7,20 @@ export interface Load {
   concurrency: number;
 }
 
-/** One message from contact `contact` (its `step`-th); resolves with when it counted as answered (performance.now()). */
-export type Send = (contact: number, step: number) => Promise<number>;
+/**
+ * One message from contact `contact` (its `step`-th); resolves with when (performance.now()) its
+ * reply reached the provider and when the webhook itself was answered.
+ */
+export type Send = (contact: number, step: number) => Promise<{ replied: number; answered: number }>;
 
+/** Milliseconds from sending the webhook, except `perSecond`. */
 export interface Figures {
   messages: number;
   perSecond: number;
   p50: number;
   p99: number;
+  answeredP50: number;
+  answeredP99: number;
 }
 
 /** Nearest rank, on sorted milliseconds. */
@@ -22,7 +28,8 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 
 /** Contacts `first` to `first + load.contacts - 1`, each worker taking the next contact when it is done with one. */
 export async function drive(load: Load, first: number, send: Send): Promise<Figures> {
-  const latencies: number[] = [];
+  const replied: number[] = [];
+  const answered: number[] = [];
   let next = first;
   const end = first + load.contacts;
   const worker = async () => {
@@ -30,13 +37,22 @@ export async function drive(load: Load, first: number, send: Send): Promise<Figu
       const contact = next++;
       for (let step = 0; step < load.messagesPerContact; step++) {
         const start = performance.now();
-        latencies.push((await send(contact, step)) - start);
+        const at = await send(contact, step);
+        replied.push(at.replied - start);
+        answered.push(at.answered - start);
       }
     }
   };
   const start = performance.now();
   await Promise.all(Array.from({ length: Math.min(load.concurrency, load.contacts) }, worker));
   const seconds = (performance.now() - start) / 1000;
-  latencies.sort((a, b) => a - b);
-  return { messages: latencies.length, perSecond: latencies.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+  for (const ms of [replied, answered]) ms.sort((a, b) => a - b);
+  return {
+    messages: replied.length,
+    perSecond: replied.length / seconds,
+    p50: percentile(replied, 50),
+    p99: percentile(replied, 99),
+    answeredP50: percentile(answered, 50),
+    answeredP99: percentile(answered, 99),
+  };
 }
