@@ -3,6 +3,7 @@ import { runScheduled } from "./scheduled";
 
 export { ContactSession } from "../durable/contact/contact-session";
 export { StartCoordinator } from "../durable/starts/coordinator";
+export { ChannelRate } from "../durable/rate/channel-rate";
 
 export default {
   fetch: app.fetch,

@@ -1,5 +1,6 @@
 import type { SessionAssets } from "../engine";
 import type { Channel, ChannelType } from "../../worker/channels/types";
+import type { DeliveryWindow, EntryRules } from "./settings";
 
 /** A published flow as the contact object needs it: its newest version and its settings. */
 export interface FlowInfo {
@@ -9,6 +10,9 @@ export interface FlowInfo {
   status: string;
   version: number;
   ignoreKeywords: boolean;
+  /** Flow settings (docs/flow-settings.md); null when not set. */
+  entryRules: EntryRules | null;
+  deliveryWindow: DeliveryWindow | null;
   definition: Record<string, unknown>;
 }
 
@@ -24,6 +28,17 @@ export interface CatchAllTrigger {
   channelUuid: string | null;
 }
 
+/** Event and joined-group triggers (docs/triggers.md). */
+export interface EventTrigger {
+  flowUuid: string;
+  event: string;
+}
+
+export interface GroupTrigger {
+  flowUuid: string;
+  groupUuid: string;
+}
+
 type FieldType = NonNullable<SessionAssets["fields"]>[number]["type"];
 
 /** Everything a sprint reads from D1 besides the contact, loaded together and shared by every contact object in the isolate. */
@@ -33,6 +48,9 @@ export interface Assets {
   flows: Map<string, FlowInfo>;
   keywords: KeywordTrigger[];
   catchAlls: CatchAllTrigger[];
+  newConversations: CatchAllTrigger[];
+  eventTriggers: EventTrigger[];
+  groupTriggers: GroupTrigger[];
   fieldTypes: Map<string, FieldType>;
   channels: Map<string, Channel>;
   /** The engine's view: newest published versions. */
@@ -105,11 +123,13 @@ export async function currentAssets(db: D1Database, now: number): Promise<Assets
 async function load(db: D1Database, stamp: string, now: number): Promise<Assets> {
   const [flowRows, triggerRows, fieldRows, groupRows, channelRows] = await db.batch([
     db.prepare(
-      `SELECT f.uuid, f.name, f.type, f.status, f.ignore_keywords, f.published_version, v.definition
+      `SELECT f.uuid, f.name, f.type, f.status, f.ignore_keywords, f.entry_rules, f.delivery_window, f.published_version, v.definition
        FROM flows f JOIN flow_versions v ON v.flow_uuid = f.uuid AND v.version = f.published_version
        WHERE f.published_version IS NOT NULL`,
     ),
-    db.prepare("SELECT type, flow_uuid, channel_uuid, keywords, match_type FROM triggers WHERE type IN ('keyword', 'catch_all') ORDER BY created_on"),
+    db.prepare(
+      "SELECT type, flow_uuid, channel_uuid, keywords, match_type, event, group_uuid FROM triggers WHERE type IN ('keyword', 'catch_all', 'new_conversation', 'event', 'joined_group') ORDER BY created_on",
+    ),
     db.prepare("SELECT key, name, type FROM fields"),
     db.prepare("SELECT uuid, name, query FROM groups"),
     db.prepare(`SELECT ${CHANNEL_COLUMNS} FROM channels`),
@@ -124,14 +144,22 @@ async function load(db: D1Database, stamp: string, now: number): Promise<Assets>
       status: r.status,
       version: r.published_version,
       ignoreKeywords: !!r.ignore_keywords,
+      entryRules: r.entry_rules ? JSON.parse(r.entry_rules) : null,
+      deliveryWindow: r.delivery_window ? JSON.parse(r.delivery_window) : null,
       definition: JSON.parse(r.definition),
     });
   }
   const keywords: KeywordTrigger[] = [];
   const catchAlls: CatchAllTrigger[] = [];
+  const newConversations: CatchAllTrigger[] = [];
+  const eventTriggers: EventTrigger[] = [];
+  const groupTriggers: GroupTrigger[] = [];
   for (const r of triggerRows.results as Record<string, any>[]) {
     if (r.type === "keyword") keywords.push({ flowUuid: r.flow_uuid, channelUuid: r.channel_uuid, keywords: JSON.parse(r.keywords ?? "[]"), matchType: r.match_type ?? "first_word" });
-    else catchAlls.push({ flowUuid: r.flow_uuid, channelUuid: r.channel_uuid });
+    else if (r.type === "catch_all") catchAlls.push({ flowUuid: r.flow_uuid, channelUuid: r.channel_uuid });
+    else if (r.type === "new_conversation") newConversations.push({ flowUuid: r.flow_uuid, channelUuid: r.channel_uuid });
+    else if (r.type === "event" && r.event) eventTriggers.push({ flowUuid: r.flow_uuid, event: r.event });
+    else if (r.type === "joined_group" && r.group_uuid) groupTriggers.push({ flowUuid: r.flow_uuid, groupUuid: r.group_uuid });
   }
   const fields = (fieldRows.results as { key: string; name: string; type: FieldType }[]).map((f) => ({ key: f.key, name: f.name, type: f.type }));
   const groups = (groupRows.results as { uuid: string; name: string; query: string | null }[]).map((g) => ({ uuid: g.uuid, name: g.name, ...(g.query ? { query: g.query } : {}) }));
@@ -142,6 +170,9 @@ async function load(db: D1Database, stamp: string, now: number): Promise<Assets>
     flows,
     keywords,
     catchAlls,
+    newConversations,
+    eventTriggers,
+    groupTriggers,
     fieldTypes: new Map(fields.map((f) => [f.key, f.type])),
     channels,
     engine: {

@@ -18,6 +18,8 @@ import { createTables, getMeta, setMeta } from "./storage/schema";
 import * as sessions from "./storage/sessions";
 import * as timers from "./storage/timers";
 import { fireDueTimers, nextAlarmAt, RECOVERY_MS } from "./timers";
+import { currentAssets } from "./assets";
+import { queueEventStarts, queueGroupStarts, runPendingStarts } from "./triggered";
 import { waitingRun } from "./waits";
 
 export type StartResult = { status: "started"; session: string } | { status: "skipped" | "failed"; reason: string };
@@ -99,11 +101,25 @@ export class ContactSession extends DurableObject<Env> {
     });
   }
 
-  async recordEvents(contactUuid: string, list: events.ContactEvent[]): Promise<number> {
-    const ctx = this.context(contactUuid, null);
+  /** Stores events in the log; those an event trigger names start its flow (docs/triggers.md). */
+  async recordEvents(contactUuid: string, list: events.ContactEvent[], origin: string | null = null): Promise<number> {
+    const ctx = this.context(contactUuid, origin);
     return this.serially(ctx, async () => {
-      events.record(ctx.sql, list, new Date(ctx.now()).toISOString());
+      const assets = await currentAssets(ctx.db, ctx.now());
+      this.ctx.storage.transactionSync(() => {
+        events.record(ctx.sql, list, new Date(ctx.now()).toISOString());
+        queueEventStarts(ctx.sql, assets, list);
+      });
       return list.length;
+    });
+  }
+
+  /** The contact was added to these groups outside a flow (the API): their joined-group triggers start. */
+  async joinedGroups(contactUuid: string, origin: string | null, groups: { uuid: string; name: string }[]): Promise<number> {
+    const ctx = this.context(contactUuid, origin);
+    return this.serially(ctx, async () => {
+      const assets = await currentAssets(ctx.db, ctx.now());
+      return this.ctx.storage.transactionSync(() => queueGroupStarts(ctx.sql, assets, groups));
     });
   }
 
@@ -167,7 +183,15 @@ export class ContactSession extends DurableObject<Env> {
     const sql = this.ctx.storage.sql;
     if (getMeta(sql, "contact_uuid") !== contactUuid) setMeta(sql, "contact_uuid", contactUuid);
     if (origin && getMeta(sql, "origin") !== origin) setMeta(sql, "origin", origin);
-    return { db: this.env.DB, sql, storage: this.ctx.storage, contactUuid, origin: origin ?? getMeta(sql, "origin"), now: () => Date.now() };
+    return {
+      db: this.env.DB,
+      sql,
+      storage: this.ctx.storage,
+      contactUuid,
+      origin: origin ?? getMeta(sql, "origin"),
+      now: () => Date.now(),
+      reserveSlots: (channelUuid, cfg, n) => this.env.CHANNEL_RATE.getByName(channelUuid).reserve(cfg, n),
+    };
   }
 
   /**
@@ -194,6 +218,7 @@ export class ContactSession extends DurableObject<Env> {
           await sendDue(ctx, assets);
           await flushJournal(ctx);
         }
+        await runPendingStarts(ctx);
         await fireDueTimers(ctx);
         await sendDue(ctx);
         await flushJournal(ctx);

@@ -1,4 +1,5 @@
 import { Engine, realServices } from "../engine";
+import type { BucketConfig } from "../../worker/channels/rate";
 import { cappedFetchHttp } from "./http";
 
 /** What every part of the contact object works with during one operation. */
@@ -10,6 +11,8 @@ export interface Ctx {
   /** The Worker's public origin, for status callback URLs; learnt from the requests that reach the object. */
   origin: string | null;
   now(): number;
+  /** Books `n` send slots on a channel's rate across all contacts (durable/rate/channel-rate.ts); when absent, the rate is paced per object. */
+  reserveSlots?(channelUuid: string, cfg: BucketConfig, n: number): Promise<number[]>;
 }
 
 /** One engine for the isolate: it holds no state between sprints. */

@@ -1,9 +1,10 @@
 import { EngineError, type MsgIn } from "../engine";
-import type { Assets, CatchAllTrigger, KeywordTrigger } from "./assets";
+import type { Assets, CatchAllTrigger, FlowInfo, KeywordTrigger } from "./assets";
 import { loadWorld } from "./contact";
 import { iso, type Ctx } from "./context";
 import { ended } from "./effects";
-import { commit, resumeSession, startFlow, type Outcome } from "./sprints";
+import { commit, resumeSession, startFlow, type Outcome, type TriggerPart } from "./sprints";
+import * as entries from "./storage/entries";
 import * as inbox from "./storage/inbox";
 import type { Statement } from "./storage/journal";
 import * as sessions from "./storage/sessions";
@@ -23,6 +24,7 @@ export function matchKeyword(text: string, channelUuid: string, triggers: Keywor
   return trigger && { trigger, keyword: w[0] };
 }
 
+/** A catch-all or new-conversation trigger: the channel's, else any channel's. */
 function catchAll(channelUuid: string, triggers: CatchAllTrigger[]): CatchAllTrigger | undefined {
   return triggers.find((t) => t.channelUuid === channelUuid) ?? triggers.find((t) => t.channelUuid === null);
 }
@@ -33,9 +35,11 @@ const activeFlow = (assets: Assets, uuid: string) => {
 };
 
 /**
- * Handles the oldest pending inbox row, as SPEC §4 orders it: a keyword trigger (unless the
- * waiting flow ignores keywords) starts its flow; else the waiting messaging session resumes;
- * else a catch-all trigger starts its flow; else the message is only logged. A message never
+ * Handles the oldest pending inbox row, as SPEC §4 orders it (docs/triggers.md): a keyword trigger
+ * (unless the waiting flow ignores keywords) starts its flow; else the waiting messaging session
+ * resumes; else, on the contact's first message on this channel, a new-conversation trigger starts
+ * its flow; else a catch-all trigger does; else the message is only logged. A trigger whose flow's
+ * entry rules refuse the contact counts as no match: the next rule applies. A message never
  * reaches a background session. Idempotent: the row is marked done in the same transaction that
  * stores what it caused. Returns the assets it read, for sending the replies.
  */
@@ -64,27 +68,34 @@ export async function handleInbound(ctx: Ctx, row: inbox.InboxRow): Promise<Asse
   const keyword = ignoreKeywords || contact.status === "blocked" ? undefined : matchKeyword(row.text, row.channel_uuid, assets.keywords);
   const keywordFlow = keyword && activeFlow(assets, keyword.trigger.flowUuid);
 
+  const newConversation = !entries.hasConversation(ctx.sql, row.channel_uuid);
   let outcomes: Outcome[] = [];
   let handledBy: { flow: string; run?: string } | undefined;
   let resuming = false;
   try {
     if (contact.status === "blocked") {
       // A blocked contact's messages are kept, nothing more.
-    } else if (keywordFlow) {
-      const started = await startFlow(ctx, world, keywordFlow, { type: "msg", msg, keyword_match: { type: keyword.trigger.matchType, keyword: keyword.keyword } }, true);
-      if ("started" in started) outcomes = started.started;
-      handledBy = { flow: keywordFlow.uuid };
-    } else if (current?.session.status === "waiting") {
-      resuming = true;
-      outcomes = [await resumeSession(ctx, world, current, { type: "msg", msg })];
-      handledBy = { flow: waitingFlow! };
     } else {
-      const fallback = catchAll(row.channel_uuid, assets.catchAlls);
-      const flow = fallback && activeFlow(assets, fallback.flowUuid);
-      if (flow) {
-        const started = await startFlow(ctx, world, flow, { type: "msg", msg }, true);
-        if ("started" in started) outcomes = started.started;
+      // A trigger's flow that the entry rules keep the contact out of is passed over.
+      const tryStart = async (flow: FlowInfo | undefined, trigger: TriggerPart): Promise<boolean> => {
+        if (!flow) return false;
+        const started = await startFlow(ctx, world, flow, trigger, true);
+        if ("skipped" in started) return false;
+        outcomes = started.started;
         handledBy = { flow: flow.uuid };
+        return true;
+      };
+      const viaTrigger = (t: CatchAllTrigger | undefined) => t && activeFlow(assets, t.flowUuid);
+      if (keywordFlow && (await tryStart(keywordFlow, { type: "msg", msg, keyword_match: { type: keyword.trigger.matchType, keyword: keyword.keyword } }))) {
+        // started by its keyword
+      } else if (current?.session.status === "waiting") {
+        resuming = true;
+        outcomes = [await resumeSession(ctx, world, current, { type: "msg", msg })];
+        handledBy = { flow: waitingFlow! };
+      } else if (newConversation && (await tryStart(viaTrigger(catchAll(row.channel_uuid, assets.newConversations)), { type: "msg", msg }))) {
+        // a new conversation's flow
+      } else {
+        await tryStart(viaTrigger(catchAll(row.channel_uuid, assets.catchAlls)), { type: "msg", msg });
       }
     }
   } catch (e) {
@@ -97,6 +108,7 @@ export async function handleInbound(ctx: Ctx, row: inbox.InboxRow): Promise<Asse
   }
   const last = outcomes[outcomes.length - 1]?.change.after;
   if (handledBy && last) handledBy.run = (last.runs.find((r) => r.flow.uuid === handledBy!.flow) ?? last.runs[0])?.uuid;
+  if (newConversation) entries.rememberConversation(ctx.sql, row.channel_uuid, ctx.now());
   commit(ctx, assets, outcomes, { statements: inboundStatements(ctx, row, msg, handledBy), inboxId: row.id });
   return assets;
 }

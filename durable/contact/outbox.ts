@@ -1,10 +1,11 @@
-import { channelBucket, reserveSend } from "../../worker/channels/rate";
+import { channelBucket, reserveSend, type BucketConfig } from "../../worker/channels/rate";
 import { getProvider } from "../../worker/channels/registry";
 import type { SendResult } from "../../worker/channels/types";
 import type { ContactJSON, MsgOut } from "../engine";
 import { channelSchemes, currentAssets, type Assets } from "./assets";
 import { iso, type Ctx } from "./context";
 import { outMessage } from "./effects";
+import { windowOpensAt } from "./settings";
 import * as journal from "./storage/journal";
 import type { Statement } from "./storage/journal";
 import * as outbox from "./storage/outbox";
@@ -34,8 +35,9 @@ const fetcher: typeof fetch = (input, init) => fetch(input, init);
  * after them, so the contact never gets a part twice).
  */
 export async function sendDue(ctx: Ctx, assets?: Assets): Promise<void> {
+  let contactZone: string | null | undefined;
   for (;;) {
-    const row = outbox.head(ctx.sql);
+    const row = outbox.head(ctx.sql, ctx.now());
     if (!row || row.next_attempt_at > ctx.now()) return;
     assets ??= await currentAssets(ctx.db, ctx.now());
     const channel = row.channel_uuid ? assets.channels.get(row.channel_uuid) : undefined;
@@ -45,15 +47,25 @@ export async function sendDue(ctx: Ctx, assets?: Assets): Promise<void> {
       continue;
     }
 
-    const bucket = channelBucket(channel.sendsPerSecond, provider.defaultSendsPerSecond);
-    const slot = reserveSend(outbox.bucket(ctx.sql, channel.uuid), bucket, ctx.now());
-    if (slot.at - ctx.now() > SLEEP_MAX_MS) {
-      // Not stored: the slot is claimed again when the alarm brings the message back.
-      outbox.defer(ctx.sql, row.uuid, slot.at);
+    // The flow's delivery window: outside it the message is held (other flows' messages go on).
+    const window = row.flow_uuid ? assets.flows.get(row.flow_uuid)?.deliveryWindow : null;
+    if (window) {
+      const zone = window.timezone === "contact" ? ((contactZone ??= await timezoneOf(ctx)) ?? "UTC") : window.timezone;
+      const opens = windowOpensAt(window, zone, ctx.now());
+      if (opens > ctx.now()) {
+        outbox.hold(ctx.sql, row.uuid, opens);
+        continue;
+      }
+    }
+
+    const slot = row.rate_slot ?? (await bookSlot(ctx, row, channel.uuid, channelBucket(channel.sendsPerSecond, provider.defaultSendsPerSecond)));
+    if (slot === null) return;
+    if (slot - ctx.now() > SLEEP_MAX_MS) {
+      // The slot is booked: the alarm brings the message back then.
+      outbox.defer(ctx.sql, row.uuid, slot);
       return;
     }
-    outbox.saveBucket(ctx.sql, channel.uuid, slot.state);
-    if (slot.at > ctx.now()) await scheduler.wait(slot.at - ctx.now());
+    if (slot > ctx.now()) await scheduler.wait(slot - ctx.now());
 
     const result = await provider.send(
       {
@@ -72,6 +84,39 @@ export async function sendDue(ctx: Ctx, assets?: Assets): Promise<void> {
     );
     settle(ctx, row, result);
   }
+}
+
+/** Up to this many messages on one channel book their slots in one call. */
+const SLOT_BATCH = 10;
+
+/**
+ * Books the message's send slot on the channel's rate. With the channel's rate object, the slot
+ * counts across all contacts, and the messages behind it on the same channel book theirs in the
+ * same call; without it (no binding), the rate is paced in this object. Returns null when the
+ * message must wait for the per-object bucket (the alarm brings it back).
+ */
+async function bookSlot(ctx: Ctx, row: outbox.OutboxRow, channelUuid: string, cfg: BucketConfig): Promise<number | null> {
+  if (ctx.reserveSlots) {
+    const batch = outbox.nextOnChannel(ctx.sql, ctx.now(), channelUuid, SLOT_BATCH);
+    const rows = batch.some((r) => r.uuid === row.uuid) ? batch : [row];
+    const slots = await ctx.reserveSlots(channelUuid, cfg, rows.length);
+    ctx.storage.transactionSync(() => rows.forEach((r, i) => outbox.setRateSlot(ctx.sql, r.uuid, slots[i])));
+    return slots[rows.findIndex((r) => r.uuid === row.uuid)];
+  }
+  const slot = reserveSend(outbox.bucket(ctx.sql, channelUuid), cfg, ctx.now());
+  if (slot.at - ctx.now() > SLEEP_MAX_MS) {
+    // Not stored: the slot is claimed again when the alarm brings the message back.
+    outbox.defer(ctx.sql, row.uuid, slot.at);
+    return null;
+  }
+  outbox.saveBucket(ctx.sql, channelUuid, slot.state);
+  return slot.at;
+}
+
+/** The contact's time zone, for delivery windows in the contact's time. */
+async function timezoneOf(ctx: Ctx): Promise<string | null> {
+  const row = await ctx.db.prepare("SELECT timezone FROM contacts WHERE uuid = ?").bind(ctx.contactUuid).first<{ timezone: string | null }>();
+  return row?.timezone ?? null;
 }
 
 function settle(ctx: Ctx, row: outbox.OutboxRow, result: SendResult): void {

@@ -2,6 +2,8 @@ import type { ContactJSON, ResumeJSON, TriggerJSON } from "../engine";
 import { pinnedAssets, type Assets, type FlowInfo } from "./assets";
 import { engine, iso, type Ctx } from "./context";
 import { ended, pinRuns, sprintEffects, type SprintChange } from "./effects";
+import { entryRefusal } from "./settings";
+import * as entries from "./storage/entries";
 import * as fanouts from "./storage/fanouts";
 import * as inbox from "./storage/inbox";
 import * as journal from "./storage/journal";
@@ -21,7 +23,12 @@ export interface World {
 export interface Outcome {
   kind: sessions.SessionKind;
   change: SprintChange;
+  /** The flow the contact entered with this sprint (a top-level start): counted for entry rules. */
+  entered?: string;
 }
+
+/** Trigger starts that lead to trigger starts (a flow adding its contact to a group...) stop this deep. */
+export const MAX_TRIGGER_DEPTH = 3;
 
 /** The trigger without what `start` fills in (flow, contact, environment, time). */
 export type TriggerPart =
@@ -37,6 +44,9 @@ export type Started = { started: Outcome[] } | { skipped: string };
  * flow runs as a session of its own and leaves the messaging session alone.
  */
 export async function startFlow(ctx: Ctx, world: World, flow: FlowInfo, trigger: TriggerPart, interrupt: boolean): Promise<Started> {
+  // The flow's entry rules, for every way in (triggers, starts, the API): see docs/flow-settings.md.
+  const refused = entryRefusal(flow.entryRules, entries.entryTimes(ctx.sql, flow.uuid), ctx.now());
+  if (refused) return { skipped: refused };
   const outcomes: Outcome[] = [];
   const kind: sessions.SessionKind = flow.type === "messaging_background" ? "background" : "messaging";
   if (kind === "messaging") {
@@ -50,7 +60,7 @@ export async function startFlow(ctx: Ctx, world: World, flow: FlowInfo, trigger:
     contact: world.contact,
     triggered_on: iso(ctx.now()),
   } as TriggerJSON);
-  outcomes.push({ kind, change: { before: null, after: sprint.session, events: sprint.events, pins: pinRuns(sprint.session, {}, world.assets) } });
+  outcomes.push({ kind, change: { before: null, after: sprint.session, events: sprint.events, pins: pinRuns(sprint.session, {}, world.assets) }, entered: flow.uuid });
   return { started: outcomes };
 }
 
@@ -68,7 +78,12 @@ export async function resumeSession(ctx: Ctx, world: World, stored: sessions.Sto
  * Stores the outcomes of an operation in one transaction: sessions, their timers, the messages to
  * send, the D1 writes to make, and the inbox row or timer that caused it all, marked done.
  */
-export function commit(ctx: Ctx, assets: Assets, outcomes: Outcome[], extra: { statements?: Statement[]; inboxId?: number; timerId?: number } = {}): void {
+export function commit(
+  ctx: Ctx,
+  assets: Assets,
+  outcomes: Outcome[],
+  extra: { statements?: Statement[]; inboxId?: number; timerId?: number; pendingStartId?: number; depth?: number } = {},
+): void {
   const now = ctx.now();
   const nowIso = iso(now);
   ctx.storage.transactionSync(() => {
@@ -77,16 +92,52 @@ export function commit(ctx: Ctx, assets: Assets, outcomes: Outcome[], extra: { s
       const fx = sprintEffects(ctx.contactUuid, assets, o.change, nowIso);
       sessions.save(ctx.sql, { kind: o.kind, session: o.change.after, pins: o.change.pins }, now);
       timerRows.clearSession(ctx.sql, o.change.after.uuid);
-      for (const m of fx.outbox) outbox.add(ctx.sql, m, now);
+      const flowOf = messageFlows(o.change);
+      for (const m of fx.outbox) outbox.add(ctx.sql, { ...m, flowUuid: m.flowUuid ?? flowOf.get(m.uuid) ?? null }, now);
       for (const m of fx.outbox) if (m.failed) console.error("contact", ctx.contactUuid, `${m.urn} not sent:`, m.failed);
       for (const f of fx.fanouts) fanouts.add(ctx.sql, f, now);
       const sendable = new Set(fx.outbox.map((m) => m.uuid));
       for (const t of waitTimers(o.change.after, o.change.events, sendable, now)) timerRows.add(ctx.sql, t);
       statements.push(...fx.statements);
+      if (o.entered) entries.recordEntry(ctx.sql, o.entered, now);
+      joinedGroupStarts(ctx, assets, o.change.events, extra.depth ?? 0);
     }
     statements.push(...(extra.statements ?? []));
     journal.append(ctx.sql, statements);
     if (extra.inboxId !== undefined) inbox.markDone(ctx.sql, extra.inboxId);
     if (extra.timerId !== undefined) timerRows.remove(ctx.sql, extra.timerId);
+    if (extra.pendingStartId !== undefined) entries.removePendingStart(ctx.sql, extra.pendingStartId);
   });
+}
+
+/** The flow of the run that created each message of the sprint (its delivery window applies to the send). */
+function messageFlows(change: SprintChange): Map<string, string> {
+  const flowOfStep = new Map<string, string>();
+  for (const run of change.after.runs) for (const step of run.path) flowOfStep.set(step.uuid, run.flow.uuid);
+  const out = new Map<string, string>();
+  for (const e of change.events) {
+    const flow = e.step_uuid ? flowOfStep.get(e.step_uuid as string) : undefined;
+    if (e.type === "msg_created" && flow) out.set((e.msg as { uuid: string }).uuid, flow);
+  }
+  return out;
+}
+
+/**
+ * A flow that adds its contact to a group starts that group's joined-group triggers: queued in
+ * the same transaction, carried out after it (contact-session.ts). Chains stop at MAX_TRIGGER_DEPTH.
+ */
+function joinedGroupStarts(ctx: Ctx, assets: Assets, events: { type: string; [k: string]: unknown }[], depth: number): void {
+  if (!assets.groupTriggers.length) return;
+  for (const e of events) {
+    if (e.type !== "contact_groups_changed") continue;
+    for (const g of (e.groups_added ?? []) as { uuid: string; name: string }[]) {
+      for (const t of assets.groupTriggers.filter((t) => t.groupUuid === g.uuid)) {
+        if (depth + 1 > MAX_TRIGGER_DEPTH) {
+          console.error("contact", ctx.contactUuid, `joined-group trigger for ${g.uuid} not started: more than ${MAX_TRIGGER_DEPTH} trigger starts in a row`);
+          continue;
+        }
+        entries.addPendingStart(ctx.sql, t.flowUuid, { type: "manual", params: { trigger: "joined_group", group: { uuid: g.uuid, name: g.name } } }, depth + 1);
+      }
+    }
+  }
 }

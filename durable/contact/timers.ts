@@ -5,6 +5,7 @@ import { flushJournal } from "./d1-writes";
 import { ended } from "./effects";
 import { sendDue } from "./outbox";
 import { commit, resumeSession, type Outcome } from "./sprints";
+import { hasPendingStarts } from "./storage/entries";
 import * as fanouts from "./storage/fanouts";
 import * as inbox from "./storage/inbox";
 import * as journal from "./storage/journal";
@@ -54,8 +55,10 @@ export function nextAlarmAt(sql: SqlStorage, now: number): number | null {
   if (timer !== null) candidates.push(timer);
   const fanout = fanouts.nextAt(sql);
   if (fanout !== null) candidates.push(fanout);
-  const send = outbox.head(sql);
-  if (send) candidates.push(send.next_attempt_at);
-  if (inbox.hasPending(sql) || journal.hasPending(sql)) candidates.push(now + RECOVERY_MS);
+  const send = outbox.head(sql, now);
+  if (send) candidates.push(Math.max(send.next_attempt_at, send.rate_slot ?? 0));
+  const held = outbox.earliestHold(sql, now);
+  if (held !== null) candidates.push(held);
+  if (inbox.hasPending(sql) || journal.hasPending(sql) || hasPendingStarts(sql)) candidates.push(now + RECOVERY_MS);
   return candidates.length ? Math.min(...candidates) : null;
 }

@@ -81,7 +81,8 @@ contactActions.post(
       else byContact.set(who, [...(byContact.get(who) ?? []), { name: e.name, properties: e.properties, time: e.time ? new Date(e.time).toISOString() : now }]);
     }
     if (issues.length) throw invalid(issues);
-    await Promise.all([...byContact].map(([contact, events]) => c.env.CONTACTS.getByName(contact).recordEvents(contact, events)));
+    const origin = originOf(c.req.url);
+    await Promise.all([...byContact].map(([contact, events]) => c.env.CONTACTS.getByName(contact).recordEvents(contact, events, origin)));
     return c.json({ accepted: list.length }, 202);
   },
 );

@@ -7,6 +7,7 @@ import { Language, nonEmpty, now, Timezone, Uuid } from "./common";
 import type { ApiEnv } from "./context";
 import { conflict, invalid, invalidField, notFound, type Issue } from "./errors";
 import { FieldKey } from "./fields";
+import { notifyJoined, watchedGroups } from "./joined-groups";
 import { describe, validate } from "./openapi";
 import { afterCursor, page, PageQuery, toPage } from "./pagination";
 import { isCountry, normalizeUrn, urnString, type Urn } from "./urns";
@@ -250,6 +251,8 @@ export const contactRoutes = new Hono<ApiEnv>()
       db.insert(contacts).values({ uuid, name: body.name ?? null, language: body.language ?? null, timezone: body.timezone ?? null, status: body.status ?? "active", fields: fieldValues, createdOn: at, modifiedOn: at }),
       ...writes(db, uuid, prepared),
     ]);
+    const watched = await watchedGroups(c.env.DB, prepared.groupUuids ?? []);
+    if (watched.length) await notifyJoined(c.env, new URL(c.req.url).origin, new Map([[uuid, watched]]));
     const [out] = await withRelations(db, [await findContact(db, uuid)]);
     return c.json(out, 201);
   })
@@ -285,7 +288,12 @@ export const contactRoutes = new Hono<ApiEnv>()
       fields: mergeFields(contact.fields, prepared.fieldValues),
       modifiedOn: now(),
     };
+    // Joined-group triggers start for the groups the contact was not in before.
+    const watched = await watchedGroups(c.env.DB, prepared.groupUuids ?? []);
+    const before = watched.length ? new Set((await withRelations(db, [contact]))[0].groups.map((g) => g.uuid)) : new Set<string>();
     await db.batch([db.update(contacts).set(changes).where(eq(contacts.uuid, contact.uuid)), ...writes(db, contact.uuid, prepared)]);
+    const joined = watched.filter((g) => !before.has(g.uuid));
+    if (joined.length) await notifyJoined(c.env, new URL(c.req.url).origin, new Map([[contact.uuid, joined]]));
     const [out] = await withRelations(db, [await findContact(db, contact.uuid)]);
     return c.json(out);
   })

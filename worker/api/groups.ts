@@ -6,6 +6,7 @@ import { contacts, groupMembers, groups, triggers } from "../db/schema";
 import { nonEmpty, Uuid } from "./common";
 import type { ApiEnv } from "./context";
 import { conflict, invalid, notFound, type Issue } from "./errors";
+import { notifyJoined, watchedGroups } from "./joined-groups";
 import { describe, validate } from "./openapi";
 
 const tag = "groups";
@@ -83,8 +84,15 @@ export const groupRoutes = new Hono<ApiEnv>()
     for (const chunk of chunkRows(wanted, 1)) for (const r of await db.select({ uuid: contacts.uuid }).from(contacts).where(inArray(contacts.uuid, chunk))) found.add(r.uuid);
     const issues: Issue[] = wanted.flatMap((u, i) => (found.has(u) ? [] : [{ path: `contacts.${i}`, message: `no contact ${u}` }]));
     if (issues.length) throw invalid(issues);
+    // Joined-group triggers start for the contacts not in the group before.
+    const watched = await watchedGroups(c.env.DB, [group.uuid]);
+    const before = new Set<string>();
+    if (watched.length)
+      for (const chunk of chunkRows([...found], 1))
+        for (const r of await db.select({ uuid: groupMembers.contactUuid }).from(groupMembers).where(and(eq(groupMembers.groupUuid, group.uuid), inArray(groupMembers.contactUuid, chunk)))) before.add(r.uuid);
     const rows = [...found].map((contactUuid) => ({ groupUuid: group.uuid, contactUuid }));
     await db.batch(nonEmpty(chunkRows(rows, 2).map((chunk) => db.insert(groupMembers).values(chunk).onConflictDoNothing())));
+    if (watched.length) await notifyJoined(c.env, new URL(c.req.url).origin, new Map([...found].filter((u) => !before.has(u)).map((u) => [u, watched])));
     return c.json(out(await findGroup(db, group.uuid)));
   })
   .delete("/:uuid/members/:contact", describe({ tag, summary: "Remove a contact from a group", status: 204, response: null }), async (c) => {

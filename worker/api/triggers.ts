@@ -5,7 +5,7 @@ import type { Database } from "../db";
 import { channels, flows, groups, triggers } from "../db/schema";
 import { now, Uuid } from "./common";
 import type { ApiEnv } from "./context";
-import { conflict, invalid, notFound, zodIssues, type Issue } from "./errors";
+import { ApiError, conflict, invalid, notFound, zodIssues, type Issue } from "./errors";
 import { describe, validate } from "./openapi";
 
 const tag = "triggers";
@@ -101,6 +101,11 @@ async function output(db: Database, r: Row): Promise<z.infer<typeof TriggerOut>>
 
 /** The flow, channel and group must exist; a keyword or catch-all may not be claimed twice on a channel. */
 async function check(db: Database, t: TriggerCreate, except = "") {
+  // A flow started on a schedule is a schedule, made and managed where the cron finds it.
+  if (t.type === "schedule")
+    throw new ApiError(422, "use_schedules", "a flow is started on a schedule through POST /api/v1/schedules (or POST /api/v1/starts with a schedule), not a trigger", [
+      { path: "type", message: "create a schedule with POST /api/v1/schedules instead" },
+    ]);
   const issues: Issue[] = [];
   if (!(await db.select({ uuid: flows.uuid }).from(flows).where(eq(flows.uuid, t.flow)).get())) issues.push({ path: "flow", message: `no flow ${t.flow}` });
   if (t.channel && !(await db.select({ uuid: channels.uuid }).from(channels).where(eq(channels.uuid, t.channel)).get()))

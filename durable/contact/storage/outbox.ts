@@ -16,6 +16,12 @@ export type OutboxRow = {
   next_attempt_at: number;
   external_id: string | null;
   error: string | null;
+  /** The flow whose run created it (its delivery window applies); null for API sends. */
+  flow_uuid: string | null;
+  /** Held by the flow's delivery window until then; messages of other flows go meanwhile. */
+  held_until: number | null;
+  /** The channel-wide send slot booked for it (durable/rate/channel-rate.ts). */
+  rate_slot: number | null;
 };
 
 export interface NewOutbox {
@@ -29,6 +35,8 @@ export interface NewOutbox {
   subject?: string;
   /** Stored as failed at once, with this error (e.g. no channel to send it through). */
   failed?: string;
+  /** The flow whose run created it: its delivery window applies. */
+  flowUuid?: string | null;
 }
 
 /** Sent and failed rows are kept this long (for the console and tests to look at), then dropped. */
@@ -36,8 +44,8 @@ const KEEP_DONE_MS = 24 * 3600_000;
 
 export function add(sql: SqlStorage, m: NewOutbox, now: number): void {
   sql.exec(
-    `INSERT OR IGNORE INTO outbox (uuid, channel_uuid, urn, text, attachments, quick_replies, in_reply_to, subject, next_attempt_at, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT OR IGNORE INTO outbox (uuid, channel_uuid, urn, text, attachments, quick_replies, in_reply_to, subject, next_attempt_at, created_at, flow_uuid)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     m.uuid,
     m.channelUuid,
     m.urn,
@@ -48,13 +56,45 @@ export function add(sql: SqlStorage, m: NewOutbox, now: number): void {
     m.subject ?? null,
     now,
     now,
+    m.flowUuid ?? null,
   );
   if (m.failed) markFailed(sql, m.uuid, m.failed);
 }
 
-/** The first unsent message: later ones wait behind it, so a contact gets messages in order. */
-export function head(sql: SqlStorage): OutboxRow | undefined {
-  return sql.exec<OutboxRow>("SELECT * FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT 1").toArray()[0];
+/**
+ * The first unsent message not held by a delivery window: later ones wait behind it, so a contact
+ * gets messages in order (a held message's flow's later messages are held with it).
+ */
+export function head(sql: SqlStorage, now: number): OutboxRow | undefined {
+  return sql.exec<OutboxRow>("SELECT * FROM outbox WHERE state = 'pending' AND (held_until IS NULL OR held_until <= ?) ORDER BY seq LIMIT 1", now).toArray()[0];
+}
+
+/** Messages on the channel that may go now and have no send slot yet: booked together with the head's. */
+export function nextOnChannel(sql: SqlStorage, now: number, channelUuid: string, limit: number): OutboxRow[] {
+  return sql
+    .exec<OutboxRow>(
+      `SELECT * FROM outbox WHERE state = 'pending' AND channel_uuid = ? AND rate_slot IS NULL AND next_attempt_at <= ? AND (held_until IS NULL OR held_until <= ?)
+       ORDER BY seq LIMIT ?`,
+      channelUuid,
+      now,
+      now,
+      limit,
+    )
+    .toArray();
+}
+
+export function setRateSlot(sql: SqlStorage, uuid: string, slot: number | null): void {
+  sql.exec("UPDATE outbox SET rate_slot = ? WHERE uuid = ?", slot, uuid);
+}
+
+/** Held for the delivery window: a booked slot is given up, a new one is booked when the window opens. */
+export function hold(sql: SqlStorage, uuid: string, until: number): void {
+  sql.exec("UPDATE outbox SET held_until = ?, rate_slot = NULL WHERE uuid = ?", until, uuid);
+}
+
+/** When the earliest held message's window opens. */
+export function earliestHold(sql: SqlStorage, now: number): number | null {
+  return sql.exec<{ t: number | null }>("SELECT min(held_until) AS t FROM outbox WHERE state = 'pending' AND held_until > ?", now).one().t;
 }
 
 export function markSent(sql: SqlStorage, uuid: string, externalId: string): void {
@@ -66,7 +106,7 @@ export function markFailed(sql: SqlStorage, uuid: string, error: string): void {
 }
 
 export function markRetry(sql: SqlStorage, uuid: string, at: number, partsSent: number, error: string): void {
-  sql.exec("UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, parts_sent = ?, error = ? WHERE uuid = ?", at, partsSent, error, uuid);
+  sql.exec("UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, parts_sent = ?, error = ?, rate_slot = NULL WHERE uuid = ?", at, partsSent, error, uuid);
 }
 
 /** Holds the message back (rate limit) without counting an attempt. */

@@ -73,10 +73,29 @@ const TABLES = [
   `CREATE TABLE IF NOT EXISTS send_rate (channel_uuid TEXT PRIMARY KEY, tokens REAL NOT NULL, updated_at INTEGER NOT NULL)`,
   // Starts of many contacts already answered (storage/starts.ts).
   `CREATE TABLE IF NOT EXISTS starts_seen (start_uuid TEXT PRIMARY KEY, result TEXT NOT NULL, at INTEGER NOT NULL)`,
+  // Flow settings and triggers (storage/entries.ts): when the contact entered each flow, the
+  // channels it has written on, and trigger starts decided but not yet carried out.
+  `CREATE TABLE IF NOT EXISTS entries (id INTEGER PRIMARY KEY AUTOINCREMENT, flow_uuid TEXT NOT NULL, entered_at INTEGER NOT NULL)`,
+  `CREATE INDEX IF NOT EXISTS entries_flow ON entries (flow_uuid, entered_at)`,
+  `CREATE TABLE IF NOT EXISTS conversations (channel_uuid TEXT PRIMARY KEY, first_at INTEGER NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS pending_starts (id INTEGER PRIMARY KEY AUTOINCREMENT, flow_uuid TEXT NOT NULL, trigger TEXT NOT NULL, depth INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0)`,
+];
+
+/** Columns added after the first objects were made: added to an older table when missing. */
+const COLUMNS: [table: string, column: string, type: string][] = [
+  // The flow whose run created the message (its delivery window applies), a delivery-window hold,
+  // and the channel-wide send slot booked for it.
+  ["outbox", "flow_uuid", "TEXT"],
+  ["outbox", "held_until", "INTEGER"],
+  ["outbox", "rate_slot", "INTEGER"],
 ];
 
 export function createTables(sql: SqlStorage): void {
   for (const t of TABLES) sql.exec(t);
+  for (const [table, column, type] of COLUMNS) {
+    const has = sql.exec<{ name: string }>(`PRAGMA table_info(${table})`).toArray().some((c) => c.name === column);
+    if (!has) sql.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
+  }
 }
 
 export function getMeta(sql: SqlStorage, key: string): string | null {
