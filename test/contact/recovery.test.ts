@@ -1,0 +1,104 @@
+// Crash recovery: an inbound message is accepted and stored, then its processing dies (the engine
+// call throws, as when the isolate is reset; the send fails); the alarm processes it later, it is never lost, and nothing
+// is sent twice.
+import { runDurableObjectAlarm } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { http, HttpResponse } from "msw";
+import { setupServer } from "msw/node";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { engine } from "../../durable/contact/context";
+import { call, contactByUrn, contactObject, EXAMPLE, exampleAssets, HOOK, messagesOf, phone, postTwilio, publishFlow, runsOf, twilioChannel, twilioSms, TWILIO_API } from "./support";
+
+let sent: { to: string; body: string }[] = [];
+let twilioDown = false;
+const server = setupServer(
+  http.post(TWILIO_API, async ({ request }) => {
+    if (twilioDown) return HttpResponse.error();
+    const form = new URLSearchParams(new TextDecoder().decode(await request.arrayBuffer()));
+    sent.push({ to: form.get("To")!, body: form.get("Body")! });
+    return HttpResponse.json({ sid: `SM${crypto.randomUUID().replace(/-/g, "")}` }, { status: 201 });
+  }),
+  http.post(HOOK, () => HttpResponse.json({ code: "AB12" })),
+);
+beforeAll(async () => {
+  server.listen({ onUnhandledRequest: "error" });
+  await exampleAssets();
+});
+afterEach(() => {
+  sent = [];
+  twilioDown = false;
+  vi.restoreAllMocks();
+  vi.useRealTimers();
+});
+afterAll(() => server.close());
+
+const texts = () => sent.map((s) => s.body.split("\n")[0]);
+
+/** A contact waiting at the example flow's question ("how old are you?"), which went out once. */
+async function waitingContact() {
+  const channel = await twilioChannel();
+  const flow = await publishFlow(EXAMPLE);
+  const from = phone();
+  await postTwilio(channel.uuid, twilioSms(channel, from, "hi"));
+  const contact = (await contactByUrn(`tel:${from}`))!;
+  expect((await call("POST", `/flows/${flow.uuid}/start`, { contacts: [contact] })).body).toMatchObject({ started: 1 });
+  expect(texts()).toEqual(["Hi , how old are you?"]);
+  return { channel, from, contact, stub: contactObject(contact) };
+}
+
+describe("an accepted message whose processing dies", () => {
+  it("is processed by the alarm after its handling throws half-way, once", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const t0 = Date.now();
+    vi.setSystemTime(t0);
+    const c = await waitingContact();
+
+    // The isolate dies half-way through handling the reply (anything that isn't an engine error).
+    vi.spyOn(engine, "resume").mockRejectedValueOnce(new Error("isolate reset"));
+    const answer = twilioSms(c.channel, c.from, "I'm 30");
+    expect((await postTwilio(c.channel.uuid, answer)).status).toBe(200);
+    expect(texts()).toEqual(["Hi , how old are you?"]);
+    // Stored and still pending; the alarm is armed to pick it up.
+    const state = await c.stub.state();
+    expect(state.session).toMatchObject({ status: "waiting" });
+    expect(state.alarm).not.toBeNull();
+    expect((await messagesOf(c.contact)).filter((m) => m.direction === "in" && m.text === "I'm 30")).toEqual([]);
+
+    // The provider redelivers meanwhile: a duplicate, acknowledged, nothing more.
+    expect((await postTwilio(c.channel.uuid, answer)).status).toBe(200);
+
+    vi.setSystemTime(t0 + 30_000);
+    await runDurableObjectAlarm(c.stub);
+    expect(texts()).toEqual(["Hi , how old are you?", "Thanks! Your code is AB12"]);
+    const inbound = (await messagesOf(c.contact)).filter((m) => m.direction === "in" && m.text === "I'm 30");
+    expect(inbound).toHaveLength(1);
+    expect(inbound[0]).toMatchObject({ status: "handled" });
+    expect((await runsOf(c.contact)).map((r) => r.status)).toEqual(["completed"]);
+
+    // Alarms are at least once: again, nothing is sent twice.
+    vi.setSystemTime(t0 + 120_000);
+    await runDurableObjectAlarm(c.stub);
+    expect(texts()).toHaveLength(2);
+    expect(await c.stub.state()).toMatchObject({ session: null, timers: [] });
+  });
+
+  it("keeps the reply of a processed message when its send fails, and the alarm sends it once", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const t0 = Date.now();
+    vi.setSystemTime(t0);
+    const c = await waitingContact();
+    twilioDown = true;
+    await postTwilio(c.channel.uuid, twilioSms(c.channel, c.from, "I'm 30"));
+    expect(texts()).toEqual(["Hi , how old are you?"]);
+    const reply = (await c.stub.state()).outbox.find((m) => m.state === "pending")!;
+    expect(reply).toMatchObject({ text: "Thanks! Your code is AB12", attempts: 1 });
+    twilioDown = false;
+    vi.setSystemTime(reply.next_attempt_at);
+    await runDurableObjectAlarm(c.stub);
+    vi.setSystemTime(reply.next_attempt_at + 3600_000);
+    await runDurableObjectAlarm(c.stub);
+    expect(texts()).toEqual(["Hi , how old are you?", "Thanks! Your code is AB12"]);
+    const row = await env.DB.prepare("SELECT status FROM messages WHERE uuid = ?").bind(reply.uuid).first<{ status: string }>();
+    expect(row?.status).toBe("wired");
+  });
+});
