@@ -146,7 +146,7 @@ async function load(db: D1Database, stamp: string, now: number): Promise<Assets>
       ignoreKeywords: !!r.ignore_keywords,
       entryRules: r.entry_rules ? JSON.parse(r.entry_rules) : null,
       deliveryWindow: r.delivery_window ? JSON.parse(r.delivery_window) : null,
-      definition: JSON.parse(r.definition),
+      definition: publishedDefinition(r.uuid, r.published_version, r.definition),
     });
   }
   const keywords: KeywordTrigger[] = [];
@@ -187,6 +187,21 @@ async function load(db: D1Database, stamp: string, now: number): Promise<Assets>
 /** Published versions are immutable: kept once read. */
 const versions = new Map<string, Record<string, unknown>>();
 const MAX_VERSIONS = 200;
+
+/**
+ * A published version's definition, the same object every time the assets are reloaded (a stamp
+ * change, the 60 s refresh): the engine keeps the loaded (migrated and validated) flow by its
+ * definition object, so a reload doesn't make it load every flow again.
+ */
+function publishedDefinition(flowUuid: string, version: number, json: string): Record<string, unknown> {
+  const key = `${flowUuid}@${version}`;
+  const hit = versions.get(key);
+  if (hit) return hit;
+  const def = JSON.parse(json) as Record<string, unknown>;
+  if (versions.size >= MAX_VERSIONS) versions.delete(versions.keys().next().value!);
+  versions.set(key, def);
+  return def;
+}
 
 async function versionDefinition(db: D1Database, flowUuid: string, version: number): Promise<Record<string, unknown> | undefined> {
   const key = `${flowUuid}@${version}`;
