@@ -9,12 +9,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fmt } from "./harness";
 import { contactPhone, exchange, setUpEddy } from "./webhook/eddy";
-import { drive, type Figures, type Load, type Send } from "./webhook/load";
+import { Samples, type Figures, type Load, type Send } from "./webhook/load";
 import { Cleanup, migrateD1, wranglerDev } from "./webhook/processes";
 import { inboundSms, mockTwilio, signature } from "./webhook/twilio";
 
-const LOAD: Load = { contacts: 200, messagesPerContact: 2, concurrency: 20 };
-const WARMUP: Load = { ...LOAD, contacts: 40 };
+/** Per round; each target gets two rounds, in the order floor, Eddy, Eddy, floor, so a machine getting busier or quieter (other work, thermal limits) weighs on both alike. */
+const ROUND: Load = { contacts: 100, messagesPerContact: 2, concurrency: 20 };
+const ORDER = ["floor", "eddy", "eddy", "floor"] as const;
+const CONTACTS = ROUND.contacts * (ORDER.length / 2);
+const WARMUP: Load = { ...ROUND, contacts: 40 };
 const STARTUP_MS = 30_000;
 const MESSAGE_TIMEOUT_MS = 20_000;
 // Startup, two warm-ups and two runs take ~20 s on 2 CPUs; past this something is stuck.
@@ -43,11 +46,11 @@ async function run(cleanup: Cleanup): Promise<{ eddy: Figures; floor: Figures }>
 
   const token = randomBytes(32).toString("hex");
   const [eddy, floor] = await Promise.all([
-    migrateD1(cleanup, join(dir, "eddy")).then(() => wranglerDev(cleanup, "eddy", { persistTo: join(dir, "eddy"), vars: { EDDY_API_TOKEN: token }, readyPath: "/health", timeoutMs: STARTUP_MS })),
-    wranglerDev(cleanup, "floor", { config: "bench/floor/wrangler.toml", persistTo: join(dir, "floor"), readyPath: "/", timeoutMs: STARTUP_MS }),
+    migrateD1(cleanup, join(dir, "eddy")).then(() => wranglerDev(cleanup, "eddy", { config: "wrangler.toml", buildDir: join(dir, "eddy-build"), persistTo: join(dir, "eddy"), vars: { EDDY_API_TOKEN: token }, readyPath: "/health", timeoutMs: STARTUP_MS })),
+    wranglerDev(cleanup, "floor", { config: "bench/floor/wrangler.toml", buildDir: join(dir, "floor-build"), persistTo: join(dir, "floor"), readyPath: "/", timeoutMs: STARTUP_MS }),
   ]);
-  // Contacts below WARMUP.contacts warm up; the measured run takes the next ones, so every measured contact is new to its object.
-  const receiveUrl = await setUpEddy(eddy, token, mock.baseUrl, WARMUP.contacts + LOAD.contacts, LOAD.concurrency);
+  // Contacts below WARMUP.contacts warm up; the rounds take the next ones, so every measured contact is new to its object.
+  const receiveUrl = await setUpEddy(eddy, token, mock.baseUrl, WARMUP.contacts + CONTACTS, ROUND.concurrency);
 
   const toEddy: Send = async (i, step) => {
     const { text, reply } = exchange(i, step);
@@ -61,13 +64,14 @@ async function run(cleanup: Cleanup): Promise<{ eddy: Figures; floor: Figures }>
     return { replied: answered, answered };
   };
 
-  // The floor first: Eddy leaves work behind (D1 writes, alarms) that would run during the floor's turn.
-  await drive(WARMUP, 0, toFloor);
-  const floorFigures = await drive(LOAD, WARMUP.contacts, toFloor);
-  await drive(WARMUP, 0, toEddy);
-  const eddyFigures = await drive(LOAD, WARMUP.contacts, toEddy);
+  const targets = { floor: { send: toFloor, samples: new Samples(), rounds: 0 }, eddy: { send: toEddy, samples: new Samples(), rounds: 0 } };
+  for (const t of Object.values(targets)) await new Samples().round(WARMUP, 0, t.send);
+  for (const name of ORDER) {
+    const t = targets[name];
+    await t.samples.round(ROUND, WARMUP.contacts + ROUND.contacts * t.rounds++, t.send);
+  }
   if (mock.unexpected.length > 0) throw new Error(`the mock Twilio API got ${mock.unexpected.length} unexpected requests, e.g. ${mock.unexpected[0]}`);
-  return { eddy: eddyFigures, floor: floorFigures };
+  return { eddy: targets.eddy.samples.figures(), floor: targets.floor.samples.figures() };
 }
 
 function print({ eddy, floor }: { eddy: Figures; floor: Figures }): void {
@@ -82,8 +86,8 @@ function print({ eddy, floor }: { eddy: Figures; floor: Figures }): void {
 
 export async function webhookBench(): Promise<void> {
   console.log(
-    `webhook: signed Twilio webhooks into wrangler dev (local workerd), ${LOAD.contacts} contacts × ${LOAD.messagesPerContact} messages ` +
-      `(a keyword, then the answer to the flow's question), ${LOAD.concurrency} in flight, after ${WARMUP.contacts} contacts to warm up.\n` +
+    `webhook: signed Twilio webhooks into wrangler dev (local workerd), ${CONTACTS} contacts × ${ROUND.messagesPerContact} messages ` +
+      `(a keyword, then the answer to the flow's question), ${ROUND.concurrency} in flight, after ${WARMUP.contacts} contacts to warm up.\n` +
       `  reply: from sending the webhook to the mock Twilio API getting the reply; answer: to the webhook's own response.\n` +
       `  floor: the same requests to a Worker whose Durable Object per sender writes one row and answers.`,
   );

@@ -13,6 +13,46 @@ export interface Load {
  */
 export type Send = (contact: number, step: number) => Promise<{ replied: number; answered: number }>;
 
+/** One target's rounds, added up. */
+export class Samples {
+  readonly replied: number[] = [];
+  readonly answered: number[] = [];
+  seconds = 0;
+
+  /** Contacts `first` to `first + load.contacts - 1`, each worker taking the next contact when it is done with one. */
+  async round(load: Load, first: number, send: Send): Promise<void> {
+    let next = first;
+    const end = first + load.contacts;
+    const worker = async () => {
+      while (next < end) {
+        const contact = next++;
+        for (let step = 0; step < load.messagesPerContact; step++) {
+          const start = performance.now();
+          const at = await send(contact, step);
+          this.replied.push(at.replied - start);
+          this.answered.push(at.answered - start);
+        }
+      }
+    };
+    const start = performance.now();
+    await Promise.all(Array.from({ length: Math.min(load.concurrency, load.contacts) }, worker));
+    this.seconds += (performance.now() - start) / 1000;
+  }
+
+  figures(): Figures {
+    const replied = [...this.replied].sort((a, b) => a - b);
+    const answered = [...this.answered].sort((a, b) => a - b);
+    return {
+      messages: replied.length,
+      perSecond: replied.length / this.seconds,
+      p50: percentile(replied, 50),
+      p99: percentile(replied, 99),
+      answeredP50: percentile(answered, 50),
+      answeredP99: percentile(answered, 99),
+    };
+  }
+}
+
 /** Milliseconds from sending the webhook, except `perSecond`. */
 export interface Figures {
   messages: number;
@@ -25,34 +65,3 @@ export interface Figures {
 
 /** Nearest rank, on sorted milliseconds. */
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-
-/** Contacts `first` to `first + load.contacts - 1`, each worker taking the next contact when it is done with one. */
-export async function drive(load: Load, first: number, send: Send): Promise<Figures> {
-  const replied: number[] = [];
-  const answered: number[] = [];
-  let next = first;
-  const end = first + load.contacts;
-  const worker = async () => {
-    while (next < end) {
-      const contact = next++;
-      for (let step = 0; step < load.messagesPerContact; step++) {
-        const start = performance.now();
-        const at = await send(contact, step);
-        replied.push(at.replied - start);
-        answered.push(at.answered - start);
-      }
-    }
-  };
-  const start = performance.now();
-  await Promise.all(Array.from({ length: Math.min(load.concurrency, load.contacts) }, worker));
-  const seconds = (performance.now() - start) / 1000;
-  for (const ms of [replied, answered]) ms.sort((a, b) => a - b);
-  return {
-    messages: replied.length,
-    perSecond: replied.length / seconds,
-    p50: percentile(replied, 50),
-    p99: percentile(replied, 99),
-    answeredP50: percentile(answered, 50),
-    answeredP99: percentile(answered, 99),
-  };
-}

@@ -1,12 +1,15 @@
 /** Local workerd the way a user runs it: wrangler's CLI in its own process, on loopback ports. */
 import { spawn, type ChildProcess } from "node:child_process";
+import { readdir } from "node:fs/promises";
 import { createServer } from "node:net";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const WRANGLER = fileURLToPath(new URL("../../node_modules/wrangler/bin/wrangler.js", import.meta.url));
-// Non-interactive, and nothing sent anywhere: the bench talks to loopback only.
-const ENV = { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false" };
+// Non-interactive, and nothing sent anywhere (no metrics, no fetch of Request.cf): the bench talks
+// to loopback only. Not watching the config either, like the bundle below.
+const ENV = { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_CI_DISABLE_CONFIG_WATCHING: "true" };
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -98,11 +101,28 @@ export async function migrateD1(cleanup: Cleanup, persistTo: string): Promise<vo
   if (code !== 0) throw new Error(`wrangler d1 migrations apply exited with ${code}:\n${child.tail()}`);
 }
 
+/**
+ * The Worker bundled once, as `wrangler deploy` bundles it. wrangler dev would rebuild and restart
+ * it whenever a source file is saved, failing the requests in flight and mixing two builds' figures.
+ */
+async function bundle(cleanup: Cleanup, label: string, outdir: string, config: string): Promise<string> {
+  const child = wrangler(cleanup, ["deploy", "--dry-run", "--outdir", outdir, "--config", config]);
+  const code = await child.exited;
+  if (code !== 0) throw new Error(`${label}: wrangler deploy --dry-run exited with ${code}:\n${child.tail()}`);
+  const [entry] = (await readdir(outdir)).filter((f) => f.endsWith(".js"));
+  return join(outdir, entry);
+}
+
 /** `wrangler dev` on free loopback ports; resolves to its origin once `readyPath` answers 200. */
-export async function wranglerDev(cleanup: Cleanup, label: string, opts: { config?: string; persistTo: string; vars?: Record<string, string>; readyPath: string; timeoutMs: number }): Promise<string> {
+export async function wranglerDev(
+  cleanup: Cleanup,
+  label: string,
+  opts: { config: string; buildDir: string; persistTo: string; vars?: Record<string, string>; readyPath: string; timeoutMs: number },
+): Promise<string> {
+  const entry = await bundle(cleanup, label, opts.buildDir, opts.config);
   const [port, inspectorPort] = [await freePort(), await freePort()];
-  const args = ["dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspectorPort), "--persist-to", opts.persistTo, "--show-interactive-dev-session=false"];
-  if (opts.config) args.push("--config", opts.config);
+  // The config named even so: given a script, wrangler would look for one next to it.
+  const args = ["dev", entry, "--no-bundle", "--config", opts.config, "--ip", "127.0.0.1", "--port", String(port), "--inspector-ip", "127.0.0.1", "--inspector-port", String(inspectorPort), "--persist-to", opts.persistTo, "--show-interactive-dev-session=false"];
   for (const [k, v] of Object.entries(opts.vars ?? {})) args.push("--var", `${k}:${v}`);
   const child = wrangler(cleanup, args);
   const origin = `http://127.0.0.1:${port}`;
