@@ -46,7 +46,7 @@ async function run(cleanup: Cleanup): Promise<{ eddy: Figures; floor: Figures }>
 
   const token = randomBytes(32).toString("hex");
   const [eddy, floor] = await Promise.all([
-    migrateD1(cleanup, join(dir, "eddy")).then(() => wranglerDev(cleanup, "eddy", { config: "wrangler.toml", buildDir: join(dir, "eddy-build"), persistTo: join(dir, "eddy"), vars: { EDDY_API_TOKEN: token }, readyPath: "/health", timeoutMs: STARTUP_MS })),
+    migrateD1(cleanup, join(dir, "eddy")).then(() => wranglerDev(cleanup, "eddy", { buildDir: join(dir, "eddy-build"), persistTo: join(dir, "eddy"), vars: { EDDY_API_TOKEN: token }, readyPath: "/health", timeoutMs: STARTUP_MS })),
     wranglerDev(cleanup, "floor", { config: "bench/floor/wrangler.toml", buildDir: join(dir, "floor-build"), persistTo: join(dir, "floor"), readyPath: "/", timeoutMs: STARTUP_MS }),
   ]);
   // Contacts below WARMUP.contacts warm up; the rounds take the next ones, so every measured contact is new to its object.

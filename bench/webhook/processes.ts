@@ -113,16 +113,17 @@ async function bundle(cleanup: Cleanup, label: string, outdir: string, config: s
   return join(outdir, entry);
 }
 
-/** `wrangler dev` on free loopback ports; resolves to its origin once `readyPath` answers 200. */
+/** `wrangler dev` (Eddy's config unless told otherwise) on free loopback ports; resolves to its origin once `readyPath` answers 200. */
 export async function wranglerDev(
   cleanup: Cleanup,
   label: string,
-  opts: { config: string; buildDir: string; persistTo: string; vars?: Record<string, string>; readyPath: string; timeoutMs: number },
+  opts: { config?: string; buildDir: string; persistTo: string; vars?: Record<string, string>; readyPath: string; timeoutMs: number },
 ): Promise<string> {
-  const entry = await bundle(cleanup, label, opts.buildDir, opts.config);
+  const config = opts.config ?? "wrangler.toml";
+  const entry = await bundle(cleanup, label, opts.buildDir, config);
   const [port, inspectorPort] = [await freePort(), await freePort()];
   // The config named even so: given a script, wrangler would look for one next to it.
-  const args = ["dev", entry, "--no-bundle", "--config", opts.config, "--ip", "127.0.0.1", "--port", String(port), "--inspector-ip", "127.0.0.1", "--inspector-port", String(inspectorPort), "--persist-to", opts.persistTo, "--show-interactive-dev-session=false"];
+  const args = ["dev", entry, "--no-bundle", "--config", config, "--ip", "127.0.0.1", "--port", String(port), "--inspector-ip", "127.0.0.1", "--inspector-port", String(inspectorPort), "--persist-to", opts.persistTo, "--show-interactive-dev-session=false"];
   for (const [k, v] of Object.entries(opts.vars ?? {})) args.push("--var", `${k}:${v}`);
   const child = wrangler(cleanup, args);
   const origin = `http://127.0.0.1:${port}`;
