@@ -1,9 +1,16 @@
-// `npm run bench`: every bench in turn. A new bench is its own file exporting one async function.
+// `npm run bench`: every bench in turn, or the ones named (`npm run bench -- webhook`).
+// A new bench is its own file exporting one async function, listed here.
 import { engineBench } from "./engine.bench";
+import { webhookBench } from "./webhook.bench";
 
-const BENCHES: Record<string, () => Promise<void>> = { engine: engineBench };
+const BENCHES: Record<string, () => Promise<void>> = { engine: engineBench, webhook: webhookBench };
 
 const only = process.argv.slice(2);
+const unknown = only.filter((name) => !(name in BENCHES));
+if (unknown.length > 0) {
+  console.error(`unknown bench: ${unknown.join(", ")} (have: ${Object.keys(BENCHES).join(", ")})`);
+  process.exit(2);
+}
 for (const [name, bench] of Object.entries(BENCHES)) {
   if (only.length === 0 || only.includes(name)) await bench();
 }
