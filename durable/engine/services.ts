@@ -57,8 +57,11 @@ export function cannedHttp(mocks: Record<string, CannedResponse[]>): HttpClient 
   };
 }
 
-/** The real thing, for the Worker: `fetch` with a time limit. */
-export function fetchHttp(timeoutMs = 15_000): HttpClient {
+/**
+ * The real thing, for the Worker: `fetch` with a time limit, reading at most `maxBytes` of the
+ * response (a larger body is cut there, so a huge answer can't exhaust the object's memory).
+ */
+export function fetchHttp(timeoutMs = 10_000, maxBytes = 256 * 1024): HttpClient {
   return async (req) => {
     try {
       const res = await fetch(req.url, {
@@ -69,11 +72,32 @@ export function fetchHttp(timeoutMs = 15_000): HttpClient {
       });
       const headers: Record<string, string> = {};
       res.headers.forEach((v, k) => (headers[k] = v));
-      return { status: res.status, headers, body: await res.text() };
+      return { status: res.status, headers, body: await readCapped(res, maxBytes) };
     } catch (e) {
       return { error: e instanceof Error ? e.message : String(e) };
     }
   };
+}
+
+async function readCapped(res: Response, maxBytes: number): Promise<string> {
+  if (!res.body) return "";
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  while (size < maxBytes) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value.subarray(0, maxBytes - size));
+    size += Math.min(value.byteLength, maxBytes - size);
+  }
+  await reader.cancel().catch(() => {});
+  const all = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    all.set(c, at);
+    at += c.byteLength;
+  }
+  return new TextDecoder().decode(all);
 }
 
 const NS_PER_MS = 1_000_000n;
