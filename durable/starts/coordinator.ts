@@ -135,7 +135,7 @@ export class StartCoordinator extends DurableObject<Env> {
       ...(options.parent ? { parent: options.parent } : {}),
       origin: row.origin ?? "",
       // The page query binds ?1..?4 itself (cursor, limit, flow, cutoff); the audience's follow.
-      where: await audienceWhere(db, startUuid, audience, 4),
+      where: await audienceWhere(db, startUuid, audience, 4, { cursor: "?1", limit: "?2" }),
       cutoff: days ? new Date(Date.parse(row.created_on) - days * 86_400_000).toISOString() : null,
     };
     this.ctx.storage.transactionSync(() => {
