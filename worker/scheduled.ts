@@ -2,6 +2,7 @@ import { nextFire } from "./schedules/next-fire";
 import type { Schedule } from "./schedules/schema";
 import { begin, startStatements } from "./starts/create";
 import type { Audience, StartOptions } from "./starts/spec";
+import { derivedUuid } from "./uuid";
 
 /** Due schedules read per query; a tick reads again while it gets full batches, up to MAX_ROUNDS. */
 const BATCH = 100;
@@ -11,15 +12,6 @@ const STUCK_MS = 60_000;
 
 type Due = { uuid: string; schedule: string; flow_uuid: string; start: string; next_fire_at: string; origin: string | null };
 
-/** A UUID derived from a fire id, so every tick that handles the same fire names the same start. */
-async function fireUuid(fireId: string): Promise<string> {
-  const h = [...new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(fireId)))].slice(0, 16);
-  h[6] = (h[6] & 0x0f) | 0x80; // version 8: custom
-  h[8] = (h[8] & 0x3f) | 0x80;
-  const hex = h.map((b) => b.toString(16).padStart(2, "0")).join("");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
-
 /**
  * One fire: the start and the schedule's next fire commit together, in one batch. The fire id's
  * unique index makes a second tick for the same fire create nothing, and `next_fire_at = ?old`
@@ -27,7 +19,8 @@ async function fireUuid(fireId: string): Promise<string> {
  */
 async function fire(env: Env, s: Due, at: Date): Promise<string> {
   const fireId = `${s.uuid}@${s.next_fire_at}`;
-  const uuid = await fireUuid(fireId);
+  // Every tick that handles the same fire names the same start.
+  const uuid = await derivedUuid(fireId);
   const start = JSON.parse(s.start) as { audience: Audience; options: StartOptions };
   const next = nextFire(JSON.parse(s.schedule) as Schedule, at);
   const iso = at.toISOString();

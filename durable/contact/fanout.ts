@@ -5,6 +5,7 @@ import { audienceWhere, checkAudience, namedContacts } from "../../worker/starts
 import { begin, startStatements } from "../../worker/starts/create";
 import type { Audience, StartOptions } from "../../worker/starts/spec";
 import { SegmentError } from "../../worker/segments/parse";
+import { derivedUuid } from "../../worker/uuid";
 import { iso, type Ctx } from "./context";
 import * as fanouts from "./storage/fanouts";
 
@@ -26,15 +27,6 @@ export interface ParentRun {
 
 /** A start's options, with the parent run of a flow's start_session (the coordinator passes it on). */
 export type FlowStartOptions = StartOptions & { parent?: ParentRun };
-
-/** A stable UUID (v8 layout) from two strings: the same broadcast and contact always give the same message id. */
-export async function derivedUuid(a: string, b: string): Promise<string> {
-  const h = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`${a}:${b}`))).slice(0, 16);
-  h[6] = (h[6] & 0x0f) | 0x80;
-  h[8] = (h[8] & 0x3f) | 0x80;
-  const x = Array.from(h, (b) => b.toString(16).padStart(2, "0")).join("");
-  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
-}
 
 /**
  * Runs one step of every due fan-out. Called by the alarm outside the contact's queue, so the
@@ -84,7 +76,7 @@ async function startStep(ctx: Ctx, env: Env, f: fanouts.FanoutRow): Promise<void
   const contacts = wanted.filter((u) => existing.has(u));
   if (p.create_contact) {
     // A new contact, the same one however often this step is retried.
-    const created = await derivedUuid(f.uuid, "create_contact");
+    const created = await derivedUuid(`${f.uuid}:create_contact`);
     await ctx.db.prepare("INSERT OR IGNORE INTO contacts (uuid, created_on, modified_on) VALUES (?, ?, ?)").bind(created, at, at).run();
     contacts.push(created);
   }
@@ -141,7 +133,7 @@ async function broadcastStep(ctx: Ctx, env: Env, f: fanouts.FanoutRow): Promise<
       const t = pending[next++];
       try {
         const r = await env.CONTACTS.getByName(t.contact_uuid).sendMessage(t.contact_uuid, ctx.origin ?? "", {
-          uuid: await derivedUuid(f.uuid, t.contact_uuid),
+          uuid: await derivedUuid(`${f.uuid}:${t.contact_uuid}`),
           text: base.text,
           attachments: base.attachments ?? [],
           quickReplies: base.quick_replies ?? [],
