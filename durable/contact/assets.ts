@@ -194,24 +194,20 @@ const MAX_VERSIONS = 200;
  * definition object, so a reload doesn't make it load every flow again.
  */
 function publishedDefinition(flowUuid: string, version: number, json: string): Record<string, unknown> {
-  const key = `${flowUuid}@${version}`;
-  const hit = versions.get(key);
-  if (hit) return hit;
-  const def = JSON.parse(json) as Record<string, unknown>;
-  if (versions.size >= MAX_VERSIONS) versions.delete(versions.keys().next().value!);
-  versions.set(key, def);
-  return def;
+  return versions.get(`${flowUuid}@${version}`) ?? keepVersion(flowUuid, version, json);
 }
 
 async function versionDefinition(db: D1Database, flowUuid: string, version: number): Promise<Record<string, unknown> | undefined> {
-  const key = `${flowUuid}@${version}`;
-  const hit = versions.get(key);
+  const hit = versions.get(`${flowUuid}@${version}`);
   if (hit) return hit;
   const row = await db.prepare("SELECT definition FROM flow_versions WHERE flow_uuid = ? AND version = ?").bind(flowUuid, version).first<{ definition: string }>();
-  if (!row) return undefined;
-  const def = JSON.parse(row.definition) as Record<string, unknown>;
+  return row ? keepVersion(flowUuid, version, row.definition) : undefined;
+}
+
+function keepVersion(flowUuid: string, version: number, json: string): Record<string, unknown> {
+  const def = JSON.parse(json) as Record<string, unknown>;
   if (versions.size >= MAX_VERSIONS) versions.delete(versions.keys().next().value!);
-  versions.set(key, def);
+  versions.set(`${flowUuid}@${version}`, def);
   return def;
 }
 
