@@ -205,9 +205,9 @@ export class ContactSession extends DurableObject<Env> {
         await flushJournal(ctx);
         const result = await op();
         for (let row = inbox.nextPending(ctx.sql); row; row = inbox.nextPending(ctx.sql)) {
-          let assets;
+          let world;
           try {
-            assets = await handleInbound(ctx, row);
+            world = await handleInbound(ctx, row);
           } catch (e) {
             // Left pending (until it has failed too often), so the alarm tries it again, in order.
             console.error("contact", ctx.contactUuid, "inbound message failed:", e instanceof Error ? e.message : String(e));
@@ -215,7 +215,7 @@ export class ContactSession extends DurableObject<Env> {
             break;
           }
           // The reply goes out first; its D1 rows (queued, then wired) are written together after.
-          await sendDue(ctx, assets);
+          await sendDue(ctx, world);
           await flushJournal(ctx);
         }
         await runPendingStarts(ctx);

@@ -1,4 +1,4 @@
-import { EngineError, type MsgIn } from "../engine";
+import { EngineError, type ContactJSON, type MsgIn } from "../engine";
 import type { Assets, CatchAllTrigger, FlowInfo, KeywordTrigger } from "./assets";
 import { loadWorld } from "./contact";
 import { iso, type Ctx } from "./context";
@@ -41,13 +41,13 @@ const activeFlow = (assets: Assets, uuid: string) => {
  * its flow; else a catch-all trigger does; else the message is only logged. A trigger whose flow's
  * entry rules refuse the contact counts as no match: the next rule applies. A message never
  * reaches a background session. Idempotent: the row is marked done in the same transaction that
- * stores what it caused. Returns the assets it read, for sending the replies.
+ * stores what it caused. Returns the assets and contact it read, for sending the replies.
  */
-export async function handleInbound(ctx: Ctx, row: inbox.InboxRow): Promise<Assets> {
+export async function handleInbound(ctx: Ctx, row: inbox.InboxRow): Promise<{ assets: Assets; contact: ContactJSON | null }> {
   const { assets, contact } = await loadWorld(ctx.db, ctx.contactUuid, ctx.now());
   if (!contact) {
     inbox.markDone(ctx.sql, row.id, "dropped");
-    return assets;
+    return { assets, contact };
   }
   if (row.contact_name && !contact.name) contact.name = row.contact_name;
   const world = { assets, contact };
@@ -110,7 +110,7 @@ export async function handleInbound(ctx: Ctx, row: inbox.InboxRow): Promise<Asse
   if (handledBy && last) handledBy.run = (last.runs.find((r) => r.flow.uuid === handledBy!.flow) ?? last.runs[0])?.uuid;
   if (newConversation) entries.rememberConversation(ctx.sql, row.channel_uuid, ctx.now());
   commit(ctx, assets, outcomes, { statements: inboundStatements(ctx, row, msg, handledBy), inboxId: row.id });
-  return assets;
+  return world;
 }
 
 /** The message as the console lists it, and the contact's name and last-seen time. */

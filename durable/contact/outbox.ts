@@ -32,10 +32,13 @@ const fetcher: typeof fetch = (input, init) => fetch(input, init);
  * Sends the outbox in order until it is empty or its first message must wait (a retry or the
  * channel's rate). Each result is stored before the next send: the message's status in D1, a
  * wait timeout that counts from this acceptance, the parts already accepted (a retry starts
- * after them, so the contact never gets a part twice).
+ * after them, so the contact never gets a part twice). `world` is what the operation already read
+ * from D1 (after a sprint); without it, the assets and the contact's time zone are read when needed.
  */
-export async function sendDue(ctx: Ctx, assets?: Assets): Promise<void> {
-  let contactZone: string | null | undefined;
+export async function sendDue(ctx: Ctx, world?: { assets: Assets; contact: ContactJSON | null }): Promise<void> {
+  let assets = world?.assets;
+  // The contact's time zone, for delivery windows in the contact's time (D1 has it as the sprint read it: its writes come after the sends).
+  let contactZone: string | null | undefined = world?.contact ? (world.contact.timezone ?? null) : undefined;
   for (;;) {
     const row = outbox.head(ctx.sql, ctx.now());
     if (!row || row.next_attempt_at > ctx.now()) return;
@@ -50,7 +53,8 @@ export async function sendDue(ctx: Ctx, assets?: Assets): Promise<void> {
     // The flow's delivery window: outside it the message is held (other flows' messages go on).
     const window = row.flow_uuid ? assets.flows.get(row.flow_uuid)?.deliveryWindow : null;
     if (window) {
-      const zone = window.timezone === "contact" ? ((contactZone ??= await timezoneOf(ctx)) ?? "UTC") : window.timezone;
+      if (window.timezone === "contact" && contactZone === undefined) contactZone = await timezoneOf(ctx);
+      const zone = window.timezone === "contact" ? (contactZone ?? "UTC") : window.timezone;
       const opens = windowOpensAt(window, zone, ctx.now());
       if (opens > ctx.now()) {
         outbox.hold(ctx.sql, row.uuid, opens);

@@ -43,7 +43,7 @@ export async function fireDueTimers(ctx: Ctx): Promise<void> {
       outcome = { kind: stored.kind, change: { before: stored.session, after: ended(stored.session, "failed", iso(ctx.now())), events: [], pins: stored.pins } };
     }
     commit(ctx, world.assets, [outcome], { timerId: t.id });
-    await sendDue(ctx, world.assets);
+    await sendDue(ctx, world);
     await flushJournal(ctx);
   }
 }

@@ -67,7 +67,7 @@ export async function runPendingStarts(ctx: Ctx): Promise<void> {
         continue;
       }
       commit(ctx, world.assets, started.started, { pendingStartId: id, depth: p.depth });
-      await sendDue(ctx, world.assets);
+      await sendDue(ctx, world);
       await flushJournal(ctx);
     } catch (e) {
       console.error("contact", ctx.contactUuid, "trigger start failed:", e instanceof Error ? e.message : String(e));
