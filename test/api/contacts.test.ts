@@ -201,12 +201,30 @@ describe("groups", () => {
   });
 
   it("keeps smart groups' members to their query", async () => {
-    const smart = await call("POST", "/groups", { name: `Smart ${unique()}`, query: "district = Gasabo" });
+    const smart = await call("POST", "/groups", { name: `Smart ${unique()}`, query: `${district} = Gasabo` });
     const c = await call("POST", "/contacts", { name: "C" });
     expect((await call("POST", `/groups/${smart.body.uuid}/members`, { contacts: [c.body.uuid] })).status).toBe(409);
     const viaContact = await call("PATCH", `/contacts/${c.body.uuid}`, { groups: [smart.body.uuid] });
     expect(viaContact.status).toBe(400);
     expect(viaContact.body.issues[0].path).toBe("groups.0");
+  });
+});
+
+describe("smart groups", () => {
+  it("refuses a query that does not check, naming where, and changes nothing", async () => {
+    const name = `Smart ${unique()}`;
+    const bad = await call("POST", "/groups", { name, query: "nosuchfield = 3" });
+    expect(bad.status).toBe(422);
+    expect(bad.body.error).toBe("invalid_query");
+    expect(bad.body.issues[0].path).toBe("query");
+    expect(bad.body.message).toContain("nosuchfield");
+    expect((await call("GET", "/groups")).body.results.map((g: { name: string }) => g.name)).not.toContain(name);
+
+    const good = await call("POST", "/groups", { name, query: `${age} > 18` });
+    expect(good.status).toBe(201);
+    const changed = await call("PATCH", `/groups/${good.body.uuid}`, { query: `${age} > eighteen` });
+    expect(changed.status).toBe(422);
+    expect((await call("GET", `/groups/${good.body.uuid}`)).body.query).toBe(`${age} > 18`);
   });
 });
 

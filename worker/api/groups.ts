@@ -2,10 +2,12 @@ import { and, asc, count, eq, inArray, ne, sql } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
 import { chunkRows, type Database } from "../db";
-import { contacts, groupMembers, groups, triggers } from "../db/schema";
+import { contacts, fields, groupMembers, groups, triggers } from "../db/schema";
+import { segment } from "../segments/check";
+import { SegmentError } from "../segments/parse";
 import { nonEmpty, Uuid } from "./common";
 import type { ApiEnv } from "./context";
-import { conflict, invalid, notFound, type Issue } from "./errors";
+import { ApiError, conflict, invalid, notFound, type Issue } from "./errors";
 import { notifyJoined, watchedGroups } from "./joined-groups";
 import { describe, validate } from "./openapi";
 
@@ -38,6 +40,18 @@ async function checkName(db: Database, name: string, except = "") {
   if (clash) throw conflict(`there is already a group called ${name}`, [{ path: "name", message: "is taken" }]);
 }
 
+/** A smart group's query must check against the fields and groups as they are: 422 naming where it goes wrong. */
+async function checkQuery(db: Database, query: string): Promise<void> {
+  const [fieldRows, groupRows] = await db.batch([db.select({ key: fields.key, name: fields.name, type: fields.type }).from(fields), db.select({ name: groups.name }).from(groups)]);
+  try {
+    segment(query, { fields: fieldRows, groups: groupRows.map((g) => g.name) });
+  } catch (e) {
+    if (!(e instanceof SegmentError)) throw e;
+    const message = `${e.message}, at position ${e.start}${e.end > e.start ? ` ("${query.slice(e.start, e.end)}")` : ""}`;
+    throw new ApiError(422, "invalid_query", `query: ${message}`, [{ path: "query", message }]);
+  }
+}
+
 function manualGroup(group: { uuid: string; query: string | null }) {
   if (group.query) throw conflict(`group ${group.uuid} is a smart group: its members come from its query`);
 }
@@ -47,6 +61,7 @@ export const groupRoutes = new Hono<ApiEnv>()
     const body = c.req.valid("json");
     const db = c.get("db");
     await checkName(db, body.name);
+    if (body.query) await checkQuery(db, body.query);
     const uuid = crypto.randomUUID();
     await db.insert(groups).values({ uuid, name: body.name, query: body.query ?? null });
     return c.json(out(await findGroup(db, uuid)), 201);
@@ -64,6 +79,7 @@ export const groupRoutes = new Hono<ApiEnv>()
     const group = await findGroup(db, c.req.param("uuid"));
     if (body.name) await checkName(db, body.name, group.uuid);
     if (body.query && group.count > 0 && !group.query) throw conflict(`group ${group.uuid} has members added by hand; remove them before giving it a query`);
+    if (body.query) await checkQuery(db, body.query);
     await db.update(groups).set({ ...(body.name ? { name: body.name } : {}), ...(body.query !== undefined ? { query: body.query } : {}) }).where(eq(groups.uuid, group.uuid));
     return c.json(out(await findGroup(db, group.uuid)));
   })
