@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { chunkRows, type Database } from "../db";
 import { contacts, contactUrns, fields, groupMembers, groups, messages, runResults, runs } from "../db/schema";
+import { asciiLower } from "../segments/check";
 import { Language, nonEmpty, now, Timezone, Uuid } from "./common";
 import type { ApiEnv } from "./context";
 import { conflict, invalid, invalidField, notFound, type Issue } from "./errors";
@@ -56,9 +57,6 @@ export const ContactQuery = PageQuery.extend({
 }).catchall(z.string().describe("field.<key>=<value>: contacts whose field equals the value"));
 
 type ContactRow = typeof contacts.$inferSelect;
-
-/** SQLite's lower() folds only ASCII letters; the search term is folded the same way. */
-const asciiLower = (s: string) => s.replace(/[A-Z]/g, (ch) => ch.toLowerCase());
 
 /** Turns the body's URNs into canonical ones, naming each bad one. */
 function normalizeUrns(raw: string[], country: string | undefined, issues: Issue[]): Urn[] {
@@ -216,6 +214,7 @@ async function searchConditions(db: Database, q: z.infer<typeof ContactQuery>): 
     conditions.push(eq(contacts.uuid, owner.uuid));
   }
   if (q.name) {
+    // SQLite's lower() folds only ASCII letters; the search term is folded the same way.
     const term = asciiLower(q.name);
     conditions.push(
       q.name_match === "contains"
