@@ -68,6 +68,13 @@ describe("contacts", () => {
     expect(res.body.issues.map((i: { path: string }) => i.path).sort()).toEqual(["language", "timezone"]);
     expect((await call("GET", `/contacts?name=${encodeURIComponent(name)}`)).body.results).toEqual([]);
 
+    // Zones the engine could not use later (an offset, a mis-cased name) are refused up front.
+    for (const timezone of ["+05:00", "africa/kigali"]) {
+      const zoned = await call("POST", "/contacts", { name, timezone });
+      expect(zoned.status).toBe(400);
+      expect(zoned.body.issues.map((i: { path: string }) => i.path)).toEqual(["timezone"]);
+    }
+
     const second = await call("POST", "/contacts", { name, urns: ["tel:+250788", "fax:123"], fields: { nope_not_a_field: "x", [age]: "old" }, groups: [crypto.randomUUID()] });
     expect(second.status).toBe(400);
     expect(second.body.issues.map((i: { path: string }) => i.path).sort()).toEqual([`fields.${age}`, "fields.nope_not_a_field", "groups.0", "urns.0", "urns.1"]);

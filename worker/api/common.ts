@@ -1,19 +1,13 @@
 import { z } from "zod";
+import { isValidZone } from "../../durable/engine/excellent/dates";
 
 /** Zod pieces several resources share. */
 
 export const Uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "must be a UUID").toLowerCase();
 
-function isTimezone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en", { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-export const Timezone = z.string().refine(isTimezone, "must be an IANA time zone, like Africa/Kigali");
+// The engine's own check, so the API never stores a zone (an offset like +05:00, a mis-cased name)
+// that flows, delivery windows and schedules would then refuse.
+export const Timezone = z.string().refine(isValidZone, "must be an IANA time zone, like Africa/Kigali");
 
 /** ISO 639-3, as goflow uses for contact and flow languages. */
 export const Language = z.string().regex(/^[a-z]{3}$/, "must be a three-letter ISO 639-3 code, like eng");
