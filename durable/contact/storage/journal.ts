@@ -34,5 +34,7 @@ export function done(sql: SqlStorage, ids: number[]): void {
 
 export function failed(sql: SqlStorage, ids: number[]): void {
   for (const id of ids) sql.exec("UPDATE journal SET attempts = attempts + 1 WHERE id = ?", id);
-  sql.exec("DELETE FROM journal WHERE attempts >= ?", MAX_JOURNAL_ATTEMPTS);
+  // Given up: say which entries, never their parameters (message texts, URNs).
+  const dropped = sql.exec<{ id: number }>("DELETE FROM journal WHERE attempts >= ? RETURNING id", MAX_JOURNAL_ATTEMPTS).toArray();
+  if (dropped.length > 0) console.error(`D1 write-through given up after ${MAX_JOURNAL_ATTEMPTS} attempts: journal entries ${dropped.map((r) => r.id).join(", ")}`);
 }
