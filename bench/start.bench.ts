@@ -17,11 +17,15 @@ import { countingTwilio } from "./starts/provider";
 import { flowRows, writeAudience } from "./starts/seed";
 import { Cleanup, migrateD1, wranglerDev } from "./webhook/processes";
 
-const CONTACTS = Number(process.env.BENCH_CONTACTS ?? 100_000);
+// The issue asks for 100,000; on local workerd Eddy starts ~47 contacts/s (35 min for 100,000),
+// so the default is what finishes in about 15 minutes here. BENCH_CONTACTS=100000 runs the full one.
+const CONTACTS = Number(process.env.BENCH_CONTACTS ?? 30_000);
 const STARTUP_MS = 60_000;
-// Seeding and both fan-outs; past this something is stuck (or the machine is far slower than ours).
-const DEADLINE_MS = 45 * 60_000;
+// Setting up, then both fan-outs at 20 contacts/s or better; past this something is stuck.
+const DEADLINE_MS = (600 + CONTACTS / 20) * 1000;
 const PROGRESS_EVERY_MS = 10_000;
+/** The audience: a group of every seeded contact, in both databases. */
+const GROUP = randomUUID();
 
 type Progress = { status: string; started: number; failed: number; skipped: number };
 type Figures = { seconds: number; perSecond: number; peakMB: number };
@@ -112,7 +116,6 @@ async function eddy(cleanup: Cleanup, dir: string, audience: string): Promise<Fi
   return figures;
 }
 
-const GROUP = randomUUID();
 
 function print(e: Figures, f: Figures): void {
   const row = (label: string, cells: string[]) => console.log(`  ${label.padEnd(14)}${cells.map((c) => c.padStart(13)).join("")}`);
