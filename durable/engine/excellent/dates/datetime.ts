@@ -121,50 +121,22 @@ export class DateTimeValue {
 
   /** ISO text as goflow prints datetimes: `2018-04-11T13:24:30.123456-05:00`, `Z` for a zero offset. */
   toString(): string {
-    const p = this.local();
-    const micros = String(Math.floor(p.nanosecond / 1000));
-    return (
-      pad4(p.year) +
-      "-" +
-      pad2(p.month) +
-      "-" +
-      pad2(p.day) +
-      "T" +
-      pad2(p.hour) +
-      ":" +
-      pad2(p.minute) +
-      ":" +
-      pad2(p.second) +
-      "." +
-      "000000".slice(micros.length) +
-      micros +
-      formatOffset(p.offset, true, true)
-    );
+    const micros = String(Math.floor(this.local().nanosecond / 1000));
+    return this.stamp("." + "000000".slice(micros.length) + micros);
   }
 
   /** Go's RFC3339Nano (goflow's JSON for timestamps): up to 9 fractional digits, trailing zeros trimmed. */
   toRFC3339Nano(): string {
+    const nanos = this.local().nanosecond;
+    if (nanos === 0) return this.stamp("");
+    const digits = String(nanos);
+    return this.stamp("." + ("000000000".slice(digits.length) + digits).replace(/0+$/, ""));
+  }
+
+  /** The local date and time to the second, then `frac`, then the offset. */
+  private stamp(frac: string): string {
     const p = this.local();
-    let frac = "";
-    if (p.nanosecond !== 0) {
-      const digits = String(p.nanosecond);
-      frac = "." + ("000000000".slice(digits.length) + digits).replace(/0+$/, "");
-    }
-    return (
-      pad4(p.year) +
-      "-" +
-      pad2(p.month) +
-      "-" +
-      pad2(p.day) +
-      "T" +
-      pad2(p.hour) +
-      ":" +
-      pad2(p.minute) +
-      ":" +
-      pad2(p.second) +
-      frac +
-      formatOffset(p.offset, true, true)
-    );
+    return `${pad4(p.year)}-${pad2(p.month)}-${pad2(p.day)}T${pad2(p.hour)}:${pad2(p.minute)}:${pad2(p.second)}${frac}${formatOffset(p.offset, true, true)}`;
   }
 
   toJSON(): string {
