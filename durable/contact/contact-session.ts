@@ -18,7 +18,7 @@ import { createTables, getMeta, setMeta } from "./storage/schema";
 import * as sessions from "./storage/sessions";
 import * as timers from "./storage/timers";
 import { fireDueTimers, nextAlarmAt, RECOVERY_MS } from "./timers";
-import { currentAssets } from "./assets";
+import { currentAssets, type Assets } from "./assets";
 import { queueEventStarts, queueGroupStarts, runPendingStarts } from "./triggered";
 import { waitingRun } from "./waits";
 
@@ -61,7 +61,7 @@ export class ContactSession extends DurableObject<Env> {
     req: { flowUuid: string; interrupt?: boolean; params?: Record<string, unknown>; startUuid?: string; parent?: ParentRun },
   ): Promise<StartResult> {
     const ctx = this.context(contactUuid, origin);
-    return this.serially(ctx, async (): Promise<StartResult> => {
+    return this.serially(ctx, async (read): Promise<StartResult> => {
       const seen = req.startUuid ? startsSeen.answered(ctx.sql, req.startUuid) : null;
       if (seen) return seen;
       const answer = (r: StartResult) => {
@@ -69,6 +69,7 @@ export class ContactSession extends DurableObject<Env> {
         return r;
       };
       const world = await loadWorld(ctx.db, contactUuid, ctx.now());
+      read.assets = world.assets;
       if (!world.contact) return answer({ status: "failed", reason: "no such contact" });
       const flow = world.assets.flows.get(req.flowUuid);
       if (!flow || flow.status !== "active") return answer({ status: "failed", reason: "the flow is not published and active" });
@@ -94,8 +95,9 @@ export class ContactSession extends DurableObject<Env> {
   /** A message from the API, outside any flow. */
   async sendMessage(contactUuid: string, origin: string, req: MessageRequest): Promise<{ uuid: string } | { error: string }> {
     const ctx = this.context(contactUuid, origin);
-    return this.serially(ctx, async () => {
+    return this.serially(ctx, async (read) => {
       const world = await loadWorld(ctx.db, contactUuid, ctx.now());
+      read.assets = world.assets;
       if (!world.contact) return { error: "no such contact" };
       return queueMessage(ctx, world.contact, world.assets, req);
     });
@@ -104,8 +106,8 @@ export class ContactSession extends DurableObject<Env> {
   /** Stores events in the log; those an event trigger names start its flow (docs/triggers.md). */
   async recordEvents(contactUuid: string, list: events.ContactEvent[], origin: string | null = null): Promise<number> {
     const ctx = this.context(contactUuid, origin);
-    return this.serially(ctx, async () => {
-      const assets = await currentAssets(ctx.db, ctx.now());
+    return this.serially(ctx, async (read) => {
+      const assets = (read.assets = await currentAssets(ctx.db, ctx.now()));
       this.ctx.storage.transactionSync(() => {
         events.record(ctx.sql, list, new Date(ctx.now()).toISOString());
         queueEventStarts(ctx.sql, assets, list);
@@ -117,8 +119,8 @@ export class ContactSession extends DurableObject<Env> {
   /** The contact was added to these groups outside a flow (the API): their joined-group triggers start. */
   async joinedGroups(contactUuid: string, origin: string | null, groups: { uuid: string; name: string }[]): Promise<number> {
     const ctx = this.context(contactUuid, origin);
-    return this.serially(ctx, async () => {
-      const assets = await currentAssets(ctx.db, ctx.now());
+    return this.serially(ctx, async (read) => {
+      const assets = (read.assets = await currentAssets(ctx.db, ctx.now()));
       return this.ctx.storage.transactionSync(() => queueGroupStarts(ctx.sql, assets, groups));
     });
   }
@@ -197,13 +199,15 @@ export class ContactSession extends DurableObject<Env> {
   /**
    * Runs an operation in the queue, then everything it left to do: pending inbox rows in arrival
    * order (each one's replies sent, and D1 written, before the next is handled), due timers, sends.
-   * Finally the alarm is pointed at whatever comes next.
+   * Finally the alarm is pointed at whatever comes next. The operation puts the assets it read in
+   * `read`, so the sends after it don't read them from D1 again.
    */
-  private serially<T>(ctx: Ctx, op: () => Promise<T>): Promise<T> {
+  private serially<T>(ctx: Ctx, op: (read: { assets?: Assets }) => Promise<T>): Promise<T> {
     return this.queue.run(async () => {
       try {
         await flushJournal(ctx);
-        const result = await op();
+        const read: { assets?: Assets } = {};
+        const result = await op(read);
         for (let row = inbox.nextPending(ctx.sql); row; row = inbox.nextPending(ctx.sql)) {
           let world;
           try {
@@ -215,12 +219,14 @@ export class ContactSession extends DurableObject<Env> {
             break;
           }
           // The reply goes out first; its D1 rows (queued, then wired) are written together after.
+          read.assets = world.assets;
           await sendDue(ctx, world);
           await flushJournal(ctx);
         }
         await runPendingStarts(ctx);
         await fireDueTimers(ctx);
-        await sendDue(ctx);
+        // Only the assets: the contact's time zone is read when needed (a flush above may have changed it in D1).
+        await sendDue(ctx, read.assets && { assets: read.assets });
         await flushJournal(ctx);
         inbox.prune(ctx.sql, ctx.now());
         outbox.prune(ctx.sql, ctx.now());

@@ -33,9 +33,10 @@ const fetcher: typeof fetch = (input, init) => fetch(input, init);
  * channel's rate). Each result is stored before the next send: the message's status in D1, a
  * wait timeout that counts from this acceptance, the parts already accepted (a retry starts
  * after them, so the contact never gets a part twice). `world` is what the operation already read
- * from D1 (after a sprint); without it, the assets and the contact's time zone are read when needed.
+ * from D1 (after a sprint); without it, the assets are read when needed, and without its contact
+ * the contact's time zone is.
  */
-export async function sendDue(ctx: Ctx, world?: { assets: Assets; contact: ContactJSON | null }): Promise<void> {
+export async function sendDue(ctx: Ctx, world?: { assets: Assets; contact?: ContactJSON | null }): Promise<void> {
   let assets = world?.assets;
   // The contact's time zone, for delivery windows in the contact's time (D1 has it as the sprint read it: its writes come after the sends).
   let contactZone: string | null | undefined = world?.contact ? (world.contact.timezone ?? null) : undefined;
