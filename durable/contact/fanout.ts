@@ -121,7 +121,8 @@ async function broadcastStep(ctx: Ctx, env: Env, f: fanouts.FanoutRow): Promise<
     f.cursor = "";
   }
   let pending = fanouts.pendingTargets(ctx.sql, f.id, fanOut.batch);
-  if (!pending.length && f.phase === 1) {
+  // A page of inactive contacts only adds no target: the next page is read (a few per step at most).
+  for (let pages = 0; !pending.length && f.phase === 1 && pages < 5; pages++) {
     await readPage(ctx, f, p);
     pending = fanouts.pendingTargets(ctx.sql, f.id, fanOut.batch);
   }
@@ -155,7 +156,13 @@ async function broadcastStep(ctx: Ctx, env: Env, f: fanouts.FanoutRow): Promise<
   else fanouts.update(ctx.sql, f.id, { next_attempt_at: ctx.now() + (left.length && left[0].attempts > 0 ? fanOut.retryMs : 0) });
 }
 
-/** The next page of the broadcast's groups and query, recorded as targets with the cursor. */
+/**
+ * The next page of the broadcast's groups and query, its active contacts recorded as targets with
+ * the cursor. The page is read without the status condition (which would let a short page, of
+ * bounded group reads, end the broadcast early), so each group is read only as far as the page
+ * reaches (`audienceWhere`'s page); inactive contacts are left out here. A page shorter than the
+ * page size is the end of the audience.
+ */
 async function readPage(ctx: Ctx, f: fanouts.FanoutRow, p: BroadcastFields): Promise<void> {
   const done = (error: string | null = null) => {
     fanouts.update(ctx.sql, f.id, { phase: 2, ...(error ? { error } : {}) });
@@ -165,18 +172,19 @@ async function readPage(ctx: Ctx, f: fanouts.FanoutRow, p: BroadcastFields): Pro
   let where;
   try {
     // Bound after ?1 (cursor) and ?2 (page size).
-    where = await audienceWhere(ctx.db, f.uuid, { groups: (p.groups ?? []).map((g) => g.uuid), ...(p.contact_query ? { query: p.contact_query } : {}) } as Audience, 2);
+    where = await audienceWhere(ctx.db, f.uuid, { groups: (p.groups ?? []).map((g) => g.uuid), ...(p.contact_query ? { query: p.contact_query } : {}) } as Audience, 2, { cursor: "?1", limit: "?2" });
   } catch (e) {
     if (e instanceof SegmentError) return done(`contact query: ${e.message}`);
     throw e;
   }
   const rows = await ctx.db
-    .prepare(`SELECT uuid FROM contacts WHERE uuid > ?1 AND status = 'active' AND (${where.where}) ORDER BY uuid LIMIT ?2`)
+    .prepare(`SELECT contacts.uuid AS uuid, contacts.status AS status FROM contacts WHERE contacts.uuid > ?1 AND (${where.where}) ORDER BY contacts.uuid LIMIT ?2`)
     .bind(f.cursor ?? "", fanOut.page, ...where.params)
-    .all<{ uuid: string }>();
+    .all<{ uuid: string; status: string }>();
   const page = rows.results.map((r) => r.uuid);
+  const active = rows.results.filter((r) => r.status === "active").map((r) => r.uuid);
   ctx.storage.transactionSync(() => {
-    fanouts.addTargets(ctx.sql, f.id, page);
+    fanouts.addTargets(ctx.sql, f.id, active);
     if (page.length) fanouts.update(ctx.sql, f.id, { cursor: page[page.length - 1] });
     if (page.length < fanOut.page) fanouts.update(ctx.sql, f.id, { phase: 2 });
   });

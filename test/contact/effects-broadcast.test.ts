@@ -1,7 +1,7 @@
 // A flow's send_broadcast, end to end: a Twilio webhook runs the flow, the contact gets its reply at
 // once, and the alarm delivers the broadcast to every recipient through their own object, in their
 // language, once each, even when the fan-out is repeated after a crash.
-import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -130,5 +130,31 @@ describe("send_broadcast", () => {
     const [done] = (await contactObject(ana).state()).fanouts;
     expect(done).toMatchObject({ state: "done", targets: { sent: 30, failed: 1 } });
     expect(noUrn).toBeTruthy();
+  });
+
+  it("goes on past pages of inactive members, to the end of the group", async () => {
+    const channel = await twilioChannel();
+    const group = (await call("POST", "/groups", { name: `Mixed ${crypto.randomUUID().slice(0, 6)}` })).body;
+    const members = (await Promise.all(Array.from({ length: 24 }, (_, i) => contact({ name: `X${i}`, groups: [group.uuid] })))).sort((a, b) => (a.uuid < b.uuid ? -1 : 1));
+    // Members 3 to 16 in UUID order are stopped: more than a page of them in a row.
+    const stopped = members.slice(3, 17);
+    for (const m of stopped) await env.DB.prepare("UPDATE contacts SET status = 'stopped' WHERE uuid = ?").bind(m.uuid).run();
+    const flow = await publishFlow(linearFlow("Mixed broadcast", "messaging", [{ actions: [{ type: "send_broadcast", text: "Hello some", groups: [{ uuid: group.uuid, name: group.name }] }] }]));
+    await keywordTrigger(flow.uuid, channel.uuid, "some");
+    const from = phone();
+    await postTwilio(channel.uuid, twilioSms(channel, from, "some"));
+    const ana = (await contactByUrn(`tel:${from}`))!;
+
+    const saved = { ...fanOut };
+    Object.assign(fanOut, { batch: 3, page: 5 });
+    try {
+      await drain(ana);
+    } finally {
+      Object.assign(fanOut, saved);
+    }
+    const active = members.filter((m) => !stopped.includes(m));
+    expect(new Set(sent.map((s) => s.to))).toEqual(new Set(active.map((m) => m.tel)));
+    expect(sent).toHaveLength(10);
+    expect((await contactObject(ana).state()).fanouts[0]).toMatchObject({ state: "done", targets: { sent: 10 } });
   });
 });
