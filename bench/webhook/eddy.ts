@@ -1,6 +1,7 @@
 /** Eddy set up through its REST API, as a user would: a Twilio channel, a published flow, a keyword trigger, contacts. */
 import { randomUUID } from "node:crypto";
 import { ACCOUNT_SID, AUTH_TOKEN, CHANNEL_NUMBER } from "./twilio";
+import { api } from "../starts/eddy";
 
 export const KEYWORD = "join";
 const FIRST_NAMES = ["Ana", "Ben", "Joy", "Kofi", "Lena"];
@@ -51,20 +52,10 @@ function flowDefinition(): Record<string, unknown> {
   };
 }
 
-async function call(origin: string, token: string, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
-  const res = await fetch(`${origin}/api/v1${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const json = (await res.json()) as Record<string, unknown>;
-  if (res.status >= 300) throw new Error(`${method} /api/v1${path}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
-}
-
 /** Sets Eddy up for contacts 0 to `contacts - 1`; returns the channel's receive URL (what Twilio signs). */
 export async function setUpEddy(origin: string, token: string, providerBaseUrl: string, contacts: number, concurrency: number): Promise<string> {
-  const channel = await call(origin, token, "POST", "/channels", {
+  const call = api(origin, token);
+  const channel = await call("POST", "/channels", {
     type: "twilio",
     name: "Bench SMS",
     address: CHANNEL_NUMBER,
@@ -73,13 +64,13 @@ export async function setUpEddy(origin: string, token: string, providerBaseUrl: 
     // The API's maximum: the bench measures Eddy, not the long code's 1 SMS a second.
     sends_per_second: 1000,
   });
-  const flow = await call(origin, token, "POST", "/flows", { name: "Bench join", type: "messaging", definition: flowDefinition() });
-  await call(origin, token, "POST", `/flows/${flow.uuid}/publish`);
-  await call(origin, token, "POST", "/triggers", { type: "keyword", flow: flow.uuid, channel: channel.uuid, keywords: [KEYWORD], match_type: "first_word" });
+  const flow = await call("POST", "/flows", { name: "Bench join", type: "messaging", definition: flowDefinition() });
+  await call("POST", `/flows/${flow.uuid}/publish`);
+  await call("POST", "/triggers", { type: "keyword", flow: flow.uuid, channel: channel.uuid, keywords: [KEYWORD], match_type: "first_word" });
 
   let next = 0;
   const worker = async () => {
-    for (let i = next++; i < contacts; i = next++) await call(origin, token, "POST", "/contacts", { name: contactName(i), urns: [`tel:${contactPhone(i)}`] });
+    for (let i = next++; i < contacts; i = next++) await call("POST", "/contacts", { name: contactName(i), urns: [`tel:${contactPhone(i)}`] });
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   return (channel.webhooks as { receive: string }).receive;
