@@ -2,25 +2,11 @@
 // once, and the alarm delivers the broadcast to every recipient through their own object, in their
 // language, once each, even when the fan-out is repeated after a crash.
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
-import { http, HttpResponse } from "msw";
-import { setupServer } from "msw/node";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { fanOut } from "../../durable/contact/fanout";
-import { call, contactByUrn, contactObject, keywordTrigger, linearFlow, messagesOf, phone, postTwilio, publishFlow, say, twilioChannel, twilioSms, TWILIO_API } from "./support";
+import { call, contactByUrn, contactObject, keywordTrigger, linearFlow, messagesOf, phone, postTwilio, publishFlow, say, twilioChannel, twilioSms, twilioOutbox } from "./support";
 
-let sent: { to: string; body: string }[] = [];
-const server = setupServer(
-  http.post(TWILIO_API, async ({ request }) => {
-    const form = new URLSearchParams(new TextDecoder().decode(await request.arrayBuffer()));
-    sent.push({ to: form.get("To")!, body: form.get("Body")! });
-    return HttpResponse.json({ sid: `SM${crypto.randomUUID().replace(/-/g, "")}` }, { status: 201 });
-  }),
-);
-beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
-afterEach(() => {
-  sent = [];
-});
-afterAll(() => server.close());
+const sent = twilioOutbox();
 
 async function contact(body: Record<string, unknown>): Promise<{ uuid: string; tel: string }> {
   const tel = phone();

@@ -3,25 +3,11 @@
 // session's @parent is the run that started it.
 import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm } from "cloudflare:test";
-import { http, HttpResponse } from "msw";
-import { setupServer } from "msw/node";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { settled } from "../starts/support";
-import { call, contactByUrn, contactObject, keywordTrigger, linearFlow, phone, postTwilio, publishFlow, runsOf, say, twilioChannel, twilioSms, TWILIO_API } from "./support";
+import { call, contactByUrn, contactObject, keywordTrigger, linearFlow, phone, postTwilio, publishFlow, runsOf, say, twilioChannel, twilioSms, twilioOutbox } from "./support";
 
-let sent: { to: string; body: string }[] = [];
-const server = setupServer(
-  http.post(TWILIO_API, async ({ request }) => {
-    const form = new URLSearchParams(new TextDecoder().decode(await request.arrayBuffer()));
-    sent.push({ to: form.get("To")!, body: form.get("Body")! });
-    return HttpResponse.json({ sid: `SM${crypto.randomUUID().replace(/-/g, "")}` }, { status: 201 });
-  }),
-);
-beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
-afterEach(() => {
-  sent = [];
-});
-afterAll(() => server.close());
+const sent = twilioOutbox();
 
 const to = (tel: string) => sent.filter((s) => s.to === tel).map((s) => s.body);
 

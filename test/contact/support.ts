@@ -1,6 +1,9 @@
 // Helpers for driving contacts end to end: channels, flows and triggers through the API, webhooks
 // signed as each provider documents it (with crypto.subtle, never with the code under test).
 import { env, exports } from "cloudflare:workers";
+import { http, HttpResponse } from "msw";
+import { setupServer } from "msw/node";
+import { afterAll, afterEach, beforeAll } from "vitest";
 import { call, ORIGIN, unique } from "../api/helpers";
 import example from "./fixtures/example-flow.json";
 
@@ -223,3 +226,24 @@ export async function runsOf(contact: string) {
 }
 
 export const contactObject = (contact: string) => env.CONTACTS.getByName(contact);
+
+/**
+ * Twilio's Messages API for a test file: records each message it is asked to send ({to, body}),
+ * refuses any other request, and forgets what it recorded after each test.
+ */
+export function twilioOutbox(): { to: string; body: string }[] {
+  const sent: { to: string; body: string }[] = [];
+  const server = setupServer(
+    http.post(TWILIO_API, async ({ request }) => {
+      const form = new URLSearchParams(new TextDecoder().decode(await request.arrayBuffer()));
+      sent.push({ to: form.get("To")!, body: form.get("Body")! });
+      return HttpResponse.json({ sid: `SM${crypto.randomUUID().replace(/-/g, "")}` }, { status: 201 });
+    }),
+  );
+  beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
+  afterEach(() => {
+    sent.length = 0;
+  });
+  afterAll(() => server.close());
+  return sent;
+}
