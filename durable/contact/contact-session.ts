@@ -34,10 +34,7 @@ export class ContactSession extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    ctx.blockConcurrencyWhile(async () => {
-      createTables(ctx.storage.sql);
-      fanouts.createFanoutTables(ctx.storage.sql);
-    });
+    ctx.blockConcurrencyWhile(async () => createTables(ctx.storage));
   }
 
   /** Accepts inbound messages: stored and de-duplicated first, then handled in arrival order. */

@@ -29,7 +29,8 @@ export interface NewFanout {
   payload: Record<string, unknown>;
 }
 
-const TABLES = [
+/** Created with the contact object's other tables (schema.ts). */
+export const FANOUT_TABLES = [
   `CREATE TABLE IF NOT EXISTS fanouts (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     uuid TEXT NOT NULL UNIQUE,
@@ -57,13 +58,6 @@ const TABLES = [
 
 /** Finished fan-outs (and their targets) are kept this long for the console and tests. */
 const KEEP_DONE_MS = 24 * 3600_000;
-
-export function createFanoutTables(sql: SqlStorage): void {
-  for (const t of TABLES) sql.exec(t);
-  // The outbox's subject (emails) came after the first objects were made.
-  const has = sql.exec<{ name: string }>("PRAGMA table_info(outbox)").toArray().some((c) => c.name === "subject");
-  if (!has) sql.exec("ALTER TABLE outbox ADD COLUMN subject TEXT");
-}
 
 export function add(sql: SqlStorage, f: NewFanout, now: number): string {
   const uuid = crypto.randomUUID();

@@ -1,3 +1,5 @@
+import { FANOUT_TABLES } from "./fanouts";
+
 /** The contact object's own SQLite tables, created when the object first wakes up. */
 const TABLES = [
   `CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`,
@@ -61,7 +63,13 @@ const TABLES = [
     next_attempt_at INTEGER NOT NULL,
     external_id TEXT,
     error TEXT,
-    created_at INTEGER NOT NULL
+    created_at INTEGER NOT NULL,
+    -- The flow whose run created the message (its delivery window applies), a delivery-window
+    -- hold, the channel-wide send slot booked for it, and an email's subject.
+    flow_uuid TEXT,
+    held_until INTEGER,
+    rate_slot INTEGER,
+    subject TEXT
   )`,
   `CREATE INDEX IF NOT EXISTS outbox_state ON outbox (state, seq)`,
   // D1 writes decided in a transaction here, carried out (and retried) afterwards.
@@ -81,21 +89,25 @@ const TABLES = [
   `CREATE TABLE IF NOT EXISTS pending_starts (id INTEGER PRIMARY KEY AUTOINCREMENT, flow_uuid TEXT NOT NULL, trigger TEXT NOT NULL, depth INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0)`,
 ];
 
-/** Columns added after the first objects were made: added to an older table when missing. */
-const COLUMNS: [table: string, column: string, type: string][] = [
-  // The flow whose run created the message (its delivery window applies), a delivery-window hold,
-  // and the channel-wide send slot booked for it.
-  ["outbox", "flow_uuid", "TEXT"],
-  ["outbox", "held_until", "INTEGER"],
-  ["outbox", "rate_slot", "INTEGER"],
-];
+/** One exec for all of it: per-statement calls cost more than the statements. */
+const DDL = [...TABLES, ...FANOUT_TABLES].join(";\n");
 
-export function createTables(sql: SqlStorage): void {
-  for (const t of TABLES) sql.exec(t);
-  for (const [table, column, type] of COLUMNS) {
-    const has = sql.exec<{ name: string }>(`PRAGMA table_info(${table})`).toArray().some((c) => c.name === column);
-    if (!has) sql.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
-  }
+/** Bumped when TABLES change; an object that has this version already skips the DDL. */
+const SCHEMA_VERSION = "1";
+
+/**
+ * Creates the tables of a new object, all in one transaction: a start of many contacts wakes
+ * thousands of new objects, and DDL committed statement by statement was most of what each one
+ * cost. An object that has them pays one read.
+ */
+export function createTables(storage: DurableObjectStorage): void {
+  const sql = storage.sql;
+  const hasMeta = sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").toArray().length > 0;
+  if (hasMeta && getMeta(sql, "schema") === SCHEMA_VERSION) return;
+  storage.transactionSync(() => {
+    sql.exec(DDL);
+    setMeta(sql, "schema", SCHEMA_VERSION);
+  });
 }
 
 export function getMeta(sql: SqlStorage, key: string): string | null {
