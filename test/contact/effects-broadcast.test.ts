@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { fanOut } from "../../durable/contact/fanout";
 import { call, contactByUrn, contactObject, keywordTrigger, linearFlow, messagesOf, phone, postTwilio, publishFlow, say, twilioChannel, twilioSms, twilioOutbox } from "./support";
 
-const sent = twilioOutbox();
+const { sent } = twilioOutbox();
 
 async function contact(body: Record<string, unknown>): Promise<{ uuid: string; tel: string }> {
   const tel = phone();

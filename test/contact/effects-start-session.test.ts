@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { settled } from "../starts/support";
 import { call, contactByUrn, contactObject, keywordTrigger, linearFlow, phone, postTwilio, publishFlow, runsOf, say, twilioChannel, twilioSms, twilioOutbox } from "./support";
 
-const sent = twilioOutbox();
+const { sent } = twilioOutbox();
 
 const to = (tel: string) => sent.filter((s) => s.to === tel).map((s) => s.body);
 

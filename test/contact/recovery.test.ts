@@ -4,33 +4,17 @@
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { http, HttpResponse } from "msw";
-import { setupServer } from "msw/node";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { engine } from "../../durable/contact/context";
-import { call, contactByUrn, contactObject, EXAMPLE, exampleAssets, HOOK, messagesOf, phone, postTwilio, publishFlow, runsOf, twilioChannel, twilioSms, TWILIO_API } from "./support";
+import { call, contactByUrn, contactObject, EXAMPLE, exampleAssets, HOOK, messagesOf, phone, postTwilio, publishFlow, runsOf, twilioChannel, twilioOutbox, twilioSms } from "./support";
 
-let sent: { to: string; body: string }[] = [];
-let twilioDown = false;
-const server = setupServer(
-  http.post(TWILIO_API, async ({ request }) => {
-    if (twilioDown) return HttpResponse.error();
-    const form = new URLSearchParams(new TextDecoder().decode(await request.arrayBuffer()));
-    sent.push({ to: form.get("To")!, body: form.get("Body")! });
-    return HttpResponse.json({ sid: `SM${crypto.randomUUID().replace(/-/g, "")}` }, { status: 201 });
-  }),
-  http.post(HOOK, () => HttpResponse.json({ code: "AB12" })),
-);
-beforeAll(async () => {
-  server.listen({ onUnhandledRequest: "error" });
-  await exampleAssets();
-});
+const twilio = twilioOutbox(http.post(HOOK, () => HttpResponse.json({ code: "AB12" })));
+const { sent } = twilio;
+beforeAll(() => exampleAssets());
 afterEach(() => {
-  sent = [];
-  twilioDown = false;
   vi.restoreAllMocks();
   vi.useRealTimers();
 });
-afterAll(() => server.close());
 
 const texts = () => sent.map((s) => s.body.split("\n")[0]);
 
@@ -87,12 +71,12 @@ describe("an accepted message whose processing dies", () => {
     const t0 = Date.now();
     vi.setSystemTime(t0);
     const c = await waitingContact();
-    twilioDown = true;
+    twilio.down();
     await postTwilio(c.channel.uuid, twilioSms(c.channel, c.from, "I'm 30"));
     expect(texts()).toEqual(["Hi , how old are you?"]);
     const reply = (await c.stub.state()).outbox.find((m) => m.state === "pending")!;
     expect(reply).toMatchObject({ text: "Thanks! Your code is AB12", attempts: 1 });
-    twilioDown = false;
+    twilio.up();
     vi.setSystemTime(reply.next_attempt_at);
     await runDurableObjectAlarm(c.stub);
     vi.setSystemTime(reply.next_attempt_at + 3600_000);

@@ -1,7 +1,6 @@
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { delay, http, HttpResponse } from "msw";
-import { setupServer } from "msw/node";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   call,
   contactByUrn,
@@ -17,37 +16,16 @@ import {
   runsOf,
   say,
   twilioChannel,
+  twilioOutbox,
   twilioSms,
-  TWILIO_API,
 } from "./support";
 
-let sent: { to: string; body: string }[] = [];
-let failNext = 0;
-
-const server = setupServer();
-beforeAll(async () => {
-  server.listen({ onUnhandledRequest: "error" });
-  await exampleAssets();
-});
+const twilio = twilioOutbox(http.post(HOOK, () => HttpResponse.json({ code: "AB12" })));
+const { sent, server } = twilio;
+beforeAll(() => exampleAssets());
 afterEach(() => {
-  server.resetHandlers();
-  sent = [];
-  failNext = 0;
   vi.useRealTimers();
 });
-afterAll(() => server.close());
-
-function providers() {
-  server.use(
-    http.post(TWILIO_API, async ({ request }) => {
-      if (failNext > 0 && failNext--) return HttpResponse.json({ message: "busy" }, { status: 503 });
-      const form = new URLSearchParams(new TextDecoder().decode(await request.arrayBuffer()));
-      sent.push({ to: form.get("To")!, body: form.get("Body")! });
-      return HttpResponse.json({ sid: `SM${crypto.randomUUID().replace(/-/g, "")}` }, { status: 201 });
-    }),
-    http.post(HOOK, () => HttpResponse.json({ code: "AB12" })),
-  );
-}
 
 const texts = () => sent.map((s) => s.body.split("\n")[0]);
 
@@ -71,7 +49,6 @@ const MINUTE = 60_000;
 
 describe("starting flows for a contact", () => {
   it("runs a background flow alongside the messaging session without touching its wait", async () => {
-    providers();
     const example = await publishFlow(EXAMPLE);
     const background = await publishFlow(linearFlow("Background", "messaging_background", [{ actions: [say("Background hello")] }]));
     const c = await newContact();
@@ -95,7 +72,6 @@ describe("starting flows for a contact", () => {
   });
 
   it("interrupts the waiting session when another messaging flow starts, or skips the contact if asked to", async () => {
-    providers();
     const example = await publishFlow(EXAMPLE);
     const other = await publishFlow(linearFlow("Other", "messaging", [{ actions: [say("Something else?")], wait: true }, { actions: [say("Noted: @input.text")] }]));
     const c = await newContact();
@@ -129,7 +105,6 @@ describe("starting flows for a contact", () => {
 
 describe("routing an inbound message", () => {
   it("goes to a keyword's flow, else the waiting session, else the catch-all, else is only logged", async () => {
-    providers();
     const c = await newContact();
     const logged = (await messagesOf(c.contact)).find((m) => m.text === "hi there")!;
     expect(logged).toMatchObject({ direction: "in", status: "handled", flow_uuid: null });
@@ -173,10 +148,9 @@ describe("timers", () => {
     vi.useFakeTimers({ toFake: ["Date"] });
     const t0 = Date.now();
     vi.setSystemTime(t0);
-    providers();
     const example = await publishFlow(EXAMPLE);
     const c = await newContact();
-    failNext = 1;
+    twilio.failNext(1);
     await start(example.uuid, [c.contact]);
     // The question hasn't gone out yet, so its timeout isn't counting.
     let timers = (await c.stub.state()).timers;
@@ -210,7 +184,6 @@ describe("timers", () => {
     vi.useFakeTimers({ toFake: ["Date"] });
     const t0 = Date.now();
     vi.setSystemTime(t0);
-    providers();
     const flow = await publishFlow({ ...EXAMPLE, expire_after_minutes: 30 });
     const c = await newContact();
     await start(flow.uuid, [c.contact]);
@@ -225,7 +198,6 @@ describe("timers", () => {
     vi.useFakeTimers({ toFake: ["Date"] });
     const t0 = Date.now();
     vi.setSystemTime(t0);
-    providers();
     const example = await publishFlow(EXAMPLE);
     const c = await newContact();
     await start(example.uuid, [c.contact]);
@@ -251,7 +223,6 @@ describe("timers", () => {
 
 describe("many messages at once", () => {
   it("handles one contact's messages one at a time, in order", async () => {
-    providers();
     let inFlight = 0;
     let maxInFlight = 0;
     const hooked: string[] = [];
@@ -291,7 +262,6 @@ describe("many messages at once", () => {
 
 describe("the events API", () => {
   it("stores events in the contact's log, newest first, keeping the latest 1000", async () => {
-    providers();
     const c = await newContact();
     const one = await call("POST", "/events", { contact: c.contact, name: "signed_up", properties: { plan: "pro" }, time: "2026-01-02T03:04:05Z" });
     expect(one).toMatchObject({ status: 202, body: { accepted: 1 } });
@@ -330,7 +300,6 @@ describe("the events API", () => {
 
 describe("sending a message from the API", () => {
   it("sends through the contact's channel and records it", async () => {
-    providers();
     const c = await newContact();
     const r = await call("POST", "/messages/send", { contact: c.contact, text: "Your appointment is tomorrow" });
     expect(r).toMatchObject({ status: 201, body: { contact: c.contact, status: "wired" } });
@@ -340,7 +309,6 @@ describe("sending a message from the API", () => {
   });
 
   it("refuses a contact that can't be sent to, sending nothing", async () => {
-    providers();
     const nobody = await call("POST", "/messages/send", { contact: crypto.randomUUID(), text: "hi" });
     expect(nobody.status).toBe(400);
     const noUrn = await call("POST", "/contacts", { name: "No URN" });
@@ -355,7 +323,6 @@ describe("the channel's send rate", () => {
     vi.useFakeTimers({ toFake: ["Date"] });
     const t0 = Date.now();
     vi.setSystemTime(t0);
-    providers();
     const c = await newContact(0.1);
     expect((await call("POST", "/messages/send", { contact: c.contact, text: "one" })).body.status).toBe("wired");
     expect((await call("POST", "/messages/send", { contact: c.contact, text: "two" })).body.status).toBe("queued");

@@ -1,7 +1,7 @@
 // Helpers for driving contacts end to end: channels, flows and triggers through the API, webhooks
 // signed as each provider documents it (with crypto.subtle, never with the code under test).
 import { env, exports } from "cloudflare:workers";
-import { http, HttpResponse } from "msw";
+import { http, HttpResponse, type RequestHandler } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll } from "vitest";
 import { call, ORIGIN, unique } from "../api/helpers";
@@ -229,21 +229,38 @@ export const contactObject = (contact: string) => env.CONTACTS.getByName(contact
 
 /**
  * Twilio's Messages API for a test file: records each message it is asked to send ({to, body}),
- * refuses any other request, and forgets what it recorded after each test.
+ * refuses any request no handler takes, and after each test forgets what it recorded, drops the
+ * test's own handlers (`server.use`) and is up again. `handlers` stay for the whole file.
  */
-export function twilioOutbox(): { to: string; body: string }[] {
+export function twilioOutbox(...handlers: RequestHandler[]) {
   const sent: { to: string; body: string }[] = [];
+  let failures = 0;
+  let down = false;
   const server = setupServer(
     http.post(TWILIO_API, async ({ request }) => {
+      if (down) return HttpResponse.error();
+      if (failures > 0 && failures--) return HttpResponse.json({ message: "busy" }, { status: 503 });
       const form = new URLSearchParams(new TextDecoder().decode(await request.arrayBuffer()));
       sent.push({ to: form.get("To")!, body: form.get("Body")! });
       return HttpResponse.json({ sid: `SM${crypto.randomUUID().replace(/-/g, "")}` }, { status: 201 });
     }),
+    ...handlers,
   );
   beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
   afterEach(() => {
     sent.length = 0;
+    failures = 0;
+    down = false;
+    server.resetHandlers();
   });
   afterAll(() => server.close());
-  return sent;
+  return {
+    sent,
+    server,
+    /** The next `n` sends are refused with a 503. */
+    failNext: (n: number) => void (failures = n),
+    /** Sends fail at the network until `up` (or the test's end). */
+    down: () => void (down = true),
+    up: () => void (down = false),
+  };
 }

@@ -1,32 +1,18 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { http, HttpResponse } from "msw";
-import { setupServer } from "msw/node";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { fanOut } from "../../durable/starts/coordinator";
-import { call, contactObject, EXAMPLE, exampleAssets, HOOK, linearFlow, publishFlow, runsOf, say, TWILIO_API, unique } from "../contact/support";
+import { call, contactObject, EXAMPLE, exampleAssets, HOOK, linearFlow, publishFlow, runsOf, say, twilioOutbox, unique } from "../contact/support";
 import { channel, fieldsOf, group, newContact, settled, startNow } from "./support";
 
-let sent: { to: string; body: string }[] = [];
-const server = setupServer(
-  http.post(TWILIO_API, async ({ request }) => {
-    const form = new URLSearchParams(new TextDecoder().decode(await request.arrayBuffer()));
-    sent.push({ to: form.get("To")!, body: form.get("Body")! });
-    return HttpResponse.json({ sid: `SM${crypto.randomUUID().replace(/-/g, "")}` }, { status: 201 });
-  }),
-  http.post(HOOK, () => HttpResponse.json({ code: "AB12" })),
-);
+const { sent } = twilioOutbox(http.post(HOOK, () => HttpResponse.json({ code: "AB12" })));
 const defaults = { ...fanOut };
 
-beforeAll(async () => {
-  server.listen({ onUnhandledRequest: "error" });
-  await exampleAssets();
-});
+beforeAll(() => exampleAssets());
 afterEach(() => {
-  sent = [];
   Object.assign(fanOut, defaults);
 });
-afterAll(() => server.close());
 
 const textsTo = (phone: string) => sent.filter((s) => s.to === phone).map((s) => s.body);
 

@@ -1,29 +1,10 @@
 // Triggers through their public entry points (channel webhooks, the API), and the order in which
 // an inbound message is routed (docs/triggers.md). Every trigger here is for its own channel,
 // group or event name, so tests don't see each other's.
-import { http, HttpResponse } from "msw";
-import { setupServer } from "msw/node";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { call, contactByUrn, linearFlow, messagesOf, phone, postTwilio, publishFlow, runsOf, say, twilioChannel, twilioSms, TWILIO_API, unique } from "../contact/support";
+import { describe, expect, it } from "vitest";
+import { call, contactByUrn, linearFlow, messagesOf, phone, postTwilio, publishFlow, runsOf, say, twilioChannel, twilioOutbox, twilioSms, unique } from "../contact/support";
 
-let sent: { to: string; body: string }[] = [];
-const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
-afterEach(() => {
-  server.resetHandlers();
-  sent = [];
-});
-afterAll(() => server.close());
-
-function twilio() {
-  server.use(
-    http.post(TWILIO_API, async ({ request }) => {
-      const form = new URLSearchParams(new TextDecoder().decode(await request.arrayBuffer()));
-      sent.push({ to: form.get("To")!, body: form.get("Body")! });
-      return HttpResponse.json({ sid: `SM${crypto.randomUUID().replace(/-/g, "")}` }, { status: 201 });
-    }),
-  );
-}
+const { sent } = twilioOutbox();
 
 const texts = () => sent.map((s) => s.body);
 
@@ -46,7 +27,6 @@ const waitingFlow = (name: string) => publishFlow(linearFlow(name, "messaging", 
 
 describe("each trigger starts its flow", () => {
   it("keyword: first word or only word, on its channel only", async () => {
-    twilio();
     const first = await flowSaying("First", "first word flow");
     const only = await flowSaying("Only", "only word flow");
     const s = await sender();
@@ -61,7 +41,6 @@ describe("each trigger starts its flow", () => {
   });
 
   it("catch-all: a message nothing else takes", async () => {
-    twilio();
     const s = await sender();
     const fallback = await flowSaying("Fallback", "catch all");
     await s.say("first"); // no trigger yet: only logged
@@ -71,7 +50,6 @@ describe("each trigger starts its flow", () => {
   });
 
   it("new conversation: the contact's first message on a channel, on each channel once", async () => {
-    twilio();
     const welcome = await flowSaying("Welcome", "welcome @input.text");
     const welcomeB = await flowSaying("WelcomeB", "welcome to B");
     const a = await sender();
@@ -89,7 +67,6 @@ describe("each trigger starts its flow", () => {
   });
 
   it("joined group: by the group members API, contact create and update, and a flow's add_contact_groups", async () => {
-    twilio();
     const ch = await twilioChannel();
     const group = (await call("POST", "/groups", { name: `Joiners ${unique()}` })).body;
     const joined = await publishFlow(linearFlow("Joined", "messaging_background", [{ actions: [say("welcome to @trigger.params.group.name")] }]));
@@ -118,7 +95,6 @@ describe("each trigger starts its flow", () => {
   });
 
   it("event: an event whose name a trigger names starts its flow, with the event in @trigger.params", async () => {
-    twilio();
     const s = await sender();
     await s.say("hi");
     const contact = await s.contact();
@@ -142,7 +118,6 @@ describe("each trigger starts its flow", () => {
 
 describe("the order an inbound message is routed in", () => {
   it("a keyword wins over the waiting session (unless the waiting flow ignores keywords)", async () => {
-    twilio();
     const s = await sender();
     await s.say("hi");
     const contact = await s.contact();
@@ -158,7 +133,6 @@ describe("the order an inbound message is routed in", () => {
   });
 
   it("a keyword wins over a new conversation", async () => {
-    twilio();
     const s = await sender();
     const keyword = await flowSaying("Kw", "keyword flow");
     const welcome = await flowSaying("Welcome", "welcome");
@@ -169,7 +143,6 @@ describe("the order an inbound message is routed in", () => {
   });
 
   it("the waiting session wins over a new conversation: a first reply to a flow we started is a reply", async () => {
-    twilio();
     const ch = await twilioChannel();
     const welcome = await flowSaying("Welcome", "welcome");
     await trigger({ type: "new_conversation", flow: welcome.uuid, channel: ch.uuid });
@@ -182,7 +155,6 @@ describe("the order an inbound message is routed in", () => {
   });
 
   it("a new conversation wins over the catch-all, which then takes the messages after it", async () => {
-    twilio();
     const s = await sender();
     const welcome = await flowSaying("Welcome", "welcome");
     const fallback = await flowSaying("Fallback", "catch all");
@@ -194,7 +166,6 @@ describe("the order an inbound message is routed in", () => {
   });
 
   it("with no trigger and no waiting session a message is only logged", async () => {
-    twilio();
     const s = await sender();
     await s.say("anyone?");
     expect(texts()).toEqual([]);
@@ -202,7 +173,6 @@ describe("the order an inbound message is routed in", () => {
   });
 
   it("a keyword whose flow's entry rules refuse the contact falls through to the waiting session, then the catch-all", async () => {
-    twilio();
     const s = await sender();
     await s.say("hi");
     const contact = await s.contact();
