@@ -114,6 +114,23 @@ describe("each trigger starts its flow", () => {
     expect(r.body).toMatchObject({ error: "use_schedules", issues: [{ path: "type" }] });
     expect(r.body.message).toContain("/api/v1/schedules");
   });
+
+  it("date-relative: refused with a 422 (not carried out yet), storing nothing", async () => {
+    const flow = await flowSaying("Birthday", "happy birthday");
+    const r = await call("POST", "/triggers", { type: "date_relative", flow: flow.uuid, params: { field: "birthday", offset_days: 0 } });
+    expect(r.status).toBe(422);
+    expect(r.body).toMatchObject({ error: "not_available", issues: [{ path: "type" }] });
+    expect((await call("GET", `/triggers?flow=${flow.uuid}`)).body.results).toEqual([]);
+  });
+
+  it("joined group: a smart group is refused, naming the group", async () => {
+    const flow = await flowSaying("Bienvenue", "bienvenue");
+    const smart = await call("POST", "/groups", { name: `French speakers ${unique()}`, query: `language = "fra"` });
+    expect(smart.status).toBe(201);
+    const r = await call("POST", "/triggers", { type: "joined_group", flow: flow.uuid, group: smart.body.uuid });
+    expect(r.status).toBe(400);
+    expect(r.body.issues).toEqual([{ path: "group", message: expect.stringMatching(/smart group/) }]);
+  });
 });
 
 describe("the order an inbound message is routed in", () => {

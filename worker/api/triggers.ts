@@ -106,12 +106,21 @@ async function check(db: Database, t: TriggerCreate, except = "") {
     throw new ApiError(422, "use_schedules", "a flow is started on a schedule through POST /api/v1/schedules (or POST /api/v1/starts with a schedule), not a trigger", [
       { path: "type", message: "create a schedule with POST /api/v1/schedules instead" },
     ]);
+  // Stored and never carried out would be worse than refused: these come with waits for dates.
+  if (t.type === "date_relative")
+    throw new ApiError(422, "not_available", "date-relative triggers are not carried out yet; start the flow from a schedule or a start with a segment query on the date field", [
+      { path: "type", message: "date_relative is not available yet" },
+    ]);
   const issues: Issue[] = [];
   if (!(await db.select({ uuid: flows.uuid }).from(flows).where(eq(flows.uuid, t.flow)).get())) issues.push({ path: "flow", message: `no flow ${t.flow}` });
   if (t.channel && !(await db.select({ uuid: channels.uuid }).from(channels).where(eq(channels.uuid, t.channel)).get()))
     issues.push({ path: "channel", message: `no channel ${t.channel}` });
-  if (t.type === "joined_group" && !(await db.select({ uuid: groups.uuid }).from(groups).where(eq(groups.uuid, t.group)).get()))
-    issues.push({ path: "group", message: `no group ${t.group}` });
+  if (t.type === "joined_group") {
+    const group = await db.select({ uuid: groups.uuid, query: groups.query }).from(groups).where(eq(groups.uuid, t.group)).get();
+    if (!group) issues.push({ path: "group", message: `no group ${t.group}` });
+    // A smart group's members are its query's answer at any moment: nobody is ever added to it.
+    else if (group.query) issues.push({ path: "group", message: "a smart group (it has a query): a contact joins only a manual group" });
+  }
   if (issues.length) throw invalid(issues);
 
   if (t.type !== "keyword" && t.type !== "catch_all" && t.type !== "new_conversation") return;
