@@ -6,7 +6,10 @@ const BATCH_STATEMENTS = 100;
 
 /**
  * Carries out the D1 writes that the journal holds, oldest first, in as few batches as fit. When
- * a batch fails, its entries are tried one by one, so one bad entry doesn't hold back the rest.
+ * a batch fails, its entries are tried one by one, in order, up to the first that fails: the
+ * entries after it wait for the next flush, so a later write (a message's status) never lands
+ * before an earlier one (the message's row). An entry that keeps failing is given up after
+ * MAX_JOURNAL_ATTEMPTS, and the rest go on.
  */
 export async function flushJournal(ctx: Ctx): Promise<void> {
   const entries = journal.pending(ctx.sql);
@@ -26,8 +29,11 @@ export async function flushJournal(ctx: Ctx): Promise<void> {
       continue;
     }
     for (const e of batch) {
-      if (await run(ctx.db, [e])) journal.done(ctx.sql, [e.id]);
-      else journal.failed(ctx.sql, [e.id]);
+      if (!(await run(ctx.db, [e]))) {
+        journal.failed(ctx.sql, [e.id]);
+        return;
+      }
+      journal.done(ctx.sql, [e.id]);
     }
   }
 }

@@ -85,4 +85,34 @@ describe("an accepted message whose processing dies", () => {
     const row = await env.DB.prepare("SELECT status FROM messages WHERE uuid = ?").bind(reply.uuid).first<{ status: string }>();
     expect(row?.status).toBe("wired");
   });
+
+  it("writes D1 in the order it decided, after D1 failed for a while: the reply's status never lands before its row", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const t0 = Date.now();
+    vi.setSystemTime(t0);
+    const c = await waitingContact();
+    const REPLY = "Thanks! Your code is AB12";
+    // D1 refuses the first three writes that carry the reply's row: the flush after the reply
+    // (its batch, then the row's entry alone) and the one at the end of the operation.
+    let refusals = 3;
+    const d1 = Object.getPrototypeOf(env.DB) as D1Database;
+    const batch = d1.batch;
+    vi.spyOn(d1, "batch").mockImplementation(async function (this: D1Database, statements: D1PreparedStatement[]) {
+      const carriesReply = statements.some((st) => (st as unknown as { params?: unknown[] }).params?.includes(REPLY));
+      if (carriesReply && refusals > 0) {
+        refusals--;
+        throw new Error("D1_ERROR: overloaded");
+      }
+      return batch.call(this, statements);
+    } as D1Database["batch"]);
+    await postTwilio(c.channel.uuid, twilioSms(c.channel, c.from, "I'm 30"));
+    expect(texts()).toEqual(["Hi , how old are you?", REPLY]);
+    expect(refusals).toBe(0);
+    const reply = (await c.stub.state()).outbox.find((m) => m.text === REPLY)!;
+
+    vi.setSystemTime(t0 + 60_000);
+    await runDurableObjectAlarm(c.stub);
+    const row = await env.DB.prepare("SELECT status FROM messages WHERE uuid = ?").bind(reply.uuid).first<{ status: string }>();
+    expect(row?.status).toBe("wired");
+  });
 });

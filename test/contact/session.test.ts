@@ -308,6 +308,22 @@ describe("sending a message from the API", () => {
     expect(out).toMatchObject({ direction: "out", status: "wired", channel_uuid: c.channel.uuid });
   });
 
+  it("keeps sent messages in the object for a day, then drops them", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const t0 = Date.now();
+    vi.setSystemTime(t0);
+    const c = await newContact();
+    const first = await call("POST", "/messages/send", { contact: c.contact, text: "first" });
+    expect((await c.stub.state()).outbox.map((m) => [m.uuid, m.state])).toEqual([[first.body.uuid, "sent"]]);
+    vi.setSystemTime(t0 + 23 * 3600_000);
+    const second = await call("POST", "/messages/send", { contact: c.contact, text: "second" });
+    expect((await c.stub.state()).outbox.map((m) => m.uuid)).toEqual([first.body.uuid, second.body.uuid]);
+    vi.setSystemTime(t0 + 25 * 3600_000);
+    const third = await call("POST", "/messages/send", { contact: c.contact, text: "third" });
+    expect((await c.stub.state()).outbox.map((m) => m.uuid)).toEqual([second.body.uuid, third.body.uuid]);
+    expect(sent.map((m) => m.body)).toEqual(["first", "second", "third"]);
+  });
+
   it("refuses a contact that can't be sent to, sending nothing", async () => {
     const nobody = await call("POST", "/messages/send", { contact: crypto.randomUUID(), text: "hi" });
     expect(nobody.status).toBe(400);

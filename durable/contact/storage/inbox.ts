@@ -1,4 +1,5 @@
 import type { InboundMessage } from "../../../worker/channels/types";
+import { pruneSettled } from "./prune";
 
 /** Redeliveries without a provider id: the same text from the same URN within this window is one message. */
 export const CONTENT_WINDOW_MS = 30_000;
@@ -71,5 +72,5 @@ export function markAttempt(sql: SqlStorage, id: number): void {
 }
 
 export function prune(sql: SqlStorage, now: number): void {
-  sql.exec("DELETE FROM inbox WHERE state != 'pending' AND created_at < ?", now - DEDUPE_KEEP_MS);
+  pruneSettled(sql, "inbox", "id", now - DEDUPE_KEEP_MS);
 }

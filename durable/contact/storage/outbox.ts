@@ -1,3 +1,5 @@
+import { pruneSettled } from "./prune";
+
 /** Messages to send, in the order the flows created them. */
 export type OutboxRow = {
   seq: number;
@@ -119,7 +121,7 @@ export function all(sql: SqlStorage): OutboxRow[] {
 }
 
 export function prune(sql: SqlStorage, now: number): void {
-  sql.exec("DELETE FROM outbox WHERE state != 'pending' AND created_at < ?", now - KEEP_DONE_MS);
+  pruneSettled(sql, "outbox", "seq", now - KEEP_DONE_MS);
 }
 
 export interface Bucket {
