@@ -42,7 +42,7 @@ export function sprintEffects(contactUuid: string, assets: Assets, change: Sprin
       const sendable = !msg.unsendable_reason && !!msg.urn && !!msg.channel;
       statements.push(outMessage(contactUuid, msg, sendable ? "queued" : "failed", run, nowIso));
       if (sendable) {
-        outbox.push({ uuid: msg.uuid, channelUuid: msg.channel!.uuid, urn: msg.urn!, text: msg.text, attachments: msg.attachments ?? [], quickReplies: msg.quick_replies ?? [], inReplyTo });
+        outbox.push({ uuid: msg.uuid, channelUuid: msg.channel!.uuid, urn: msg.urn!, text: msg.text, attachments: msg.attachments ?? [], quickReplies: msg.quick_replies ?? [], inReplyTo, flowUuid: run?.flow.uuid ?? null });
       }
     } else if (e.type === "email_sent") {
       const run = e.step_uuid ? runOfStep.get(e.step_uuid) : undefined;
@@ -50,7 +50,19 @@ export function sprintEffects(contactUuid: string, assets: Assets, change: Sprin
       for (const to of e.to as string[]) {
         const msg: MsgOut = { uuid: crypto.randomUUID(), urn: `mailto:${to}`, text: e.body as string, ...(channel ? { channel: { uuid: channel.uuid, name: channel.name } } : {}) };
         statements.push(outMessage(contactUuid, msg, channel ? "queued" : "failed", run, nowIso));
-        outbox.push({ uuid: msg.uuid, channelUuid: channel?.uuid ?? null, urn: msg.urn!, text: msg.text, attachments: [], quickReplies: [], inReplyTo: null, subject: e.subject as string, ...(channel ? {} : { failed: NO_EMAIL_CHANNEL }) });
+        outbox.push({
+          uuid: msg.uuid,
+          channelUuid: channel?.uuid ?? null,
+          urn: msg.urn!,
+          text: msg.text,
+          attachments: [],
+          quickReplies: [],
+          inReplyTo: null,
+          subject: e.subject as string,
+          // Its flow's delivery window holds it like a message.
+          flowUuid: run?.flow.uuid ?? null,
+          ...(channel ? {} : { failed: NO_EMAIL_CHANNEL }),
+        });
       }
     } else if (e.type === "broadcast_created" || e.type === "session_triggered") {
       const { type: _, created_on: __, step_uuid: ___, ...payload } = e;

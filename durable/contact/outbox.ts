@@ -29,8 +29,8 @@ export function retryDelay(attempts: number, retryAfterSeconds?: number): number
 const fetcher: typeof fetch = (input, init) => fetch(input, init);
 
 /**
- * Sends the outbox in order until it is empty or its first message must wait (a retry or the
- * channel's rate). Each result is stored before the next send: the message's status in D1, a
+ * Sends the outbox, each channel's messages in order, until every channel's first message is sent
+ * or must wait (a retry, the channel's rate, a delivery window). Each result is stored before the next send: the message's status in D1, a
  * wait timeout that counts from this acceptance, the parts already accepted (a retry starts
  * after them, so the contact never gets a part twice). `world` is what the operation already read
  * from D1 (after a sprint); without it, the assets are read when needed, and without its contact
@@ -41,8 +41,8 @@ export async function sendDue(ctx: Ctx, world?: { assets: Assets; contact?: Cont
   // The contact's time zone, for delivery windows in the contact's time (D1 has it as the sprint read it: its writes come after the sends).
   let contactZone: string | null | undefined = world?.contact ? (world.contact.timezone ?? null) : undefined;
   for (;;) {
-    const row = outbox.head(ctx.sql, ctx.now());
-    if (!row || row.next_attempt_at > ctx.now()) return;
+    const row = outbox.nextDue(ctx.sql, ctx.now());
+    if (!row) return;
     assets ??= await currentAssets(ctx.db, ctx.now());
     const channel = row.channel_uuid ? assets.channels.get(row.channel_uuid) : undefined;
     const provider = channel && getProvider(channel.type);
@@ -64,11 +64,11 @@ export async function sendDue(ctx: Ctx, world?: { assets: Assets; contact?: Cont
     }
 
     const slot = row.rate_slot ?? (await bookSlot(ctx, row, channel.uuid, channelBucket(channel.sendsPerSecond, provider.defaultSendsPerSecond)));
-    if (slot === null) return;
+    if (slot === null) continue;
     if (slot - ctx.now() > SLEEP_MAX_MS) {
-      // The slot is booked: the alarm brings the message back then.
-      outbox.defer(ctx.sql, row.uuid, slot);
-      return;
+      // The slot is booked: the alarm brings the message back then; other channels go on.
+      outbox.defer(ctx.sql, row.uuid, slot, slot);
+      continue;
     }
     if (slot > ctx.now()) await scheduler.wait(slot - ctx.now());
 
@@ -105,8 +105,11 @@ async function bookSlot(ctx: Ctx, row: outbox.OutboxRow, channelUuid: string, cf
     const batch = outbox.nextOnChannel(ctx.sql, ctx.now(), channelUuid, SLOT_BATCH);
     const rows = batch.some((r) => r.uuid === row.uuid) ? batch : [row];
     const slots = await ctx.reserveSlots(channelUuid, cfg, rows.length);
-    ctx.storage.transactionSync(() => rows.forEach((r, i) => outbox.setRateSlot(ctx.sql, r.uuid, slots[i])));
-    return slots[rows.findIndex((r) => r.uuid === row.uuid)];
+    const mine = rows.findIndex((r) => r.uuid === row.uuid);
+    // The others keep theirs for when they come up. This one goes now, or the caller stores its
+    // slot as it defers it: nothing is written before the send (a crash costs one slot, no more).
+    if (rows.length > 1) ctx.storage.transactionSync(() => rows.forEach((r, i) => i !== mine && outbox.setRateSlot(ctx.sql, r.uuid, slots[i])));
+    return slots[mine];
   }
   const slot = reserveSend(outbox.bucket(ctx.sql, channelUuid), cfg, ctx.now());
   if (slot.at - ctx.now() > SLEEP_MAX_MS) {

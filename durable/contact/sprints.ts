@@ -92,8 +92,7 @@ export function commit(
       const fx = sprintEffects(ctx.contactUuid, assets, o.change, nowIso);
       sessions.save(ctx.sql, { kind: o.kind, session: o.change.after, pins: o.change.pins }, now);
       timerRows.clearSession(ctx.sql, o.change.after.uuid);
-      const flowOf = messageFlows(o.change);
-      for (const m of fx.outbox) outbox.add(ctx.sql, { ...m, flowUuid: m.flowUuid ?? flowOf.get(m.uuid) ?? null }, now);
+      for (const m of fx.outbox) outbox.add(ctx.sql, m, now);
       for (const m of fx.outbox) if (m.failed) console.error("contact", ctx.contactUuid, `${m.urn} not sent:`, m.failed);
       for (const f of fx.fanouts) fanouts.add(ctx.sql, f, now);
       const sendable = new Set(fx.outbox.map((m) => m.uuid));
@@ -108,18 +107,6 @@ export function commit(
     if (extra.timerId !== undefined) timerRows.remove(ctx.sql, extra.timerId);
     if (extra.pendingStartId !== undefined) entries.removePendingStart(ctx.sql, extra.pendingStartId);
   });
-}
-
-/** The flow of the run that created each message of the sprint (its delivery window applies to the send). */
-function messageFlows(change: SprintChange): Map<string, string> {
-  const flowOfStep = new Map<string, string>();
-  for (const run of change.after.runs) for (const step of run.path) flowOfStep.set(step.uuid, run.flow.uuid);
-  const out = new Map<string, string>();
-  for (const e of change.events) {
-    const flow = e.step_uuid ? flowOfStep.get(e.step_uuid as string) : undefined;
-    if (e.type === "msg_created" && flow) out.set((e.msg as { uuid: string }).uuid, flow);
-  }
-  return out;
 }
 
 /**

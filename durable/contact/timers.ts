@@ -55,8 +55,7 @@ export function nextAlarmAt(sql: SqlStorage, now: number): number | null {
   if (timer !== null) candidates.push(timer);
   const fanout = fanouts.nextAt(sql);
   if (fanout !== null) candidates.push(fanout);
-  const send = outbox.head(sql, now);
-  if (send) candidates.push(Math.max(send.next_attempt_at, send.rate_slot ?? 0));
+  for (const send of outbox.heads(sql, now)) candidates.push(Math.max(send.next_attempt_at, send.rate_slot ?? 0));
   const held = outbox.earliestHold(sql, now);
   if (held !== null) candidates.push(held);
   if (inbox.hasPending(sql) || journal.hasPending(sql) || hasPendingStarts(sql)) candidates.push(now + RECOVERY_MS);

@@ -103,6 +103,51 @@ describe("send_email", () => {
     out = (await messagesOf(contact)).filter((m) => m.urn?.startsWith("mailto:"));
     expect(out.map((m) => m.status)).toEqual(["wired", "wired"]);
   });
+
+  it("doesn't hold the contact's SMS behind an email being retried", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const t0 = Date.now();
+    vi.setSystemTime(t0);
+    const r = await reporter("first");
+    const contact = await namedWithManager(r);
+    const flow = await publishFlow(linearFlow("Email first", "messaging", [{ actions: [sendEmail, say("We emailed the team")] }]));
+    mailgunFails = 1;
+    expect((await call("POST", `/flows/${flow.uuid}/start`, { contacts: [contact] })).body.results[0]).toMatchObject({ status: "started" });
+    expect(sms).toEqual(["We emailed the team"]);
+    // The first address was refused; the second waits behind it, on the email channel.
+    expect(mails).toEqual([]);
+
+    vi.setSystemTime(t0 + 5_000);
+    await runDurableObjectAlarm(contactObject(contact));
+    expect(mails.map((m) => m.to)).toEqual(["ops@example.org", "boss@example.org"]);
+    expect(sms).toEqual(["We emailed the team"]);
+  });
+
+  it("holds a flow's emails outside its delivery window, like its messages, and sends them when the window opens", async () => {
+    const r = await reporter("window");
+    const contact = await namedWithManager(r);
+    // A one-hour window opening two hours from now, every day, in UTC.
+    const opens = Math.floor((Date.now() + 2 * 3600_000) / 60_000) * 60_000;
+    const hhmm = (t: number) => new Date(t).toISOString().slice(11, 16);
+    const window = { days: ["mon", "tue", "wed", "thu", "fri", "sat", "sun"], start: hhmm(opens), end: hhmm(opens + 3600_000), timezone: "UTC" };
+    const flow = await publishFlow(linearFlow("Windowed report", "messaging_background", [{ actions: [sendEmail] }]), { delivery_window: window });
+    expect((await call("POST", `/flows/${flow.uuid}/start`, { contacts: [contact] })).body.results[0]).toMatchObject({ status: "started" });
+    expect(mails).toEqual([]);
+    const stub = contactObject(contact);
+    const held = (await stub.state()).outbox.filter((m) => m.urn.startsWith("mailto:"));
+    expect(held.map((m) => [m.urn, m.state, m.held_until, m.flow_uuid])).toEqual([
+      ["mailto:ops@example.org", "pending", opens, flow.uuid],
+      ["mailto:boss@example.org", "pending", opens, flow.uuid],
+    ]);
+
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(opens + 1000);
+    await runDurableObjectAlarm(stub);
+    expect(mails.map((m) => [m.to, m.subject])).toEqual([
+      ["ops@example.org", "New report from Ana"],
+      ["boss@example.org", "New report from Ana"],
+    ]);
+  });
 });
 
 /** The contact (made by its first message) gets a name and a manager field, so the templates have values. */

@@ -64,11 +64,24 @@ export function add(sql: SqlStorage, m: NewOutbox, now: number): void {
 }
 
 /**
- * The first unsent message not held by a delivery window: later ones wait behind it, so a contact
- * gets messages in order (a held message's flow's later messages are held with it).
+ * The first unsent message of each channel, not held by a delivery window: later ones on the same
+ * channel wait behind it, so a contact gets each channel's messages in order (a held message's
+ * flow's later messages are held with it), while a retried email doesn't hold up their SMS.
  */
-export function head(sql: SqlStorage, now: number): OutboxRow | undefined {
-  return sql.exec<OutboxRow>("SELECT * FROM outbox WHERE state = 'pending' AND (held_until IS NULL OR held_until <= ?) ORDER BY seq LIMIT 1", now).toArray()[0];
+export function heads(sql: SqlStorage, now: number): OutboxRow[] {
+  return sql
+    .exec<OutboxRow>(
+      `SELECT * FROM outbox o WHERE state = 'pending' AND (held_until IS NULL OR held_until <= ?1)
+       AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.state = 'pending' AND (p.held_until IS NULL OR p.held_until <= ?1) AND p.channel_uuid = o.channel_uuid AND p.seq < o.seq)
+       ORDER BY seq`,
+      now,
+    )
+    .toArray();
+}
+
+/** The oldest channel head that may go now, if any. */
+export function nextDue(sql: SqlStorage, now: number): OutboxRow | undefined {
+  return heads(sql, now).find((r) => r.next_attempt_at <= now);
 }
 
 /** Messages on the channel that may go now and have no send slot yet: booked together with the head's. */
@@ -111,9 +124,9 @@ export function markRetry(sql: SqlStorage, uuid: string, at: number, partsSent: 
   sql.exec("UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, parts_sent = ?, error = ?, rate_slot = NULL WHERE uuid = ?", at, partsSent, error, uuid);
 }
 
-/** Holds the message back (rate limit) without counting an attempt. */
-export function defer(sql: SqlStorage, uuid: string, at: number): void {
-  sql.exec("UPDATE outbox SET next_attempt_at = ? WHERE uuid = ?", at, uuid);
+/** Holds the message back (rate limit) without counting an attempt; with the send slot it has booked, if any. */
+export function defer(sql: SqlStorage, uuid: string, at: number, rateSlot: number | null = null): void {
+  sql.exec("UPDATE outbox SET next_attempt_at = ?, rate_slot = coalesce(?, rate_slot) WHERE uuid = ?", at, rateSlot, uuid);
 }
 
 export function all(sql: SqlStorage): OutboxRow[] {
