@@ -40,7 +40,11 @@ export class ContactSession extends DurableObject<Env> {
   /** Accepts inbound messages: stored and de-duplicated first, then handled in arrival order. */
   async receive(contactUuid: string, origin: string, messages: InboundMessage[]): Promise<inbox.Accepted[]> {
     const ctx = this.context(contactUuid, origin);
-    const accepted = this.ctx.storage.transactionSync(() => messages.map((m) => inbox.accept(ctx.sql, m, ctx.now())));
+    const accepted = this.ctx.storage.transactionSync(() => {
+      // The alarm that picks the inbox up again needs to know whose it is.
+      this.saveIdentity();
+      return messages.map((m) => inbox.accept(ctx.sql, m, ctx.now()));
+    });
     // Armed before processing: if the object dies half-way, the alarm picks the inbox up again.
     const alarm = await this.ctx.storage.getAlarm();
     if (alarm === null || alarm > ctx.now() + RECOVERY_MS) await this.ctx.storage.setAlarm(ctx.now() + RECOVERY_MS);
@@ -177,20 +181,31 @@ export class ContactSession extends DurableObject<Env> {
     }
   }
 
-  /** Who this object is and where the Worker is reachable, remembered for alarms. */
+  /** Who this object is and where the Worker is reachable, not yet stored (see `context`). */
+  private unsaved: { contact_uuid?: string; origin?: string } = {};
+
+  /**
+   * Who this object is and where the Worker is reachable, remembered for alarms: stored with the
+   * operation's first write (`saveIdentity`), not in a commit of their own.
+   */
   private context(contactUuid: string, origin: string | null): Ctx {
     const sql = this.ctx.storage.sql;
-    if (getMeta(sql, "contact_uuid") !== contactUuid) setMeta(sql, "contact_uuid", contactUuid);
-    if (origin && getMeta(sql, "origin") !== origin) setMeta(sql, "origin", origin);
+    if (getMeta(sql, "contact_uuid") !== contactUuid) this.unsaved.contact_uuid = contactUuid;
+    if (origin && getMeta(sql, "origin") !== origin) this.unsaved.origin = origin;
     return {
       db: this.env.DB,
       sql,
       storage: this.ctx.storage,
       contactUuid,
-      origin: origin ?? getMeta(sql, "origin"),
+      origin: origin ?? this.unsaved.origin ?? getMeta(sql, "origin"),
       now: () => Date.now(),
       reserveSlots: (channelUuid, cfg, n) => this.env.CHANNEL_RATE.getByName(channelUuid).reserve(cfg, n),
     };
+  }
+
+  private saveIdentity(): void {
+    for (const [key, value] of Object.entries(this.unsaved)) setMeta(this.ctx.storage.sql, key, value);
+    this.unsaved = {};
   }
 
   /**
@@ -205,6 +220,8 @@ export class ContactSession extends DurableObject<Env> {
         await flushJournal(ctx);
         const read: { assets?: Assets } = {};
         const result = await op(read);
+        // In the same commit as what the operation wrote (no I/O since its last write).
+        this.saveIdentity();
         for (let row = inbox.nextPending(ctx.sql); row; row = inbox.nextPending(ctx.sql)) {
           let world;
           try {
