@@ -111,7 +111,11 @@ export class StartCoordinator extends DurableObject<Env> {
     if (!pending.length && !this.meta("exhausted")) pending = await this.readPage(plan);
     await this.startAll(plan, pending);
 
-    if (this.status() !== "running") return; // cancelled meanwhile; cancel() reported it
+    if (this.status() !== "running") {
+      // Cancelled meanwhile: cancel() reported, but not the outcomes of the calls then in flight.
+      await this.report();
+      return;
+    }
     const left = this.pending();
     if (!left.length && this.meta("exhausted")) {
       this.setMeta("status", "completed");
@@ -184,13 +188,37 @@ export class StartCoordinator extends DurableObject<Env> {
     return this.pending();
   }
 
+  /**
+   * Outcomes not yet written: written `inFlight` at a time, in one transaction, rather than one
+   * commit per contact. One lost in a crash leaves its target pending, and calling that contact
+   * again gets the same answer (its object remembers the start).
+   */
+  private outcomes: [contact: string, state: string, reason: SkipReason | null, detail: string | null][] = [];
+
   /** Calls the contacts' objects, at most `inFlight` at once, until done or cancelled. */
   private async startAll(plan: Plan, targets: Target[]): Promise<void> {
     let next = 0;
     const worker = async () => {
-      while (next < targets.length && this.status() === "running") await this.startOne(plan, targets[next++]);
+      while (next < targets.length && this.status() === "running") {
+        await this.startOne(plan, targets[next++]);
+        if (this.outcomes.length >= fanOut.inFlight) this.writeOutcomes();
+      }
     };
-    await Promise.all(Array.from({ length: Math.min(fanOut.inFlight, targets.length) }, worker));
+    try {
+      await Promise.all(Array.from({ length: Math.min(fanOut.inFlight, targets.length) }, worker));
+    } finally {
+      this.writeOutcomes();
+    }
+  }
+
+  private writeOutcomes(): void {
+    const list = this.outcomes;
+    this.outcomes = [];
+    this.ctx.storage.transactionSync(() => {
+      for (const [contact, state, reason, detail] of list) {
+        this.sql.exec("UPDATE targets SET state = ?, reason = ?, detail = ?, attempts = attempts + 1 WHERE contact_uuid = ?", state, reason, detail, contact);
+      }
+    });
   }
 
   private async startOne(plan: Plan, target: Target): Promise<void> {
@@ -215,7 +243,7 @@ export class StartCoordinator extends DurableObject<Env> {
   }
 
   private settle(contact: string, state: string, reason: SkipReason | null, detail: string | null): void {
-    this.sql.exec("UPDATE targets SET state = ?, reason = ?, detail = ?, attempts = attempts + 1 WHERE contact_uuid = ?", state, reason, detail, contact);
+    this.outcomes.push([contact, state, reason, detail]);
   }
 
   private pending(): Target[] {
