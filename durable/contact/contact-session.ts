@@ -22,6 +22,14 @@ import { currentAssets, type Assets } from "./assets";
 import { queueEventStarts, queueGroupStarts, runPendingStarts } from "./triggered";
 import { waitingRun } from "./waits";
 
+/**
+ * How long `receive` waits for its messages to be handled before the provider gets its answer
+ * anyway: the messages are stored, and their handling goes on (the alarm picks up whatever an
+ * evicted object left). A flow waiting on a slow webhook must not make Twilio (15 s) or Meta give
+ * up and call again. Tests change it.
+ */
+export const inbound = { answerWithinMs: 5_000 };
+
 export type StartResult = { status: "started"; session: string } | { status: "skipped" | "failed"; reason: string };
 
 /**
@@ -48,7 +56,9 @@ export class ContactSession extends DurableObject<Env> {
     // Armed before processing: if the object dies half-way, the alarm picks the inbox up again.
     const alarm = await this.ctx.storage.getAlarm();
     if (alarm === null || alarm > ctx.now() + RECOVERY_MS) await this.ctx.storage.setAlarm(ctx.now() + RECOVERY_MS);
-    await this.serially(ctx, async () => {});
+    const handled = this.serially(ctx, async () => {});
+    const slow = await Promise.race([handled.then(() => false), scheduler.wait(inbound.answerWithinMs).then(() => true)]);
+    if (slow) this.ctx.waitUntil(handled.catch((e) => console.error("contact", contactUuid, "inbound handling failed:", e instanceof Error ? e.message : String(e))));
     return accepted;
   }
 

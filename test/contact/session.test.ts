@@ -1,6 +1,7 @@
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { delay, http, HttpResponse } from "msw";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { inbound } from "../../durable/contact/contact-session";
 import {
   call,
   contactByUrn,
@@ -8,6 +9,7 @@ import {
   EXAMPLE,
   exampleAssets,
   HOOK,
+  keywordTrigger,
   linearFlow,
   messagesOf,
   phone,
@@ -20,11 +22,13 @@ import {
   twilioSms,
 } from "./support";
 
+const { answerWithinMs } = inbound;
 const twilio = twilioOutbox(http.post(HOOK, () => HttpResponse.json({ code: "AB12" })));
 const { sent, server } = twilio;
 beforeAll(() => exampleAssets());
 afterEach(() => {
   vi.useRealTimers();
+  inbound.answerWithinMs = answerWithinMs;
 });
 
 const texts = () => sent.map((s) => s.body.split("\n")[0]);
@@ -257,6 +261,29 @@ describe("many messages at once", () => {
     expect(inbound.map((m) => m.text)).toEqual(hooked);
     const [run] = await runsOf(c.contact);
     expect(run).toMatchObject({ status: "waiting" });
+  });
+});
+
+describe("a provider's webhook", () => {
+  it("gets its answer in bounded time when handling is slow, and the reply still follows", async () => {
+    inbound.answerWithinMs = 200;
+    server.use(
+      http.get("https://example.org/hooks/sluggish", async () => {
+        await delay(1500);
+        return HttpResponse.json({ ok: true });
+      }),
+    );
+    const flow = await publishFlow(
+      linearFlow("Sluggish", "messaging", [{ actions: [{ type: "call_webhook", method: "GET", url: "https://example.org/hooks/sluggish", headers: {} }, say("checked")] }]),
+    );
+    const c = await newContact();
+    await keywordTrigger(flow.uuid, c.channel.uuid, "check");
+    const t0 = Date.now();
+    expect((await c.reply("check")).status).toBe(200);
+    expect(Date.now() - t0).toBeLessThan(1000);
+    expect(texts()).toEqual([]);
+    // The handling went on after the answer.
+    await vi.waitFor(() => expect(texts()).toEqual(["checked"]), { timeout: 5000, interval: 50 });
   });
 });
 
