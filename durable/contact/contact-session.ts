@@ -57,7 +57,12 @@ export class ContactSession extends DurableObject<Env> {
     const alarm = await this.ctx.storage.getAlarm();
     if (alarm === null || alarm > ctx.now() + RECOVERY_MS) await this.ctx.storage.setAlarm(ctx.now() + RECOVERY_MS);
     const handled = this.serially(ctx, async () => {});
-    const slow = await Promise.race([handled.then(() => false), scheduler.wait(inbound.answerWithinMs).then(() => true)]);
+    const timer = new AbortController();
+    const waited = scheduler.wait(inbound.answerWithinMs, { signal: timer.signal }).then(
+      () => true,
+      () => false,
+    );
+    const slow = await Promise.race([handled.then(() => false), waited]).finally(() => timer.abort());
     if (slow) this.ctx.waitUntil(handled.catch((e) => console.error("contact", contactUuid, "inbound handling failed:", e instanceof Error ? e.message : String(e))));
     return accepted;
   }
