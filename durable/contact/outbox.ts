@@ -30,9 +30,9 @@ const fetcher: typeof fetch = (input, init) => fetch(input, init);
 
 /**
  * Sends the outbox, each channel's messages in order, until every channel's first message is sent
- * or must wait (a retry, the channel's rate, a delivery window). Each result is stored before the next send: the message's status in D1, a
- * wait timeout that counts from this acceptance, the parts already accepted (a retry starts
- * after them, so the contact never gets a part twice). `world` is what the operation already read
+ * or must wait (a retry, the channel's rate, a delivery window). Each result is stored before the
+ * next send: the message's status in D1, a wait timeout that counts from this acceptance, the
+ * parts already accepted (a retry starts after them, so the contact never gets a part twice). `world` is what the operation already read
  * from D1 (after a sprint); without it, the assets are read when needed, and without its contact
  * the contact's time zone is.
  */
