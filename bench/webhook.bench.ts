@@ -10,7 +10,8 @@ import { join } from "node:path";
 import { fmt } from "./harness";
 import { contactPhone, exchange, setUpEddy } from "./webhook/eddy";
 import { Samples, type Figures, type Load, type Send } from "./webhook/load";
-import { Cleanup, migrateD1, wranglerDev } from "./webhook/processes";
+import { guarded } from "./starts/guard";
+import { type Cleanup, migrateD1, wranglerDev } from "./webhook/processes";
 import { inboundSms, mockTwilio, signature } from "./webhook/twilio";
 
 /** Per round; each target gets two rounds, in the order floor, Eddy, Eddy, floor, so a machine getting busier or quieter (other work, thermal limits) weighs on both alike. */
@@ -91,22 +92,5 @@ export async function webhookBench(): Promise<void> {
       `  reply: from sending the webhook to the mock Twilio API getting the reply; answer: to the webhook's own response.\n` +
       `  floor: the same requests to a Worker whose Durable Object per sender writes one row and answers.`,
   );
-  const cleanup = new Cleanup();
-  // Ctrl-C must not leave wrangler and workerd running. Kept for repeated signals (tsx relays one
-  // more), since with no listener left Node would exit half-way through the cleanup.
-  const interrupted = () => void cleanup.run().finally(() => process.exit(130));
-  process.on("SIGINT", interrupted);
-  process.on("SIGTERM", interrupted);
-  let deadline: NodeJS.Timeout | undefined;
-  try {
-    const timeout = new Promise<never>((_, reject) => {
-      deadline = setTimeout(() => reject(new Error(`webhook bench: not done after ${DEADLINE_MS / 1000} s`)), DEADLINE_MS);
-    });
-    print(await Promise.race([run(cleanup), timeout]));
-  } finally {
-    clearTimeout(deadline);
-    process.off("SIGINT", interrupted);
-    process.off("SIGTERM", interrupted);
-    await cleanup.run();
-  }
+  print(await guarded("webhook bench", DEADLINE_MS, run));
 }

@@ -17,11 +17,9 @@ export function api(origin: string, token: string): Api {
   };
 }
 
-export const MESSAGE = "Week @trigger.params.week: your reminder, @contact.first_name";
-
-/** Set a field from the start's params, add to a group, send a message: returns the published flow's UUID. */
-export async function setUpBackgroundFlow(call: Api, providerBaseUrl: string): Promise<string> {
-  await call("POST", "/channels", {
+/** The bench's Twilio channel, its sends at the mock API: returns the created channel. */
+export function createTwilioChannel(call: Api, providerBaseUrl: string): Promise<Record<string, any>> {
+  return call("POST", "/channels", {
     type: "twilio",
     name: "Bench SMS",
     address: CHANNEL_NUMBER,
@@ -30,6 +28,13 @@ export async function setUpBackgroundFlow(call: Api, providerBaseUrl: string): P
     // The API's maximum: the bench measures Eddy, not a long code's 1 SMS a second.
     sends_per_second: 1000,
   });
+}
+
+export const MESSAGE = "Week @trigger.params.week: your reminder, @contact.first_name";
+
+/** Set a field from the start's params, add to a group, send a message: returns the published flow's UUID. */
+export async function setUpBackgroundFlow(call: Api, providerBaseUrl: string): Promise<string> {
+  await createTwilioChannel(call, providerBaseUrl);
   await call("POST", "/fields", { key: "week", name: "Week", type: "text" });
   const reached = await call("POST", "/groups", { name: "Reached" });
   const action = (a: Record<string, unknown>) => ({ uuid: randomUUID(), ...a });

@@ -1,7 +1,6 @@
 /** Eddy set up through its REST API, as a user would: a Twilio channel, a published flow, a keyword trigger, contacts. */
 import { randomUUID } from "node:crypto";
-import { ACCOUNT_SID, AUTH_TOKEN, CHANNEL_NUMBER } from "./twilio";
-import { api } from "../starts/eddy";
+import { api, createTwilioChannel } from "../starts/eddy";
 
 export const KEYWORD = "join";
 const FIRST_NAMES = ["Ana", "Ben", "Joy", "Kofi", "Lena"];
@@ -55,15 +54,7 @@ function flowDefinition(): Record<string, unknown> {
 /** Sets Eddy up for contacts 0 to `contacts - 1`; returns the channel's receive URL (what Twilio signs). */
 export async function setUpEddy(origin: string, token: string, providerBaseUrl: string, contacts: number, concurrency: number): Promise<string> {
   const call = api(origin, token);
-  const channel = await call("POST", "/channels", {
-    type: "twilio",
-    name: "Bench SMS",
-    address: CHANNEL_NUMBER,
-    config: { account_sid: ACCOUNT_SID, auth_token: AUTH_TOKEN },
-    base_url: providerBaseUrl,
-    // The API's maximum: the bench measures Eddy, not the long code's 1 SMS a second.
-    sends_per_second: 1000,
-  });
+  const channel = await createTwilioChannel(call, providerBaseUrl);
   const flow = await call("POST", "/flows", { name: "Bench join", type: "messaging", definition: flowDefinition() });
   await call("POST", `/flows/${flow.uuid}/publish`);
   await call("POST", "/triggers", { type: "keyword", flow: flow.uuid, channel: channel.uuid, keywords: [KEYWORD], match_type: "first_word" });
