@@ -5,6 +5,11 @@ import { spawn, spawnSync } from "node:child_process";
 const port = process.env.PORT ?? "8787";
 const wrangler = ["node_modules/wrangler/bin/wrangler.js"];
 
+const build = spawnSync(process.execPath, ["node_modules/vite/bin/vite.js", "build", "ui", "--logLevel", "warn"], { stdio: "inherit" });
+if (build.status !== 0) process.exit(build.status ?? 1);
+// Rebuilt on every change under ui/, so a reload shows it.
+const watch = spawn(process.execPath, ["node_modules/vite/bin/vite.js", "build", "ui", "--watch", "--logLevel", "warn"], { stdio: "inherit" });
+
 const migrate = spawnSync(process.execPath, [...wrangler, "d1", "migrations", "apply", "DB", "--local"], {
   stdio: "inherit",
   env: { ...process.env, CI: "true" },
@@ -30,6 +35,7 @@ const timer = setTimeout(() => {
 const stop = () => {
   clearTimeout(timer);
   dev.kill("SIGINT");
+  watch.kill("SIGINT");
 };
 process.on("SIGINT", stop);
 process.on("SIGTERM", stop);

@@ -1,0 +1,1 @@
+export function EditorPage() { return <main><h1>EditorPage</h1></main>; }

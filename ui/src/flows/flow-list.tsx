@@ -1,0 +1,1 @@
+export function FlowList() { return <main><h1>FlowList</h1></main>; }

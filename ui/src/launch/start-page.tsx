@@ -1,0 +1,1 @@
+export function StartPage() { return <main><h1>StartPage</h1></main>; }
