@@ -5,7 +5,7 @@ import { runConformance, type ConformanceTable } from "../durable/engine/excelle
 const HELP = `usage: npm run --silent conformance -- excellent FILE
 
 Evaluates every row of an Excellent conformance table (the format of
-shared/spec/excellent-examples.json: an "environment" with "now" fixed, and
+test/fixtures/excellent-examples.json: an "environment" with "now" fixed, and
 "examples" of {template, expected}). Each template must render exactly
 "expected"; "ERROR" means its expression must evaluate to an error.
 

@@ -8,7 +8,7 @@ import { fromJSON } from "./values/json";
 import { render } from "./values/render";
 import { XObject } from "./values/types";
 
-/** A conformance table, as `shared/spec/excellent-examples.json`. */
+/** A conformance table, as `test/fixtures/excellent-examples.json`. */
 export interface ConformanceTable {
   environment?: {
     timezone?: string;
