@@ -15,6 +15,9 @@ export function newToken(): string {
   return "eddy_" + btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
+/** EDDY_API_TOKEN's value in .dev.vars.example (kept equal to it; test/api/auth-placeholder.test.ts checks). */
+export const DEV_VARS_EXAMPLE_TOKEN = "change-me-to-a-long-random-string";
+
 // Writing last_used_on on every request would turn every read into a write; once a minute is enough.
 const LAST_USED_RESOLUTION_MS = 60_000;
 
@@ -27,6 +30,10 @@ export const requireToken: MiddlewareHandler<ApiEnv> = async (c, next) => {
   if (!match) throw new ApiError(401, "unauthorized", "send a token: Authorization: Bearer <token>");
   const hash = await sha256Hex(match[1]);
 
+  // The example file's value is public: a .dev.vars or secret still holding it must not open the API.
+  if (match[1] === DEV_VARS_EXAMPLE_TOKEN) {
+    throw new ApiError(401, "unauthorized", "that is the placeholder from .dev.vars.example, never a token: set EDDY_API_TOKEN to your own random value");
+  }
   if (c.env.EDDY_API_TOKEN && hash === (await sha256Hex(c.env.EDDY_API_TOKEN))) return next();
 
   const db = c.get("db");
