@@ -168,4 +168,30 @@ describe("flows", () => {
     expect(res.body.issues).toEqual([expect.objectContaining({ path: "flows.1.type" })]);
     expect((await call("GET", `/flows/${ok.uuid}`)).status).toBe(404);
   });
+
+  it("saves a draft edited from the current revision, and refuses one edited from a revision someone else has saved over", async () => {
+    const start = freshExample();
+    const created = await call("POST", "/flows", { name: "Two editors", type: "messaging", definition: start });
+    const read = created.body.draft_revision;
+
+    const alice = clone();
+    alice.uuid = start.uuid;
+    alice.nodes[0].actions[0].text = "Alice's question";
+    const saved = await call("PATCH", `/flows/${start.uuid}`, { definition: alice, draft_revision: read });
+    expect(saved.status).toBe(200);
+    expect(saved.body.draft_revision).toBe(read + 1);
+
+    const bob = clone();
+    bob.uuid = start.uuid;
+    bob.nodes[0].actions[0].text = "Bob's question";
+    const refused = await call("PATCH", `/flows/${start.uuid}`, { definition: bob, draft_revision: read });
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({ error: "conflict", issues: [{ path: "draft_revision", message: `is ${read + 1} now` }] });
+    const now = (await call("GET", `/flows/${start.uuid}`)).body;
+    expect(now.draft_revision).toBe(read + 1);
+    expect(now.definition.nodes[0].actions[0].text).toBe("Alice's question");
+
+    // Bob reloads, edits the newer draft, and saves.
+    expect((await call("PATCH", `/flows/${start.uuid}`, { definition: bob, draft_revision: read + 1 })).status).toBe(200);
+  });
 });

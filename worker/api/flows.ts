@@ -37,9 +37,6 @@ export const DeliveryWindow = z.strictObject({
 
 export const Goal = z.strictObject({ event: z.string().min(1) });
 
-/** Its shape comes with scheduled starts; stored as given until then. */
-export const Schedule = z.record(z.string(), z.unknown());
-
 /** A draft may be broken while it is edited, so any object is accepted; publishing checks it. */
 const Definition = z.record(z.string(), z.unknown()).describe("a goflow 14.x flow definition (13.x is migrated)");
 
@@ -48,7 +45,15 @@ const settings = {
   entry_rules: EntryRules.nullable().optional(),
   delivery_window: DeliveryWindow.nullable().optional(),
   goal: Goal.nullable().optional(),
-  schedule: Schedule.nullable().optional(),
+};
+
+// A flow-level schedule was once accepted and never carried out: a flow runs on a timetable
+// through /schedules, and a body still sending one is told so.
+const refuseSchedule = {
+  error: (iss: z.core.$ZodRawIssue) =>
+    iss.code === "unrecognized_keys" && iss.keys.includes("schedule")
+      ? 'Unrecognized key: "schedule": flows have no schedule setting; start a flow on a timetable with POST /api/v1/schedules'
+      : undefined,
 };
 
 export const FlowCreate = z.strictObject({
@@ -57,14 +62,20 @@ export const FlowCreate = z.strictObject({
   type: FlowType,
   definition: Definition.optional(),
   ...settings,
-});
+}, refuseSchedule);
 
 export const FlowUpdate = z.strictObject({
   name: z.string().trim().min(1).max(64).optional(),
   definition: Definition.optional(),
+  draft_revision: z
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe("the draft_revision the new definition was edited from: when the draft has moved on since, nothing is saved and the answer is 409 conflict"),
   status: z.enum(["active", "paused", "archived"]).optional(),
   ...settings,
-});
+}, refuseSchedule);
 
 const VersionSummary = z.object({ version: z.number().int(), published_on: z.string() });
 
@@ -79,7 +90,6 @@ export const FlowOut = z.object({
   entry_rules: EntryRules.nullable(),
   delivery_window: DeliveryWindow.nullable(),
   goal: Goal.nullable(),
-  schedule: Schedule.nullable(),
   created_on: z.string(),
   modified_on: z.string(),
 });
@@ -116,7 +126,6 @@ const out = (r: FlowRow): z.infer<typeof FlowOut> => ({
   entry_rules: r.entryRules as z.infer<typeof EntryRules> | null,
   delivery_window: r.deliveryWindow as z.infer<typeof DeliveryWindow> | null,
   goal: r.goal as z.infer<typeof Goal> | null,
-  schedule: r.schedule,
   created_on: r.createdOn,
   modified_on: r.modifiedOn,
 });
@@ -150,6 +159,12 @@ function rejectTypeRuleViolations(definition: Record<string, unknown>): void {
   if (violations.length) throw new ApiError(422, "flow_invalid", violations.map((v) => v.message).join("; "), violations);
 }
 
+/** Someone else saved the draft after the editor read it. */
+const draftMoved = (flow: FlowRow, read: number) =>
+  conflict(`the draft was changed by someone else (revision ${flow.draftRevision}, you edited revision ${read}): reload it to see their changes`, [
+    { path: "draft_revision", message: `is ${flow.draftRevision} now` },
+  ]);
+
 /** The settings columns from a create or update body; absent keys stay as they are. */
 function settingsColumns(body: z.infer<typeof FlowUpdate>) {
   return {
@@ -157,7 +172,6 @@ function settingsColumns(body: z.infer<typeof FlowUpdate>) {
     ...(body.entry_rules !== undefined ? { entryRules: body.entry_rules } : {}),
     ...(body.delivery_window !== undefined ? { deliveryWindow: body.delivery_window } : {}),
     ...(body.goal !== undefined ? { goal: body.goal } : {}),
-    ...(body.schedule !== undefined ? { schedule: body.schedule } : {}),
   };
 }
 
@@ -285,12 +299,14 @@ export const flowRoutes = new Hono<ApiEnv>()
     const db = c.get("db");
     return c.json(await detail(db, await findFlow(db, c.req.param("uuid"))));
   })
-  .patch("/:uuid", describe({ tag, summary: "Update a flow's draft, settings or status; published versions never change", response: FlowDetail }), validate("json", FlowUpdate), async (c) => {
+  .patch("/:uuid", describe({ tag, summary: "Update a flow's draft, settings or status; published versions never change. With draft_revision, a draft saved by someone else since gives 409 conflict", response: FlowDetail }), validate("json", FlowUpdate), async (c) => {
     const body = c.req.valid("json");
     const db = c.get("db");
     const flow = await findFlow(db, c.req.param("uuid"));
     if (body.status && body.status !== "archived" && flow.publishedVersion === null)
       throw conflict("a flow is active or paused only once published", [{ path: "status", message: "publish the flow first" }]);
+
+    if (body.draft_revision !== undefined && body.draft_revision !== flow.draftRevision) throw draftMoved(flow, body.draft_revision);
 
     const name = body.name ?? flow.name;
     const revision = body.definition ? flow.draftRevision + 1 : flow.draftRevision;
@@ -300,8 +316,11 @@ export const flowRoutes = new Hono<ApiEnv>()
     const [row] = await db
       .update(flows)
       .set({ name, ...(draft ? { draft, draftRevision: revision } : {}), ...(body.status ? { status: body.status } : {}), ...settingsColumns(body), modifiedOn: now() })
-      .where(eq(flows.uuid, flow.uuid))
+      // The revision read is checked again in the write itself, so of two saves racing from the
+      // same revision only one lands.
+      .where(and(eq(flows.uuid, flow.uuid), body.draft_revision !== undefined ? eq(flows.draftRevision, body.draft_revision) : undefined))
       .returning();
+    if (!row) throw draftMoved(await findFlow(db, flow.uuid), body.draft_revision!);
     return c.json(await detail(db, row));
   })
   .delete("/:uuid", describe({ tag, summary: "Delete a never-published flow (and its triggers)", status: 204, response: null }), async (c) => {
