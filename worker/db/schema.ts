@@ -28,7 +28,6 @@ export const flows = sqliteTable(
     entryRules: text("entry_rules", { mode: "json" }).$type<Record<string, unknown>>(),
     deliveryWindow: text("delivery_window", { mode: "json" }).$type<Record<string, unknown>>(),
     goal: text("goal", { mode: "json" }).$type<Record<string, unknown>>(),
-    schedule: text("schedule", { mode: "json" }).$type<Record<string, unknown>>(),
     createdOn: createdOn(),
     modifiedOn: modifiedOn(),
   },
