@@ -17,13 +17,27 @@ export default defineConfig(async () => {
           test: {
             name: "workers",
             include: ["test/**/*.test.ts"],
-            exclude: ["test/cli/**"],
+            exclude: ["test/cli/**", "test/console/**"],
             setupFiles: ["./test/apply-migrations.ts"],
           },
         },
         {
           // The command-line tools (conformance, replay) are run as a user runs them, as processes.
           test: { name: "cli", include: ["test/cli/**/*.test.ts"], environment: "node", testTimeout: 60_000 },
+        },
+        {
+          // The console in headless chromium against wrangler dev (test/console/harness.ts). One file
+          // at a time, after the other projects, to leave the cores to wrangler and the browser.
+          test: {
+            name: "console",
+            include: ["test/console/**/*.test.ts"],
+            environment: "node",
+            globalSetup: ["./test/console/global-setup.ts"],
+            fileParallelism: false,
+            sequence: { groupOrder: 1 },
+            testTimeout: 60_000,
+            hookTimeout: 180_000,
+          },
         },
       ],
     },

@@ -1,0 +1,171 @@
+/**
+ * The console in a real browser: one `wrangler dev` per test file on a free port with its own fresh
+ * state (D1 migrated, no users), the first admin created the documented way (POST /auth/setup with
+ * EDDY_API_TOKEN), and headless Debian chromium through playwright-core.
+ *
+ *   const eddy = useConsole();           // at the top of a test file
+ *   await eddy.page.goto("/flows");      // signed in as the admin
+ *   await eddy.api("POST", "/flows", {...}) // the REST API with a bearer token, for setup
+ */
+import { randomBytes } from "node:crypto";
+import { cp, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll, inject } from "vitest";
+import { Child, WRANGLER, freePort, node } from "./processes";
+
+export const CHROMIUM = "/usr/bin/chromium";
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-component-update",
+  "--disable-sync",
+];
+const READY_MS = 60_000;
+
+export type Role = "admin" | "editor" | "viewer";
+export interface Account {
+  email: string;
+  password: string;
+}
+export interface ApiResult<T = any> {
+  status: number;
+  body: T;
+}
+
+export interface EddyConsole {
+  /** http://127.0.0.1:<port>; pages and `api` take paths relative to it. */
+  origin: string;
+  /** EDDY_API_TOKEN of this Worker (bearer for `api`, and for POST /auth/setup). */
+  token: string;
+  /** The first admin, created by POST /auth/setup. */
+  admin: Account;
+  browser: Browser;
+  /** A page signed in as the admin (its context holds the session cookie). */
+  page: Page;
+  /** A REST call under /api/v1 with the bearer token: `api("POST", "/flows", {...})`. */
+  api<T = any>(method: string, path: string, body?: unknown): Promise<ApiResult<T>>;
+  /** A user made through the users API (admin only), with a random password. */
+  createUser(role: Role, email?: string): Promise<Account>;
+  /** A new browser context and page, signed in as `account` (over HTTP), or not signed in with null. */
+  newPage(account: Account | null): Promise<Page>;
+  /** Signs a context in over HTTP: POST /auth/login, the session cookie lands in the context. */
+  signIn(context: BrowserContext, account: Account): Promise<void>;
+  /** Last lines of wrangler dev's output, to explain a failure. */
+  logs(): string;
+  stop(): Promise<void>;
+}
+
+export const randomPassword = () => randomBytes(12).toString("base64url");
+
+/** Starts a fresh Worker and browser; `stop()` ends both and removes the state. */
+export async function startConsole(): Promise<EddyConsole> {
+  const build = inject("consoleBuild");
+  if (!build) throw new Error("no console build: run this file in the vitest project `console` (npx vitest run --project console ...)");
+  const state = await mkdtemp(join(tmpdir(), "eddy-console-state-"));
+  await cp(build.state, state, { recursive: true });
+  const token = `console-test-${randomBytes(16).toString("hex")}`;
+  const [port, inspectorPort] = [await freePort(), await freePort()];
+  const origin = `http://127.0.0.1:${port}`;
+  const children: Child[] = [];
+  let browser: Browser | undefined;
+
+  const stop = async () => {
+    await browser?.close().catch(() => {});
+    for (const child of children) await child.stop();
+    await rm(state, { recursive: true, force: true });
+  };
+
+  try {
+    // The config named so that bindings, assets routing and compatibility come from wrangler.toml.
+    const dev = node(WRANGLER, [
+      "dev", build.entry, "--no-bundle", "--config", "wrangler.toml", "--assets", build.assets,
+      "--ip", "127.0.0.1", "--port", String(port), "--inspector-ip", "127.0.0.1", "--inspector-port", String(inspectorPort),
+      "--persist-to", state, "--show-interactive-dev-session=false", "--var", `EDDY_API_TOKEN:${token}`,
+    ]);
+    children.push(dev);
+    await waitForHealth(dev, origin);
+
+    const admin: Account = { email: "admin@example.org", password: randomPassword() };
+    const setup = await fetch(`${origin}/auth/setup`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify(admin),
+    });
+    if (setup.status !== 201) throw new Error(`POST /auth/setup answered ${setup.status}: ${await setup.text()}`);
+
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    const b = browser;
+
+    const api = async <T>(method: string, path: string, body?: unknown): Promise<ApiResult<T>> => {
+      const res = await fetch(`${origin}/api/v1${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await res.text();
+      return { status: res.status, body: text ? JSON.parse(text) : null };
+    };
+
+    const signIn = async (context: BrowserContext, account: Account) => {
+      const res = await context.request.post(`${origin}/auth/login`, { data: account });
+      if (res.status() !== 200) throw new Error(`sign-in of ${account.email} answered ${res.status()}: ${await res.text()}`);
+    };
+
+    const newPage = async (account: Account | null) => {
+      const context = await b.newContext({ baseURL: origin, viewport: { width: 1280, height: 800 } });
+      if (account) await signIn(context, account);
+      return context.newPage();
+    };
+
+    let users = 0;
+    const createUser = async (role: Role, email = `${role}${++users}@example.org`) => {
+      const account = { email, password: randomPassword() };
+      const res = await api("POST", "/users", { ...account, role });
+      if (res.status !== 201) throw new Error(`POST /api/v1/users answered ${res.status}: ${JSON.stringify(res.body)}`);
+      return account;
+    };
+
+    const page = await newPage(admin);
+    return { origin, token, admin, browser: b, page, api, createUser, newPage, signIn, logs: () => dev.tail(), stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
+async function waitForHealth(dev: Child, origin: string): Promise<void> {
+  const giveUp = Date.now() + READY_MS;
+  for (;;) {
+    if (!dev.running) throw new Error(`wrangler dev exited before it was ready:\n${dev.tail()}`);
+    try {
+      const res = await fetch(`${origin}/health`, { signal: AbortSignal.timeout(1000) });
+      await res.arrayBuffer();
+      if (res.ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    if (Date.now() > giveUp) throw new Error(`wrangler dev not ready after ${READY_MS / 1000} s:\n${dev.tail()}`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
+/**
+ * One console for the whole test file: started before its first test, stopped after its last.
+ * The returned object is filled in by beforeAll, so read its fields inside tests only.
+ */
+export function useConsole(): EddyConsole {
+  const eddy = {} as EddyConsole;
+  beforeAll(async () => {
+    Object.assign(eddy, await startConsole());
+  });
+  afterAll(async () => {
+    await eddy.stop?.();
+  });
+  return eddy;
+}
