@@ -320,3 +320,41 @@ export const schedules = sqliteTable(
     index("schedules_created").on(t.createdOn, t.uuid),
   ],
 );
+
+/** A person who signs in to the console. See docs/console.md. */
+export const users = sqliteTable(
+  "users",
+  {
+    uuid: text("uuid").primaryKey(),
+    /** Lower-cased, so sign-in ignores case. */
+    email: text("email").notNull(),
+    /** "pbkdf2-sha256$<iterations>$<salt b64>$<hash b64>" (worker/auth/password.ts). */
+    passwordHash: text("password_hash").notNull(),
+    role: text("role", { enum: ["admin", "editor", "viewer"] }).notNull(),
+    createdOn: createdOn(),
+    lastSignInOn: text("last_sign_in_on"),
+  },
+  (t) => [uniqueIndex("users_email").on(t.email)],
+);
+
+/** A signed-in browser: the cookie holds the id, only its SHA-256 is stored. */
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    hash: text("hash").primaryKey(),
+    userUuid: text("user_uuid")
+      .notNull()
+      .references(() => users.uuid, { onDelete: "cascade" }),
+    expiresOn: text("expires_on").notNull(),
+    createdOn: createdOn(),
+  },
+  (t) => [index("sessions_user").on(t.userUuid)],
+);
+
+/** Failed sign-ins counted per email and per IP in fixed windows (worker/auth/throttle.ts). */
+export const signInFailures = sqliteTable("sign_in_failures", {
+  /** "email:<address>" or "ip:<address>". */
+  key: text("key").primaryKey(),
+  windowStart: text("window_start").notNull(),
+  failures: integer("failures").notNull(),
+});
