@@ -47,6 +47,13 @@ class StepScope implements Scope {
     return output;
   }
 
+  strictText(template: string): string | undefined {
+    if (!template.includes("@")) return template;
+    const { output, errors } = evaluateTemplate(template, this.context(), this.session.environment());
+    this.logErrors(errors);
+    return errors.length ? undefined : output;
+  }
+
   value(template: string): XValue {
     const { value, errors } = evaluateTemplateValue(template, this.context(), this.session.environment());
     this.logErrors(errors);

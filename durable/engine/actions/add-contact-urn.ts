@@ -9,7 +9,8 @@ export function normalizeURN(scheme: string, path: string, country: string | und
   path = path.trim();
   if (scheme === "tel") {
     const phone = parsePhoneNumberFromString(path, country as CountryCode | undefined);
-    if (phone?.isValid()) return `tel:${phone.number}`;
+    // goflow keeps any possible number (not only one valid in the numbering plan) in E.164.
+    if (phone?.isPossible()) return `tel:${phone.number}`;
     return `tel:${path.replace(/[^0-9+]/g, "")}`;
   }
   if (["twitter", "email", "mailto"].includes(scheme)) path = path.toLowerCase().replace(/^@/, "");

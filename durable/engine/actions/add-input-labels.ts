@@ -10,7 +10,9 @@ export async function execute(a: ActionOf<"add_input_labels">, s: Scope): Promis
   const labels: Ref[] = [];
   for (const ref of a.labels) {
     const byName = "name_match" in ref;
-    const label = byName ? s.session.assets.label({ name: s.text(String(ref.name_match)) }) : s.session.assets.label(ref as Ref);
+    const name = byName ? s.strictText(String(ref.name_match)) : undefined;
+    if (byName && name === undefined) continue; // the error is logged; the label is skipped (goflow)
+    const label = byName ? s.session.assets.label({ name: name! }) : s.session.assets.label(ref as Ref);
     if (label) {
       if (!labels.some((l) => l.uuid === label.uuid)) labels.push({ uuid: label.uuid, name: label.name });
     } else s.log(error(`no such label: ${byName ? String(ref.name_match) : (ref as Ref).name}`));

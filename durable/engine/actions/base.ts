@@ -16,6 +16,11 @@ export interface Scope {
   log(body: EventBody): EventJSON;
   /** Renders a template to text; evaluation errors are logged as `error` events. */
   text(template: string, escape?: (s: string) => string): string;
+  /**
+   * Renders a template whose failure must not change anything (goflow's actions that skip
+   * themselves on an expression error): the errors are logged and the result is undefined.
+   */
+  strictText(template: string): string | undefined;
   /** Evaluates a template to a value (a lone `@(...)` keeps its type). */
   value(template: string): XValue;
   /** The Excellent context at this step (rebuilt only when the session changed). */

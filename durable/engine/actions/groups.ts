@@ -7,7 +7,9 @@ export function resolveGroups(s: Scope, refs: ({ uuid: string; name: string } | 
   const out: GroupAsset[] = [];
   for (const ref of refs) {
     const byName = "name_match" in ref;
-    const group = byName ? s.session.assets.group({ name: s.text(ref.name_match) }) : s.session.assets.group(ref);
+    const name = byName ? s.strictText(ref.name_match) : undefined;
+    if (byName && name === undefined) continue; // the error is logged; the group is skipped (goflow)
+    const group = byName ? s.session.assets.group({ name: name! }) : s.session.assets.group(ref);
     if (group) out.push(group);
     else s.log(error(`no such group: ${byName ? ref.name_match : ref.name}`));
   }

@@ -4,7 +4,9 @@ import type { ActionOf, ActionOutcome, Scope } from "./base";
 
 /** An ISO 639-3 code, or empty to clear it. */
 export async function execute(a: ActionOf<"set_contact_language">, s: Scope): Promise<ActionOutcome> {
-  const language = s.text(a.language).trim().toLowerCase();
+  const rendered = s.strictText(a.language);
+  if (rendered === undefined) return;
+  const language = rendered.trim().toLowerCase();
   if (language !== "" && !/^[a-z]{3}$/.test(language)) {
     s.log(error(`'${language}' is not a valid language code`));
     return;

@@ -13,7 +13,9 @@ function isZone(name: string): boolean {
 
 /** An IANA zone name, or empty to clear it. */
 export async function execute(a: ActionOf<"set_contact_timezone">, s: Scope): Promise<ActionOutcome> {
-  const timezone = s.text(a.timezone).trim();
+  const rendered = s.strictText(a.timezone);
+  if (rendered === undefined) return;
+  const timezone = rendered.trim();
   if (timezone !== "" && !isZone(timezone)) {
     s.log(error(`unrecognized timezone: '${timezone}'`));
     return;

@@ -6,10 +6,16 @@ export async function execute(a: ActionOf<"set_run_local">, s: Scope): Promise<A
   const locals = (s.run.locals ??= {});
   if (a.operation === "clear") {
     delete locals[a.local];
-  } else if (a.operation === "set") {
-    locals[a.local] = s.text(a.value);
   } else {
-    const by = Number(s.text(a.value));
+    // A value that fails to evaluate leaves the local as it was (goflow).
+    const value = s.strictText(a.value);
+    if (value === undefined) return;
+    if (a.operation === "set") {
+      locals[a.local] = value;
+      s.session.touch();
+      return;
+    }
+    const by = Number(value);
     const current = Number(locals[a.local] ?? "0");
     if (Number.isNaN(by) || Number.isNaN(current)) {
       s.log(error(`can't increment local '${a.local}': not a number`));

@@ -54,7 +54,7 @@ export class Session {
     this.version++;
   }
 
-  private envCache: { json: SessionJSON["environment"]; contact: ContactJSON; timezone?: string; language?: string; env: Environment } | undefined;
+  private envCache: { json: SessionJSON["environment"]; contact: ContactJSON; timezone?: string; language?: string; urns?: string[]; env: Environment } | undefined;
 
   /**
    * The environment templates see: the session's, with the contact's timezone and language when it
@@ -64,13 +64,13 @@ export class Session {
   environment(): Environment {
     const contact = this.contact;
     const c = this.envCache;
-    if (c && c.json === this.json.environment && c.contact === contact && c.timezone === contact?.timezone && c.language === contact?.language) {
+    if (c && c.json === this.json.environment && c.contact === contact && c.timezone === contact?.timezone && c.language === contact?.language && c.urns === contact?.urns) {
       return c.env;
     }
-    const built = buildEnvironment(this.json.environment, contact, this.services);
+    const built = buildEnvironment(this.json.environment, contact, this.services, (uuid) => this.assets.channel(uuid));
     const locations = this.assets.source.locations?.[0];
     const env = locations ? { ...built, locations: locations as LocationHierarchy } : built;
-    this.envCache = { json: this.json.environment, contact, timezone: contact?.timezone, language: contact?.language, env };
+    this.envCache = { json: this.json.environment, contact, timezone: contact?.timezone, language: contact?.language, urns: contact?.urns, env };
     return env;
   }
 
