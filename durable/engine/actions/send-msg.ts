@@ -25,7 +25,8 @@ export function renderMessage(s: Scope, itemUUID: string, text: string, attachme
 
 /** `eng-US`: the message's language with the environment's country, as goflow sets `locale`. */
 function locale(language: string, country: string | undefined): string | undefined {
-  if (!language || language === "und") return undefined;
+  // `und`, `mul` (and a pre-13.2 `base`) are no language a channel can use.
+  if (!/^[a-z]{3}$/.test(language) || language === "und" || language === "mul") return undefined;
   return country ? `${language}-${country}` : language;
 }
 

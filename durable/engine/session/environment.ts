@@ -16,14 +16,16 @@ export function buildEnvironment(
 ): Environment {
   const env = defaultEnvironment(() => services.now());
   const allowed = json.allowed_languages ?? [];
-  const contactLanguage = contact?.language && (allowed.length === 0 || allowed.includes(contact.language)) ? contact.language : undefined;
+  // goflow: the contact's language only when the workspace allows it, else the first allowed one;
+  // with none allowed, the flow's own language (an old environment's default_language if it has one).
+  const contactLanguage = contact?.language && allowed.includes(contact.language) ? contact.language : undefined;
   return {
     ...env,
     ...(json.date_format ? { date_format: json.date_format } : {}),
     ...(json.time_format ? { time_format: json.time_format } : {}),
     timezone: contact?.timezone || json.timezone || env.timezone,
     ...(country(json, contact, channel) ? { default_country: country(json, contact, channel) } : {}),
-    default_language: contactLanguage ?? json.default_language,
+    default_language: contactLanguage ?? allowed[0] ?? json.default_language,
     allowed_languages: allowed,
     ...(json.number_format ? { number_format: json.number_format } : {}),
     redaction_policy: json.redaction_policy ?? "none",
