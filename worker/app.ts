@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { api } from "./api";
+import { authRoutes } from "./auth/routes";
 import { webhooks } from "./webhooks";
 
 export const app = new Hono<{ Bindings: Cloudflare.Env }>();
@@ -7,6 +8,7 @@ export const app = new Hono<{ Bindings: Cloudflare.Env }>();
 app.get("/health", (c) => c.json({ ok: true }));
 
 app.route("/api/v1", api);
+app.route("/auth", authRoutes);
 app.route("/", webhooks);
 
 app.notFound((c) => c.json({ error: "not_found", message: `no route for ${c.req.method} ${c.req.path}` }, 404));

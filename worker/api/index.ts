@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { database } from "../db";
-import { requireToken } from "./auth";
+import { authenticate } from "../auth/middleware";
 import type { ApiEnv } from "./context";
 import { handleError } from "./errors";
 import { describe, openApiDocument } from "./openapi";
@@ -11,6 +11,7 @@ import { contactRoutes } from "./contacts";
 import { fieldRoutes } from "./fields";
 import { flowRoutes } from "./flows";
 import { groupRoutes } from "./groups";
+import { meRoutes } from "./me";
 import { messageRoutes } from "./messages";
 import { runRoutes } from "./runs";
 import { scheduleRoutes } from "./schedules";
@@ -18,6 +19,7 @@ import { simulatorRoutes } from "./simulator";
 import { startRoutes } from "./starts";
 import { tokens } from "./tokens";
 import { triggerRoutes } from "./triggers";
+import { userRoutes } from "./users";
 
 /** The REST API, mounted at /api/v1 by the app. */
 export const api = new Hono<ApiEnv>();
@@ -36,7 +38,8 @@ api.get("/openapi.json", describe({ tag: "meta", summary: "This OpenAPI 3.1 docu
   return c.json(openApiDocument(api.routes, `${url.origin}${url.pathname.replace(/\/openapi\.json$/, "")}`));
 });
 
-api.use("*", requireToken);
+// A bearer token or the session cookie, then the role the method and path need (worker/auth/roles.ts).
+api.use("*", authenticate);
 
 api.route("/flows", flowRoutes);
 api.route("/contacts", contactRoutes);
@@ -51,4 +54,6 @@ api.route("/schedules", scheduleRoutes);
 api.route("/audiences", audienceRoutes);
 api.route("/simulator", simulatorRoutes);
 api.route("/tokens", tokens);
+api.route("/users", userRoutes);
+api.route("/me", meRoutes);
 api.route("/", contactActions);
