@@ -12,6 +12,18 @@ export const Timezone = z.string().refine(isValidZone, "must be an IANA time zon
 /** ISO 639-3, as goflow uses for contact and flow languages. */
 export const Language = z.string().regex(/^[a-z]{3}$/, "must be a three-letter ISO 639-3 code, like eng");
 
+// Names are one line of text: no NUL, no line breaks, no other control characters.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
+/** A name shown in lists (a contact's, a field's, a group's...): trimmed, one line, at most `max` characters. */
+export const Name = (max: number, min = 1) =>
+  z
+    .string()
+    .trim()
+    .min(min)
+    .max(max)
+    .refine((s) => !CONTROL.test(s), "must not contain control characters (NUL, line breaks, tabs...)");
+
 export const now = () => new Date().toISOString();
 
 /** Batches for db.batch(), which wants a non-empty tuple. */

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { chunkRows, type Database } from "../db";
 import { contacts, contactUrns, fields, groupMembers, groups, messages, runResults, runs } from "../db/schema";
 import { asciiLower } from "../segments/check";
-import { Language, nonEmpty, now, Timezone, Uuid } from "./common";
+import { Language, Name, nonEmpty, now, Timezone, Uuid } from "./common";
 import type { ApiEnv } from "./context";
 import { conflict, invalid, invalidField, notFound, type Issue } from "./errors";
 import { FieldKey } from "./fields";
@@ -20,7 +20,7 @@ const Country = z.string().refine(isCountry, "must be an ISO 3166 country code, 
 const FieldValue = z.union([z.string().max(640), z.number(), z.null()]).describe("null clears the field");
 
 const contactBody = {
-  name: z.string().trim().max(128).nullable().optional(),
+  name: Name(128, 0).nullable().optional(),
   language: Language.nullable().optional(),
   timezone: Timezone.nullable().optional(),
   status: ContactStatus.optional(),

@@ -2,17 +2,31 @@ import { asc, eq, sql } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
 import { contacts, fields } from "../db/schema";
+import { Name } from "./common";
 import type { ApiEnv } from "./context";
 import { conflict, notFound } from "./errors";
 import { describe, validate } from "./openapi";
+import { URN_SCHEMES } from "./urns";
 
 const tag = "fields";
 
 export const FieldType = z.enum(["text", "number", "datetime", "state", "district", "ward"]);
 export const FieldKey = z.string().regex(/^[a-z][a-z0-9_]{0,35}$/, "must be snake_case: a lowercase letter, then letters, digits or _, at most 36");
 
-export const FieldCreate = z.strictObject({ key: FieldKey, name: z.string().trim().min(1).max(64), type: FieldType });
-export const FieldUpdate = z.strictObject({ name: z.string().trim().min(1).max(64).optional(), type: FieldType.optional() });
+/**
+ * Keys goflow, RapidPro and Eddy's contact queries already use for the contact itself, and the URN
+ * schemes: a field called `name` could never be told from the contact's name in a query.
+ */
+export const RESERVED_FIELD_KEYS: ReadonlySet<string> = new Set([
+  "id", "uuid", "name", "first_name", "language", "timezone", "status", "created_on", "modified_on", "last_seen_on", "created_by", "modified_by",
+  "org", "is", "has", "urn", "urns", "group", "groups", "field", "fields", "flow", "history", "tickets", "channel", "contact",
+  ...URN_SCHEMES,
+]);
+
+const NewFieldKey = FieldKey.refine((k) => !RESERVED_FIELD_KEYS.has(k), "is reserved for the contact's own attributes and URN schemes; choose another key");
+
+export const FieldCreate = z.strictObject({ key: NewFieldKey, name: Name(64), type: FieldType });
+export const FieldUpdate = z.strictObject({ name: Name(64).optional(), type: FieldType.optional() });
 export const FieldOut = z.object({ key: z.string(), name: z.string(), type: FieldType, created_on: z.string() });
 
 type Row = typeof fields.$inferSelect;

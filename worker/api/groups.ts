@@ -5,7 +5,7 @@ import { chunkRows, type Database } from "../db";
 import { contacts, fields, groupMembers, groups, triggers } from "../db/schema";
 import { segment } from "../segments/check";
 import { SegmentError } from "../segments/parse";
-import { nonEmpty, Uuid } from "./common";
+import { Name, nonEmpty, Uuid } from "./common";
 import type { ApiEnv } from "./context";
 import { ApiError, conflict, invalid, notFound, type Issue } from "./errors";
 import { notifyJoined, watchedGroups } from "./joined-groups";
@@ -13,9 +13,8 @@ import { describe, validate } from "./openapi";
 
 const tag = "groups";
 
-const Name = z.string().trim().min(1).max(64);
 export const GroupCreate = z.strictObject({
-  name: Name,
+  name: Name(64),
   query: z.string().trim().min(1).max(1000).nullable().optional().describe("makes a smart group: members are the contacts the query matches"),
 });
 export const GroupUpdate = GroupCreate.partial();

@@ -2,6 +2,7 @@ import { zValidator } from "@hono/zod-validator";
 import type { MiddlewareHandler } from "hono";
 import type { RouterRoute } from "hono/types";
 import { z } from "zod";
+import { readJsonBody } from "./body";
 import { ErrorBody, invalid, zodIssues } from "./errors";
 
 /**
@@ -23,12 +24,22 @@ type RouteMeta = {
 };
 type Tagged = { [META]?: RouteMeta };
 
-/** zValidator whose failures are the API's 400 with every wrong field named. */
+/**
+ * zValidator whose failures are the API's 400 with every wrong field named. A JSON body is first
+ * checked by readJsonBody (content type, UTF-8, JSON, NUL, empty PATCH), which zValidator skips.
+ */
 export function validate<T extends z.ZodType, Tg extends Target>(target: Tg, schema: T) {
   const middleware = zValidator(target, schema, (result) => {
     if (!result.success) throw invalid(zodIssues(result.error));
   });
-  return Object.assign(middleware, { [META]: { [target]: schema } as RouteMeta });
+  const checked: typeof middleware =
+    target === "json"
+      ? async (c, next) => {
+          await readJsonBody(c);
+          return middleware(c, next);
+        }
+      : middleware;
+  return Object.assign(checked, { [META]: { [target]: schema } as RouteMeta });
 }
 
 /** Documents a route: what it does, and the shape of its success response. */
@@ -77,6 +88,7 @@ export function openApiDocument(routes: RouterRoute[], serverUrl: string) {
           : { description: "success", content: { "application/json": { schema: meta.response ? jsonSchema(meta.response, "output") : {} } } },
     };
     if (meta.json || meta.query || pathParams.length) responses["400"] = errorResponse("a field is wrong: `issues` names each one");
+    if (meta.json) responses["415"] = errorResponse("the body is not sent as application/json");
     if (!meta.public) responses["401"] = errorResponse("missing or unknown bearer token");
     if (pathParams.length) responses["404"] = errorResponse("no such resource");
 

@@ -3,13 +3,14 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { apiTokens } from "../db/schema";
 import { newToken, sha256Hex } from "./auth";
+import { Name } from "./common";
 import type { ApiEnv } from "./context";
 import { notFound } from "./errors";
 import { describe, validate } from "./openapi";
 
 const tag = "tokens";
 
-export const TokenCreate = z.object({ name: z.string().trim().min(1).max(100) });
+export const TokenCreate = z.object({ name: Name(100) });
 
 export const TokenOut = z.object({
   uuid: z.string(),

@@ -49,8 +49,9 @@ export function normalizeUrn(raw: string, country?: string): Normalized {
 
 function normalizeTel(path: string, country?: string): Normalized {
   const cleaned = path.replace(/[\s().-]/g, "");
-  // Short codes ("tel:1234") are numbers too, without a country.
-  if (/^\d{3,6}$/.test(cleaned)) return { ok: true, urn: { scheme: "tel", path: cleaned } };
+  // Short codes ("tel:1234") are numbers too, without a country; none starts with 0 ("0788" is a
+  // national number missing its country).
+  if (/^[1-9]\d{2,5}$/.test(cleaned)) return { ok: true, urn: { scheme: "tel", path: cleaned } };
   const parsed = parsePhoneNumberFromString(cleaned, country ? (country.toUpperCase() as CountryCode) : undefined);
   if (parsed?.isValid()) return { ok: true, urn: { scheme: "tel", path: parsed.number } };
   const hint = cleaned.startsWith("+") || country ? "" : " (start it with + and the country code, or give a default country)";
