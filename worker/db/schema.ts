@@ -43,6 +43,8 @@ export const flowVersions = sqliteTable(
     version: integer("version").notNull(),
     definition: text("definition", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
     publishedOn: text("published_on").notNull().default(now),
+    /** Who published it: the user's email, or "API token" for a bearer token; null before this was recorded. */
+    publishedBy: text("published_by"),
   },
   (t) => [primaryKey({ columns: [t.flowUuid, t.version] })],
 );
