@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import { ActionSchema, Exit, FlowDefinition, Router, type Node } from "./schema";
 import { MigrationError, migrateFlow, readExport, type ExportField, type ExportGroup } from "./migrate";
-import { structureProblems, validateFlow, type FlowProblem } from "./validate";
+import { enteredFlowProblems, structureProblems, validateFlow, type FlowProblem } from "./validate";
 
 export type { FlowProblem };
 
@@ -67,7 +67,11 @@ export function loadExport(json: unknown): LoadedExport {
     const problems = result.problems.map((p) => ({ ...p, path: `flows[${i}].${p.path}`, message: `flow ${name}: ${p.message}` }));
     return { result, problems };
   });
-  const flows = loaded.flatMap(({ result }) => (result.ok ? [{ flow: result.flow, problems: result.problems }] : []));
-  if (flows.length < loaded.length) return { ok: false, problems: loaded.flatMap((l) => l.problems) };
+  const loadedFlows = loaded.flatMap(({ result }) => (result.ok ? [{ flow: result.flow, problems: result.problems }] : []));
+  if (loadedFlows.length < loaded.length) return { ok: false, problems: loaded.flatMap((l) => l.problems) };
+  // Entering a flow of the wrong type is a problem of the pair: it is listed, and stops publishing,
+  // but the export still imports.
+  const types = new Map(loadedFlows.map(({ flow }) => [flow.uuid, flow.type]));
+  const flows = loadedFlows.map(({ flow, problems }) => ({ flow, problems: [...problems, ...enteredFlowProblems(flow, (uuid) => types.get(uuid))] }));
   return { ok: true, flows, fields: exported.fields, groups: exported.groups };
 }

@@ -108,6 +108,33 @@ export function validateFlow(flow: FlowDefinition): FlowProblem[] {
   return problems.list;
 }
 
+/** goflow's `FlowType.Allows`: a session enters flows of its own type, or background flows. */
+export function canEnter(sessionType: string, flowType: string): boolean {
+  return sessionType === flowType || flowType === "messaging_background";
+}
+
+/**
+ * Problems only the other flows reveal: an `enter_flow` into a flow this one's sessions can't enter
+ * (a background flow entering a messaging flow fails its run, as in goflow). `typeOf` gives a
+ * flow's type by UUID, undefined for a flow it doesn't know (reported as a missing dependency).
+ */
+export function enteredFlowProblems(flow: FlowDefinition, typeOf: (uuid: string) => string | undefined): FlowProblem[] {
+  const problems = new Problems();
+  flow.nodes.forEach((node, nodeIndex) =>
+    node.actions.forEach((action, actionIndex) => {
+      if (action.type !== "enter_flow" || !isSupportedAction(action)) return;
+      const type = typeOf(action.flow.uuid);
+      if (type && !canEnter(flow.type, type))
+        problems.error(
+          { node, nodeIndex, action, actionIndex },
+          "flow",
+          `${FLOW_TYPE_NAMES[flow.type] ?? "this flow"} cannot enter "${action.flow.name}", ${FLOW_TYPE_NAMES[type] ?? `a ${type} flow`}: the run would fail`,
+        );
+    }),
+  );
+  return problems.list;
+}
+
 function checkUniqueUuids(flow: FlowDefinition, problems: Problems): void {
   const seen = new Map<string, string>();
   const claim = (uuid: string, what: string, where: Where, path: string) => {
