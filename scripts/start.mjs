@@ -1,8 +1,10 @@
 // `npm start`: local D1 migrated, wrangler dev, and the cron trigger fired every minute
 // (wrangler dev does not fire cron triggers by itself).
 import { spawn, spawnSync } from "node:child_process";
+import { ensureDevVars } from "./dev-vars.mjs";
 
 const port = process.env.PORT ?? "8787";
+const createdDevVars = ensureDevVars(process.cwd());
 const wrangler = ["node_modules/wrangler/bin/wrangler.js"];
 
 const build = spawnSync(process.execPath, ["node_modules/vite/bin/vite.js", "build", "ui", "--logLevel", "warn"], { stdio: "inherit" });
@@ -10,13 +12,31 @@ if (build.status !== 0) process.exit(build.status ?? 1);
 // Rebuilt on every change under ui/, so a reload shows it.
 const watch = spawn(process.execPath, ["node_modules/vite/bin/vite.js", "build", "ui", "--watch", "--logLevel", "warn"], { stdio: "inherit" });
 
+// CI skips the confirmation prompt; WRANGLER_LOG=warn keeps the per-migration tables out of the way
+// (errors still show).
 const migrate = spawnSync(process.execPath, [...wrangler, "d1", "migrations", "apply", "DB", "--local"], {
   stdio: "inherit",
-  env: { ...process.env, CI: "true" },
+  env: { ...process.env, CI: "true", WRANGLER_LOG: process.env.WRANGLER_LOG ?? "warn" },
 });
 if (migrate.status !== 0) process.exit(migrate.status ?? 1);
+console.log("[eddy] local D1 migrated");
 
-const dev = spawn(process.execPath, [...wrangler, "dev", "--port", port, "--test-scheduled"], { stdio: "inherit" });
+// Eddy never reads request.cf, so the placeholder does: no lookup of workers.cloudflare.com (and no
+// warning with a stack trace when offline).
+const dev = spawn(process.execPath, [...wrangler, "dev", "--port", port, "--test-scheduled"], {
+  stdio: "inherit",
+  env: { CLOUDFLARE_CF_FETCH_ENABLED: "false", ...process.env },
+});
+
+// Said once the server answers, so wrangler's start-up lines don't bury it; the token stays in the file.
+async function sayWhereTheTokenIs() {
+  while (!(await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false))) await new Promise((r) => setTimeout(r, 500));
+  console.log(`
+[eddy] Created ${createdDevVars} with a random EDDY_API_TOKEN: the API's first token. Try:
+  curl -H "Authorization: Bearer $(sed -n 's/^EDDY_API_TOKEN=//p' ${createdDevVars})" http://localhost:${port}/api/v1/flows
+`);
+}
+if (createdDevVars) sayWhereTheTokenIs();
 
 const fireCron = async () => {
   try {
