@@ -1,4 +1,5 @@
 import { ErrorBoundary, LocationProvider, Route, Router, lazy } from "preact-iso";
+import { Shell } from "./shell/shell";
 
 // One route per screen; each screen lives in its own folder and is loaded on first visit, so the
 // editor's canvas libraries are not part of the sign-in page.
@@ -12,15 +13,17 @@ export function App() {
   return (
     <LocationProvider>
       <ErrorBoundary>
-        <Router>
-          <Route path="/login" component={SignIn} />
-          <Route path="/" component={Flows} />
-          <Route path="/flows" component={Flows} />
-          <Route path="/flows/:uuid" component={Editor} />
-          <Route path="/flows/:uuid/launch" component={Launch} />
-          <Route path="/starts/:uuid" component={StartProgress} />
-          <Route default component={Flows} />
-        </Router>
+        <Shell>
+          <Router>
+            <Route path="/login" component={SignIn} />
+            <Route path="/" component={Flows} />
+            <Route path="/flows" component={Flows} />
+            <Route path="/flows/:uuid" component={Editor} />
+            <Route path="/flows/:uuid/launch" component={Launch} />
+            <Route path="/starts/:uuid" component={StartProgress} />
+            <Route default component={Flows} />
+          </Router>
+        </Shell>
       </ErrorBoundary>
     </LocationProvider>
   );

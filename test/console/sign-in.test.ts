@@ -1,0 +1,51 @@
+// Signing in and out in the browser, as a person does.
+import { expect, it } from "vitest";
+import { seriousA11yViolations } from "./axe";
+import { useConsole } from "./harness";
+import { screenshot } from "./screenshot";
+
+const eddy = useConsole();
+
+it("sends a signed-out visitor to the sign-in page, refuses a wrong password, signs in and back out", async () => {
+  const page = await eddy.newPage(null);
+  await page.goto("/flows");
+  await page.waitForURL(/\/login\?next=%2Fflows$/);
+
+  await page.getByLabel("Email").fill(eddy.admin.email);
+  await page.getByLabel("Password").fill("not the password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect.poll(() => page.getByRole("alert").textContent()).toBe("Wrong email or password.");
+  expect(page.url()).toMatch(/\/login/);
+
+  await page.getByLabel("Password").fill(eddy.admin.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(/\/flows$/);
+  const header = page.getByRole("banner");
+  await header.getByText(eddy.admin.email).waitFor();
+  expect(await header.getByText("admin", { exact: true }).count()).toBe(1);
+  expect(await page.getByRole("link", { name: "Flows" }).getAttribute("aria-current")).toBe("page");
+
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.waitForURL(/\/login$/);
+  expect(await page.evaluate(async () => (await fetch("/api/v1/me")).status)).toBe(401);
+  await page.context().close();
+});
+
+it("shows a viewer's role in the header", async () => {
+  const viewer = await eddy.createUser("viewer");
+  const page = await eddy.newPage(viewer);
+  await page.goto("/flows");
+  await page.getByRole("banner").getByText(viewer.email).waitFor();
+  expect(await page.getByRole("banner").getByText("viewer", { exact: true }).count()).toBe(1);
+  await page.context().close();
+});
+
+it("the sign-in page has no serious accessibility violations", async () => {
+  const page = await eddy.newPage(null);
+  await page.goto("/login");
+  await page.getByRole("button", { name: "Sign in" }).waitFor();
+  expect(await seriousA11yViolations(page)).toEqual([]);
+  await page.setViewportSize({ width: 640, height: 420 });
+  await screenshot(page, "sign-in");
+  await page.context().close();
+});
