@@ -200,7 +200,13 @@ export const runs = sqliteTable(
     modifiedOn: modifiedOn(),
     exitedOn: text("exited_on"),
   },
-  (t) => [index("runs_contact_created").on(t.contactUuid, t.createdOn, t.uuid), index("runs_flow_created").on(t.flowUuid, t.createdOn, t.uuid)],
+  (t) => [
+    index("runs_contact_created").on(t.contactUuid, t.createdOn, t.uuid),
+    index("runs_flow_created").on(t.flowUuid, t.createdOn, t.uuid),
+    // Only runs still going: the flows list counts who is in each flow and version now, reading
+    // this small index instead of every run the flow ever had.
+    index("runs_live").on(t.flowUuid, t.flowVersion).where(sql`status IN ('active', 'waiting')`),
+  ],
 );
 
 /** One row per result a run saved, for per-flow result exports and counts. */

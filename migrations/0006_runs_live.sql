@@ -1,0 +1,1 @@
+CREATE INDEX `runs_live` ON `runs` (`flow_uuid`,`flow_version`) WHERE status IN ('active', 'waiting');
