@@ -1,5 +1,6 @@
 import { app } from "./app";
 import { runScheduled } from "./scheduled";
+import { fireQueued, type QueuedFire } from "./schedules/queue";
 
 export { ContactSession } from "../durable/contact/contact-session";
 export { StartCoordinator } from "../durable/starts/coordinator";
@@ -9,5 +10,10 @@ export default {
   fetch: app.fetch,
   scheduled: (controller, env, ctx) => {
     ctx.waitUntil(runScheduled(env, new Date(controller.scheduledTime)));
+  },
+  // One handler for every queue this Worker consumes, told apart by the queue's name.
+  queue: async (batch, env) => {
+    if (batch.queue === "eddy-schedule-fires") return fireQueued(env, batch as MessageBatch<QueuedFire>);
+    throw new Error(`no consumer for queue ${batch.queue}`);
   },
 } satisfies ExportedHandler<Env>;

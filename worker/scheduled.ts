@@ -1,80 +1,87 @@
-import { nextFire } from "./schedules/next-fire";
-import type { Schedule } from "./schedules/schema";
-import { begin, startStatements } from "./starts/create";
-import type { Audience, StartOptions } from "./starts/spec";
-import { derivedUuid } from "./uuid";
+import { Budget, INVOCATION_BUDGET, type Cost } from "./limits/budget";
+import { DUE_COLUMNS, fireWithin, type Due } from "./schedules/fire";
+import { enqueueFires } from "./schedules/queue";
+import { begin } from "./starts/create";
 
-/** Due schedules read per query; a tick reads again while it gets full batches, up to MAX_ROUNDS. */
-const BATCH = 100;
-const MAX_ROUNDS = 10;
+/** Due schedules read per query. */
+const PAGE = 100;
+/** A tick hands at most this many fires to the queue; the rest are still due at the next tick. */
+const MAX_QUEUED = 10_000;
 /** A start still pending this long after it was made never reached its coordinator: begin it again. */
 const STUCK_MS = 60_000;
-
-type Due = { uuid: string; schedule: string; flow_uuid: string; start: string; next_fire_at: string; origin: string | null };
-
-/**
- * One fire: the start and the schedule's next fire commit together, in one batch. The fire id's
- * unique index makes a second tick for the same fire create nothing, and `next_fire_at = ?old`
- * keeps it from moving the schedule on twice. Returns the start's uuid.
- */
-async function fire(env: Env, s: Due, at: Date): Promise<string> {
-  const fireId = `${s.uuid}@${s.next_fire_at}`;
-  // Every tick that handles the same fire names the same start.
-  const uuid = await derivedUuid(fireId);
-  const start = JSON.parse(s.start) as { audience: Audience; options: StartOptions };
-  const next = nextFire(JSON.parse(s.schedule) as Schedule, at);
-  const iso = at.toISOString();
-  await env.DB.batch([
-    ...(await startStatements(env.DB, { uuid, flowUuid: s.flow_uuid, audience: start.audience, options: start.options, origin: s.origin, scheduleUuid: s.uuid, fireId }, iso)),
-    env.DB.prepare("UPDATE schedules SET next_fire_at = ?, last_fired_at = ?, modified_on = ? WHERE uuid = ? AND next_fire_at = ?").bind(
-      next ? next.toISOString() : null,
-      s.next_fire_at,
-      iso,
-      s.uuid,
-      s.next_fire_at,
-    ),
-  ]);
-  return uuid;
-}
+/** A running start whose coordinator has not reported for this long may have lost its alarm. */
+const STALE_MS = 5 * 60_000;
+/** Starts the sweep looks at per tick, of each kind. */
+const SWEEP = 50;
+const SWEEP_COST: Cost = { subrequests: 2 + 2 * SWEEP, queries: 2 };
 
 /**
- * Fires the schedules due at `at` (see docs/starts.md): an indexed range over live schedules'
- * next fires, so its cost follows what is due, not how many schedules there are. The starts it
- * makes fan out in their coordinators, not here.
+ * The tick's budget, and the part of it spent firing schedules itself (the first due, with no
+ * queue latency); the rest pages through what is due and hands it to the queue. Tests change these.
  */
-export async function fireDueSchedules(env: Env, at: Date): Promise<string[]> {
+export const cronBudget: { tick: Cost; inline: Cost } = { tick: { ...INVOCATION_BUDGET }, inline: { subrequests: 200, queries: 200 } };
+
+/**
+ * Fires the schedules due at `at` (docs/schedules.md): an indexed range over live schedules' next
+ * fires, so its cost follows what is due, not how many schedules there are. Each fire costs a few
+ * D1 queries and a Durable Object call, so the tick fires what fits its per-invocation budget and
+ * hands the rest to the SCHEDULE_FIRES queue, whose batches are invocations of their own. The
+ * starts made fan out in their coordinators, not here.
+ */
+export async function fireDueSchedules(env: Env, at: Date, budget: Budget): Promise<{ made: string[]; queued: number }> {
   const made: string[] = [];
-  for (let round = 0; round < MAX_ROUNDS; round++) {
+  let queued = 0;
+  // Fires made here spend from both the tick's budget and their own share of it.
+  const inline = new Budget(cronBudget.inline, budget);
+  let after: Due | undefined;
+  // Each page is one query, then at most one queue send per 100 schedules of it.
+  const pageCost = { subrequests: 1 + Math.ceil(PAGE / 100), queries: 1 };
+  while (queued < MAX_QUEUED && budget.fits(pageCost, SWEEP_COST)) {
+    // Fires handed to the queue are still due: the cursor steps over them.
     const due = await env.DB.prepare(
-      "SELECT uuid, schedule, flow_uuid, start, next_fire_at, origin FROM schedules WHERE paused = 0 AND next_fire_at <= ? ORDER BY next_fire_at LIMIT ?",
+      `SELECT ${DUE_COLUMNS} FROM schedules WHERE paused = 0 AND next_fire_at <= ?1
+       AND (?2 IS NULL OR (next_fire_at, uuid) > (?2, ?3)) ORDER BY next_fire_at, uuid LIMIT ?4`,
     )
-      .bind(at.toISOString(), BATCH)
+      .bind(at.toISOString(), after?.next_fire_at ?? null, after?.uuid ?? null, PAGE)
       .all<Due>();
-    for (const s of due.results) {
-      try {
-        made.push(await fire(env, s, at));
-      } catch (e) {
-        // One schedule that cannot fire (its audience's URNs, say) must not hold up the others; it stays due.
-        console.error("schedule", s.uuid, "did not fire:", e instanceof Error ? e.message : String(e));
-      }
+    budget.d1();
+    const rows = due.results;
+    let left = rows;
+    if (!queued) {
+      const fired = await fireWithin(env, rows, at, inline, { subrequests: 0, queries: 0 });
+      made.push(...fired.made);
+      left = fired.left;
     }
-    if (due.results.length < BATCH) break;
+    if (left.length) {
+      budget.spend({ subrequests: await enqueueFires(env, left, at), queries: 0 });
+      queued += left.length;
+    }
+    if (rows.length < PAGE) break;
+    after = rows[rows.length - 1];
   }
-  await Promise.all(made.map((uuid) => begin(env, uuid)));
-  return made;
+  return { made, queued };
 }
 
-/** Starts whose coordinator was never told about them (the Worker died in between) are begun again. */
-async function beginStuckStarts(env: Env, at: Date): Promise<void> {
-  const stuck = await env.DB.prepare("SELECT uuid FROM starts WHERE status = 'pending' AND created_on <= ? ORDER BY created_on LIMIT 100")
-    .bind(new Date(at.getTime() - STUCK_MS).toISOString())
-    .all<{ uuid: string }>();
-  await Promise.all(stuck.results.map((s) => begin(env, s.uuid)));
+/**
+ * Starts whose coordinator was never told about them (the Worker died in between) are begun
+ * again, and running ones that stopped reporting get their coordinator's alarm back if it has
+ * none (both calls do nothing to a start that is going).
+ */
+async function sweepStarts(env: Env, at: Date, budget: Budget): Promise<void> {
+  const [stuck, stale] = await env.DB.batch<{ uuid: string }>([
+    env.DB.prepare("SELECT uuid FROM starts WHERE status = 'pending' AND created_on <= ? ORDER BY created_on LIMIT ?").bind(new Date(at.getTime() - STUCK_MS).toISOString(), SWEEP),
+    env.DB.prepare("SELECT uuid FROM starts WHERE status = 'running' AND modified_on <= ? ORDER BY modified_on LIMIT ?").bind(new Date(at.getTime() - STALE_MS).toISOString(), SWEEP),
+  ]);
+  budget.d1(2);
+  budget.spend({ subrequests: stuck.results.length + stale.results.length, queries: 0 });
+  await Promise.all([...stuck.results.map((s) => begin(env, s.uuid)), ...stale.results.map((s) => env.STARTS.getByName(s.uuid).resume())]);
 }
 
 /** Fired by the cron trigger every minute (locally, `npm start` calls it). */
 export async function runScheduled(env: Env, at: Date): Promise<void> {
+  const budget = new Budget(cronBudget.tick);
   await env.DB.prepare("INSERT INTO cron_ticks (fired_at) VALUES (?)").bind(at.toISOString()).run();
-  await fireDueSchedules(env, at);
-  await beginStuckStarts(env, at);
+  budget.d1();
+  await fireDueSchedules(env, at, budget);
+  await sweepStarts(env, at, budget);
 }

@@ -4,10 +4,11 @@ import type { Audience, SkipReason } from "../../worker/starts/spec";
 import type { FlowStartOptions, ParentRun } from "../contact/fanout";
 
 /**
- * How a start paces itself. `pageGapMs` spaces pages out (0: back to back); tests and the
- * benchmark change these.
+ * How a start paces itself. `pageGapMs` spaces pages out (0: back to back); a page that fails is
+ * tried again after `retryMs`, doubling, up to `leaseMs`, the alarm each page sets before it
+ * starts; tests and the benchmark change these.
  */
-export const fanOut = { pageSize: 500, inFlight: 50, maxAttempts: 3, pageGapMs: 0, retryMs: 1000 };
+export const fanOut = { pageSize: 500, inFlight: 50, maxAttempts: 3, pageGapMs: 0, retryMs: 1000, leaseMs: 5 * 60_000 };
 
 export type StartStatus = "pending" | "running" | "completed" | "cancelled" | "failed";
 export type Progress = { targeted: number; started: number; skipped: Record<SkipReason, number>; failed: number; pending: number };
@@ -101,11 +102,49 @@ export class StartCoordinator extends DurableObject<Env> {
     return { status: this.status(), progress: this.counts() };
   }
 
+  /**
+   * Gives a start that is not finished its alarm back if it has none (the cron's sweep calls it for
+   * starts that stopped reporting). Does nothing to a start whose alarm is set. Returns whether it
+   * set one.
+   */
+  async resume(): Promise<boolean> {
+    if (!this.meta("start") || this.reported()) return false;
+    if ((await this.ctx.storage.getAlarm()) !== null) return false;
+    await this.ctx.storage.setAlarm(Date.now());
+    return true;
+  }
+
+  /** Set while an alarm runs, so a lease's alarm arriving meanwhile leaves the page to it. */
+  private paging = false;
+
   override async alarm(): Promise<void> {
     const startUuid = this.meta("start");
-    if (!startUuid || FINAL.includes(this.status())) return;
+    if (!startUuid || this.reported() || this.paging) return;
+    // The next alarm is set before anything can fail: if this one throws past the runtime's
+    // retries, or the object is reset mid-page, the start still goes on.
+    await this.ctx.storage.setAlarm(Date.now() + fanOut.leaseMs);
+    this.paging = true;
+    try {
+      // Finished, but the final report did not reach D1: only the report is left to do.
+      if (FINAL.includes(this.status())) await this.report().then(() => this.ctx.storage.deleteAlarm());
+      else await this.page(startUuid);
+      if (this.meta("failures")) this.sql.exec("DELETE FROM meta WHERE key = 'failures'");
+    } catch (e) {
+      // D1 failed or was overloaded (reading a page, writing the progress): the page is tried
+      // again later, backing off; the cursor and outcomes already stored are kept.
+      const failures = Number(this.meta("failures") ?? 0) + 1;
+      this.setMeta("failures", String(failures));
+      console.error("start", startUuid, `page failed (${failures}):`, e instanceof Error ? e.message : String(e));
+      await this.ctx.storage.setAlarm(Date.now() + Math.min(fanOut.retryMs * 2 ** (failures - 1), fanOut.leaseMs));
+    } finally {
+      this.paging = false;
+    }
+  }
+
+  /** One page: plan (first time), read, call the contacts, report, and set the next alarm or finish. */
+  private async page(startUuid: string): Promise<void> {
     const plan = this.plan() ?? (await this.makePlan(startUuid));
-    if (!plan) return;
+    if (!plan) return this.ctx.storage.deleteAlarm();
 
     let pending = this.pending();
     if (!pending.length && !this.meta("exhausted")) pending = await this.readPage(plan);
@@ -113,12 +152,14 @@ export class StartCoordinator extends DurableObject<Env> {
 
     if (this.status() !== "running") {
       // Cancelled meanwhile: cancel() reported, but not the outcomes of the calls then in flight.
+      await this.ctx.storage.deleteAlarm();
       await this.report();
       return;
     }
     const left = this.pending();
     if (!left.length && this.meta("exhausted")) {
       this.setMeta("status", "completed");
+      await this.ctx.storage.deleteAlarm();
       await this.report();
       return;
     }
@@ -273,6 +314,13 @@ export class StartCoordinator extends DurableObject<Env> {
     )
       .bind(status, c.targeted, c.started, c.skipped.in_flow, c.skipped.started_recently, c.skipped.inactive, c.skipped.other, c.failed, error, now, FINAL.includes(status) ? now : null, this.meta("start"))
       .run();
+    if (FINAL.includes(status)) this.setMeta("reported", status);
+  }
+
+  /** Finished, and D1 has been told. */
+  private reported(): boolean {
+    const status = this.status();
+    return FINAL.includes(status) && this.meta("reported") === status;
   }
 
   private plan(): Plan | null {
