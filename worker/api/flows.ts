@@ -11,7 +11,6 @@ import type { ApiEnv } from "./context";
 import { ApiError, conflict, invalid, IssueSchema, notFound, type Issue } from "./errors";
 import { FieldType } from "./fields";
 import { describe, validate } from "./openapi";
-import { afterCursor, page, PageQuery, toPage } from "./pagination";
 
 const tag = "flows";
 
@@ -144,6 +143,9 @@ const withIdentity = (definition: Record<string, unknown>, flow: { uuid: string;
   revision,
 });
 
+// The flows list (flow-list.ts) shows the same flow and duplicates into the same detail.
+export { out as flowOut, detail as flowDetail };
+
 const problemsOf = (definition: unknown): Issue[] => loadFlow(definition).problems.map(toIssue);
 
 function toIssue(p: FlowProblem): Issue {
@@ -210,17 +212,6 @@ export const flowRoutes = new Hono<ApiEnv>()
       .values({ uuid, name: body.name, type: body.type, draft, draftRevision: 1, createdOn: at, modifiedOn: at, ...settingsColumns(body) })
       .returning();
     return c.json(await detail(db, row), 201);
-  })
-  .get("/", describe({ tag, summary: "List flows, newest first", response: page(FlowOut) }), validate("query", PageQuery.extend({ status: FlowStatus.optional(), type: FlowType.optional() })), async (c) => {
-    const q = c.req.valid("query");
-    const rows = await c
-      .get("db")
-      .select()
-      .from(flows)
-      .where(and(q.status ? eq(flows.status, q.status) : undefined, q.type ? eq(flows.type, q.type) : undefined, afterCursor(q.cursor, flows.createdOn, flows.uuid)))
-      .orderBy(desc(flows.createdOn), desc(flows.uuid))
-      .limit(q.limit + 1);
-    return c.json(toPage(rows, q.limit, out));
   })
   .post("/import", describe({ tag, summary: "Import a goflow export file: creates or updates the flows' drafts by UUID, and the fields and groups", response: ImportResult }), validate("json", ImportFile), async (c) => {
     const db = c.get("db");

@@ -9,6 +9,7 @@ import { channelRoutes } from "./channels";
 import { contactActions } from "./contact-actions";
 import { contactRoutes } from "./contacts";
 import { fieldRoutes } from "./fields";
+import { flowListRoutes } from "./flow-list";
 import { flowRoutes } from "./flows";
 import { groupRoutes } from "./groups";
 import { meRoutes } from "./me";
@@ -41,6 +42,7 @@ api.get("/openapi.json", describe({ tag: "meta", summary: "This OpenAPI 3.1 docu
 // A bearer token or the session cookie, then the role the method and path need (worker/auth/roles.ts).
 api.use("*", authenticate);
 
+api.route("/flows", flowListRoutes);
 api.route("/flows", flowRoutes);
 api.route("/contacts", contactRoutes);
 api.route("/fields", fieldRoutes);
