@@ -1,0 +1,58 @@
+import type { EditorView } from "@codemirror/view";
+import { useEffect, useRef, useState } from "preact/hooks";
+import type { Names } from "./codemirror";
+import { checkTemplate } from "./expressions";
+
+type Props = { value: string; onChange(value: string): void; label: string; multiline?: boolean; placeholder?: string; readOnly?: boolean; names(): Names };
+
+/** A text that may hold `@` expressions: completion, and syntax errors shown as typed. */
+export function ExpressionInput({ value, onChange, label, multiline = false, placeholder, readOnly = false, names }: Props) {
+  const host = useRef<HTMLDivElement>(null);
+  const view = useRef<EditorView | undefined>(undefined);
+  const change = useRef(onChange);
+  change.current = onChange;
+  const [problems, setProblems] = useState(() => checkTemplate(value));
+
+  useEffect(() => {
+    let gone = false;
+    import("./codemirror").then(({ createExpressionEditor }) => {
+      if (gone || !host.current) return;
+      view.current = createExpressionEditor(host.current, {
+        value,
+        multiline,
+        label,
+        placeholder,
+        readOnly,
+        names,
+        onChange: (v) => {
+          setProblems(checkTemplate(v));
+          change.current(v);
+        },
+      });
+    });
+    return () => {
+      gone = true;
+      view.current?.destroy();
+    };
+  }, []);
+
+  // An undo or a reload changes the value from outside.
+  useEffect(() => {
+    const v = view.current;
+    if (v && v.state.doc.toString() !== value) {
+      v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: value } });
+      setProblems(checkTemplate(value));
+    }
+  }, [value]);
+
+  return (
+    <div class={`expression${problems.length ? " invalid" : ""}`}>
+      <div ref={host} class={`expression-host${multiline ? " multiline" : ""}`} />
+      {problems.map((p, i) => (
+        <p key={i} class="field-error" role="alert">
+          {p.message}
+        </p>
+      ))}
+    </div>
+  );
+}

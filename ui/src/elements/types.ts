@@ -1,0 +1,71 @@
+// One declarative description per element the editor offers: its fields (rendered by the side
+// panel), defaults, extra validation and the one-line summary shown on the canvas. Adding a type
+// is one file in actions/ or splits/ plus its line in registry.ts.
+import type { Action, FlowDefinition, Node } from "../../../durable/engine/flow/schema";
+
+export type FlowType = FlowDefinition["type"];
+export type Asset = "fields" | "groups" | "flows" | "labels" | "channels" | "topics" | "templates" | "users";
+
+type FieldBase = { key: string; label: string; help?: string; required?: boolean };
+
+/** One input of an element's form; `key` names the property of the action it edits. */
+export type FieldSpec = FieldBase &
+  (
+    | { kind: "text"; expression?: boolean; multiline?: boolean; max?: number; placeholder?: string }
+    | { kind: "list"; expression?: boolean; max?: number; itemMax?: number; placeholder?: string }
+    | { kind: "select"; options: { value: string; label: string }[] }
+    | { kind: "number"; min?: number; max?: number }
+    | { kind: "checkbox" }
+    | { kind: "headers" }
+    | { kind: "ref"; asset: Asset; multiple?: boolean; nullable?: boolean }
+  );
+
+export interface ActionElement<A extends Action = Action> {
+  type: A["type"];
+  name: string;
+  /** Where the "add action" menu lists it. */
+  group: "Messages" | "Contact" | "Run" | "Services" | "Flows";
+  /** The flow types it may be used in (all when absent). */
+  flowTypes?: FlowType[];
+  fields: FieldSpec[];
+  defaults(): Omit<A, "uuid" | "type">;
+  summary(action: A): string;
+  /** Problems the engine's validation does not name, in the editor's words. */
+  validate?(action: A): string[];
+  /** Properties translated through the flow's `localization`. */
+  localizable?: string[];
+}
+
+/** A router test offered in a rule: its goflow type, label and how many arguments it takes. */
+export type TestSpec = { type: string; label: string; args: 0 | 1 | 2; argLabel?: string };
+
+/**
+ * A kind of node that routes (TextIt's "split by ..." and "wait for the response"). `ui` is the
+ * `_ui.nodes[uuid].type` goflow editors store; `matches` recognises a node exported without it.
+ */
+export interface SplitElement {
+  ui: string;
+  name: string;
+  flowTypes?: FlowType[];
+  /** A fresh node of this kind; `uuid` makes UUIDs. */
+  create(uuid: () => string): Node;
+  matches(node: Node): boolean;
+  /** What the side panel offers for the router. */
+  edit: {
+    /** The operand: typed freely, chosen among results or fields, or fixed. */
+    operand: "expression" | "result" | "field" | "fixed";
+    /** Rules (cases to categories) are edited; otherwise categories come from `categories`. */
+    rules: boolean;
+    /** Category names are edited (random buckets). */
+    buckets?: boolean;
+    /** Groups picked, one case each (`has_group`). */
+    groups?: boolean;
+    /** A reply timeout (wait for the response). */
+    timeout?: boolean;
+    resultName: boolean;
+    /** The node's one action is edited with the router (webhook, sub-flow, ticket splits). */
+    action?: string;
+  };
+  /** Re-derives the router after its action changed (e.g. a webhook's result name). */
+  sync?(node: Node, uuid: () => string): Node;
+}
