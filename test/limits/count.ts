@@ -62,6 +62,11 @@ export function installCounters(): void {
       function (this: unknown, ...a) {
         const c = als.getStore();
         if (c) (c.d1Calls++, c.d1Queries++);
+        const failure = failures.find((f) => f.times > 0 && f.match.test(sqlOf(this)));
+        if (failure) {
+          failure.times--;
+          return Promise.reject(new Error("D1_ERROR: injected failure (test/limits/count.ts)"));
+        }
         return o.apply(this, a);
       },
     );
@@ -103,6 +108,22 @@ export function installCounters(): void {
         return als.getStore() ? countCalls(stub) : stub;
       },
     );
+}
+
+const failures: { match: RegExp; times: number }[] = [];
+/** The SQL of a prepared statement (workerd keeps it on the statement). */
+const sqlOf = (statement: unknown) => String((statement as { statement?: string }).statement ?? "");
+
+/**
+ * Makes the next `times` single statements (first/run/all/raw, anywhere in the isolate: the
+ * Worker or a Durable Object) whose SQL matches `match` fail as D1 does when it is overloaded.
+ * Returns how many failures are still to come.
+ */
+export function failD1(match: RegExp, times: number): () => number {
+  installCounters();
+  const failure = { match, times };
+  failures.push(failure);
+  return () => failure.times;
 }
 
 /** Runs `fn` as one invocation named `name` (a handler called directly) and returns what it cost. */

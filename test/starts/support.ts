@@ -29,8 +29,8 @@ export async function startNow(body: Record<string, unknown>) {
 }
 
 /** The start once its status is one of `statuses` (by default: finished). */
-export async function settled(uuid: string, statuses = ["completed", "cancelled", "failed"], until: (s: any) => boolean = () => true) {
-  for (let i = 0; i < 400; i++) {
+export async function settled(uuid: string, statuses = ["completed", "cancelled", "failed"], until: (s: any) => boolean = () => true, tries = 400) {
+  for (let i = 0; i < tries; i++) {
     const r = await call("GET", `/starts/${uuid}`);
     if (statuses.includes(r.body.status) && until(r.body)) return r.body;
     await new Promise((resolve) => setTimeout(resolve, 20));
