@@ -29,6 +29,7 @@ describe("the OpenAPI document", () => {
         "POST /starts", "GET /starts", "GET /starts/{uuid}", "POST /starts/{uuid}/cancel",
         "POST /schedules", "GET /schedules", "GET /schedules/{uuid}", "PATCH /schedules/{uuid}", "DELETE /schedules/{uuid}",
         "POST /schedules/{uuid}/pause", "POST /schedules/{uuid}/resume",
+        "POST /flows/{uuid}/versions/{version}/restore", "POST /flows/{uuid}/versions/{version}/duplicate", "POST /audiences/count", "POST /simulator/http",
       ]),
     );
 
@@ -37,7 +38,7 @@ describe("the OpenAPI document", () => {
         expect(op.summary, `${method} ${path} has a summary`).toBeTruthy();
         const success = Object.keys(op.responses).find((s) => s.startsWith("2"));
         expect(success, `${method} ${path} documents its success`).toBeDefined();
-        if (["post", "patch"].includes(method) && !/\/(validate|publish|cancel|pause|resume)$/.test(path))
+        if (["post", "patch"].includes(method) && !/\/(validate|publish|cancel|pause|resume|restore)$/.test(path))
           expect(op.requestBody?.content["application/json"].schema, `${method} ${path} has a body schema`).toBeDefined();
       }
     }
@@ -49,7 +50,10 @@ describe("the OpenAPI document", () => {
     expect(createContact.responses["201"].content["application/json"].schema.properties).toHaveProperty("urns");
     expect(createContact.responses).toHaveProperty("400");
     expect(doc.paths["/contacts"].get.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(["urn", "name", "limit", "cursor"]));
-    expect(doc.paths["/flows/{uuid}/publish"].post.parameters).toEqual([expect.objectContaining({ name: "uuid", in: "path", required: true })]);
+    expect(doc.paths["/flows/{uuid}/publish"].post.parameters).toEqual([
+      expect.objectContaining({ name: "uuid", in: "path", required: true }),
+      expect.objectContaining({ name: "draft_revision", in: "query", required: false }),
+    ]);
     // Each channel type's config schema is in the document.
     expect(JSON.stringify(doc.paths["/channels"].post.requestBody)).toContain("account_sid");
     expect(doc.paths["/openapi.json"].get.security).toEqual([]);

@@ -148,7 +148,7 @@ export { out as flowOut, detail as flowDetail };
 
 const problemsOf = (definition: unknown): Issue[] => loadFlow(definition).problems.map(toIssue);
 
-function toIssue(p: FlowProblem): Issue {
+export function toIssue(p: FlowProblem): Issue {
   return { level: p.level, path: p.path, message: p.message, ...(p.node_uuid ? { node_uuid: p.node_uuid } : {}), ...(p.action_uuid ? { action_uuid: p.action_uuid } : {}) };
 }
 
@@ -325,54 +325,4 @@ export const flowRoutes = new Hono<ApiEnv>()
     const flow = await findFlow(c.get("db"), c.req.param("uuid"));
     const problems = problemsOf(flow.draft);
     return c.json({ valid: !problems.some((p) => p.level === "error"), problems });
-  })
-  .post("/:uuid/publish", describe({ tag, summary: "Validate the draft and freeze it as the next version (422 lists every problem)", status: 201, response: FlowVersionOut }), async (c) => {
-    const db = c.get("db");
-    const flow = await findFlow(db, c.req.param("uuid"));
-    const loaded = loadFlow(flow.draft);
-    if (!loaded.ok) {
-      const problems = loaded.problems.map(toIssue);
-      const errors = problems.filter((p) => p.level === "error").length;
-      throw new ApiError(422, "flow_invalid", `the draft has ${errors} problem${errors === 1 ? "" : "s"} to fix before it can be published`, problems);
-    }
-    const definition = loaded.flow as Record<string, unknown>;
-
-    // Publishing an unchanged draft again gives back the current version instead of a copy.
-    if (flow.publishedVersion !== null) {
-      const latest = await db.select().from(flowVersions).where(and(eq(flowVersions.flowUuid, flow.uuid), eq(flowVersions.version, flow.publishedVersion))).get();
-      if (latest && JSON.stringify(latest.definition) === JSON.stringify(definition))
-        return c.json({ flow_uuid: flow.uuid, version: latest.version, published_on: latest.publishedOn, definition: latest.definition } satisfies z.infer<typeof FlowVersionOut>, 200);
-    }
-
-    // The version number is computed inside the statement, and the batch is one transaction, so
-    // two publishes at once cannot take the same number.
-    const nextVersion = sql<number>`(SELECT COALESCE(MAX(${flowVersions.version}), 0) + 1 FROM ${flowVersions} WHERE ${flowVersions.flowUuid} = ${flow.uuid})`;
-    const at = now();
-    const [[version]] = await db.batch([
-      db.insert(flowVersions).values({ flowUuid: flow.uuid, version: nextVersion, definition, publishedOn: at }).returning(),
-      db
-        .update(flows)
-        .set({
-          publishedVersion: sql`(SELECT MAX(${flowVersions.version}) FROM ${flowVersions} WHERE ${flowVersions.flowUuid} = ${flow.uuid})`,
-          status: flow.status === "draft" ? "active" : flow.status,
-          modifiedOn: at,
-        })
-        .where(eq(flows.uuid, flow.uuid)),
-    ]);
-    return c.json({ flow_uuid: flow.uuid, version: version.version, published_on: version.publishedOn, definition: version.definition } satisfies z.infer<typeof FlowVersionOut>, 201);
-  })
-  .get("/:uuid/versions", describe({ tag, summary: "List a flow's published versions, newest first", response: z.object({ results: z.array(VersionSummary) }) }), async (c) => {
-    const db = c.get("db");
-    const flow = await findFlow(db, c.req.param("uuid"));
-    return c.json({ results: await versionsOf(db, flow.uuid) });
-  })
-  .get("/:uuid/versions/:version", describe({ tag, summary: "Get a published version's frozen definition", response: FlowVersionOut }), async (c) => {
-    const db = c.get("db");
-    const flow = await findFlow(db, c.req.param("uuid"));
-    const number = Number(c.req.param("version"));
-    const version = Number.isInteger(number)
-      ? await db.select().from(flowVersions).where(and(eq(flowVersions.flowUuid, flow.uuid), eq(flowVersions.version, number))).get()
-      : undefined;
-    if (!version) throw notFound(`version of flow ${flow.uuid}`, c.req.param("version"));
-    return c.json({ flow_uuid: flow.uuid, version: version.version, published_on: version.publishedOn, definition: version.definition } satisfies z.infer<typeof FlowVersionOut>);
   });

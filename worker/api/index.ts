@@ -10,6 +10,7 @@ import { contactActions } from "./contact-actions";
 import { contactRoutes } from "./contacts";
 import { fieldRoutes } from "./fields";
 import { flowListRoutes } from "./flow-list";
+import { flowVersionRoutes } from "./flow-versions";
 import { flowRoutes } from "./flows";
 import { groupRoutes } from "./groups";
 import { meRoutes } from "./me";
@@ -44,6 +45,7 @@ api.use("*", authenticate);
 
 api.route("/flows", flowListRoutes);
 api.route("/flows", flowRoutes);
+api.route("/flows", flowVersionRoutes);
 api.route("/contacts", contactRoutes);
 api.route("/fields", fieldRoutes);
 api.route("/groups", groupRoutes);

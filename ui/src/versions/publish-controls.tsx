@@ -1,0 +1,65 @@
+import { useState } from "preact/hooks";
+import { api, ApiFailure } from "../api";
+import { VersionsDialog } from "./versions-dialog";
+import "./versions.css";
+
+export type Problem = { node_uuid?: string; action_uuid?: string; message: string; level?: string };
+export type PublishControlsProps = {
+  flowUuid: string;
+  /** The draft revision the editor last saved: publishing refuses a draft that moved on since. */
+  revision?: number;
+  onProblems(problems: Problem[]): void;
+  onRestored(): void;
+};
+
+type Published = { version: number; published_on: string };
+
+/** The editor's Publish and Versions buttons. */
+export function PublishControls({ flowUuid, revision, onProblems, onRestored }: PublishControlsProps) {
+  const [busy, setBusy] = useState(false);
+  const [status, setStatus] = useState<{ text: string; tone: "ok" | "error" } | null>(null);
+  const [open, setOpen] = useState(false);
+
+  const publish = async () => {
+    setBusy(true);
+    setStatus(null);
+    try {
+      const v = await api<Published>(`flows/${flowUuid}/publish`, { method: "POST", body: revision === undefined ? {} : { draft_revision: revision } });
+      onProblems([]);
+      setStatus({ text: `Published version ${v.version}`, tone: "ok" });
+    } catch (e) {
+      if (e instanceof ApiFailure && e.status === 422) {
+        const problems = ((e.body as { issues?: Problem[] })?.issues ?? []) as Problem[];
+        onProblems(problems);
+        setStatus({ text: `Not published: ${e.message}. The problems are shown on their nodes.`, tone: "error" });
+      } else setStatus({ text: `Not published: ${(e as Error).message}`, tone: "error" });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <span class="publish-controls">
+      <button type="button" class="primary" onClick={publish} disabled={busy}>
+        {busy ? "Publishing…" : "Publish"}
+      </button>
+      <button type="button" onClick={() => setOpen(true)}>
+        Versions
+      </button>
+      <span role="status" class={status ? `publish-status ${status.tone}` : "publish-status"}>
+        {status?.text}
+      </span>
+      {open && (
+        <VersionsDialog
+          flowUuid={flowUuid}
+          onClose={() => setOpen(false)}
+          onRestored={(v) => {
+            setOpen(false);
+            setStatus({ text: `Version ${v} is the draft again`, tone: "ok" });
+            onRestored();
+          }}
+        />
+      )}
+    </span>
+  );
+}

@@ -1,0 +1,178 @@
+import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import { Hono } from "hono";
+import { z } from "zod";
+import type { Database } from "../db";
+import { flows, flowVersions, runs } from "../db/schema";
+import { loadFlow } from "../../durable/engine/flow/load";
+import type { Principal } from "../auth/roles";
+import { now } from "./common";
+import type { ApiEnv } from "./context";
+import { ApiError, conflict, notFound } from "./errors";
+import { FlowVersionOut, toIssue } from "./flows";
+import { describe, validate } from "./openapi";
+
+const tag = "flows";
+
+const VersionStatus = z.enum(["active", "finishing", "ended"]);
+
+const VersionListed = z.object({
+  version: z.number().int(),
+  published_on: z.string(),
+  published_by: z.string().nullable().describe("who published it: the user, or the API token's name"),
+  status: VersionStatus.describe("active: new contacts enter it; finishing: an older version contacts are still in; ended: nobody left"),
+  contacts: z.number().int().describe("contacts still in it (a run active or waiting)"),
+});
+
+const Restored = z.object({ flow_uuid: z.string(), restored_version: z.number().int(), draft_revision: z.number().int() });
+const Duplicated = z.object({ uuid: z.string(), name: z.string(), type: z.string(), from: z.object({ flow_uuid: z.string(), version: z.number().int() }) });
+
+type FlowRow = typeof flows.$inferSelect;
+type VersionRow = typeof flowVersions.$inferSelect;
+
+const versionOut = (flow: FlowRow, v: VersionRow): z.infer<typeof FlowVersionOut> => ({ flow_uuid: flow.uuid, version: v.version, published_on: v.publishedOn, definition: v.definition });
+
+/** What the versions list shows as the publisher. */
+const publisher = (p: Principal | undefined) => (p?.kind === "user" ? p.email : "API token");
+
+async function findFlow(db: Database, uuid: string): Promise<FlowRow> {
+  const flow = await db.select().from(flows).where(eq(flows.uuid, uuid)).get();
+  if (!flow) throw notFound("flow", uuid);
+  return flow;
+}
+
+async function findVersion(db: Database, flow: FlowRow, raw: string) {
+  const number = Number(raw);
+  const version = Number.isInteger(number)
+    ? await db.select().from(flowVersions).where(and(eq(flowVersions.flowUuid, flow.uuid), eq(flowVersions.version, number))).get()
+    : undefined;
+  if (!version) throw notFound(`version of flow ${flow.uuid}`, raw);
+  return version;
+}
+
+/** The flow row owns uuid, name and type; a definition taken from a version follows it (as flows.ts does for drafts). */
+const identity = (definition: Record<string, unknown>, flow: { uuid: string; name: string; type: string }, revision: number) => ({
+  ...definition,
+  uuid: flow.uuid,
+  name: flow.name,
+  type: flow.type,
+  revision,
+});
+
+/**
+ * Versions with their publisher and who is still inside: one query over the flow's runs that are
+ * not over (a contact counted once per version it is in).
+ */
+async function listVersions(db: Database, flow: FlowRow): Promise<z.infer<typeof VersionListed>[]> {
+  const [versions, inside] = await db.batch([
+    db
+      .select({ version: flowVersions.version, publishedOn: flowVersions.publishedOn, publishedBy: flowVersions.publishedBy })
+      .from(flowVersions)
+      .where(eq(flowVersions.flowUuid, flow.uuid))
+      .orderBy(desc(flowVersions.version)),
+    db
+      .select({ version: runs.flowVersion, contacts: sql<number>`COUNT(DISTINCT ${runs.contactUuid})` })
+      .from(runs)
+      .where(and(eq(runs.flowUuid, flow.uuid), inArray(runs.status, ["active", "waiting"])))
+      .groupBy(runs.flowVersion),
+  ]);
+  const counts = new Map(inside.map((r) => [r.version, r.contacts]));
+  return versions.map((v) => {
+    const contacts = counts.get(v.version) ?? 0;
+    return {
+      version: v.version,
+      published_on: v.publishedOn,
+      published_by: v.publishedBy,
+      status: v.version === flow.publishedVersion ? "active" : contacts > 0 ? "finishing" : "ended",
+      contacts,
+    };
+  });
+}
+
+export const flowVersionRoutes = new Hono<ApiEnv>()
+  .post(
+    "/:uuid/publish",
+    describe({ tag, summary: "Validate the draft and freeze it as the next version (422 lists every problem, with its node)", status: 201, response: FlowVersionOut }),
+    validate("query", z.object({ draft_revision: z.coerce.number().int().min(1).optional().describe("the draft revision the caller saw: 409 if it was saved again since") })),
+    async (c) => {
+      const db = c.get("db");
+      const flow = await findFlow(db, c.req.param("uuid"));
+      const seen = c.req.valid("query").draft_revision;
+      if (seen !== undefined && seen !== flow.draftRevision) {
+        throw conflict(`the draft was saved again since revision ${seen} (it is at ${flow.draftRevision}): reload it and publish what you see`, [{ path: "draft_revision", message: `is ${flow.draftRevision} now` }]);
+      }
+      const loaded = loadFlow(flow.draft);
+      if (!loaded.ok) {
+        const problems = loaded.problems.map(toIssue);
+        const errors = problems.filter((p) => p.level === "error").length;
+        throw new ApiError(422, "flow_invalid", `the draft has ${errors} problem${errors === 1 ? "" : "s"} to fix before it can be published`, problems);
+      }
+      const definition = loaded.flow as Record<string, unknown>;
+
+      // Publishing an unchanged draft again gives back the current version instead of a copy.
+      if (flow.publishedVersion !== null) {
+        const latest = await db.select().from(flowVersions).where(and(eq(flowVersions.flowUuid, flow.uuid), eq(flowVersions.version, flow.publishedVersion))).get();
+        if (latest && JSON.stringify(latest.definition) === JSON.stringify(definition)) return c.json(versionOut(flow, latest), 200);
+      }
+
+      // The version number is computed inside the statement, and the batch is one transaction, so
+      // two publishes at once cannot take the same number.
+      const nextVersion = sql<number>`(SELECT COALESCE(MAX(${flowVersions.version}), 0) + 1 FROM ${flowVersions} WHERE ${flowVersions.flowUuid} = ${flow.uuid})`;
+      const at = now();
+      const [[version]] = await db.batch([
+        db.insert(flowVersions).values({ flowUuid: flow.uuid, version: nextVersion, definition, publishedOn: at, publishedBy: publisher(c.get("principal")) }).returning(),
+        db
+          .update(flows)
+          .set({
+            publishedVersion: sql`(SELECT MAX(${flowVersions.version}) FROM ${flowVersions} WHERE ${flowVersions.flowUuid} = ${flow.uuid})`,
+            status: flow.status === "draft" ? "active" : flow.status,
+            modifiedOn: at,
+          })
+          .where(eq(flows.uuid, flow.uuid)),
+      ]);
+      return c.json(versionOut(flow, version), 201);
+    },
+  )
+  .get("/:uuid/versions", describe({ tag, summary: "List a flow's published versions, newest first: status, contacts still inside, publisher", response: z.object({ results: z.array(VersionListed) }) }), async (c) => {
+    const db = c.get("db");
+    return c.json({ results: await listVersions(db, await findFlow(db, c.req.param("uuid"))) });
+  })
+  .get("/:uuid/versions/:version", describe({ tag, summary: "Get a published version's frozen definition", response: FlowVersionOut }), async (c) => {
+    const db = c.get("db");
+    const flow = await findFlow(db, c.req.param("uuid"));
+    return c.json(versionOut(flow, await findVersion(db, flow, c.req.param("version"))));
+  })
+  .post("/:uuid/versions/:version/restore", describe({ tag, summary: "Make a published version the draft again (the draft's revision moves on, so an editor still on the old draft gets a conflict)", response: Restored }), async (c) => {
+    const db = c.get("db");
+    const flow = await findFlow(db, c.req.param("uuid"));
+    const version = await findVersion(db, flow, c.req.param("version"));
+    const revision = flow.draftRevision + 1;
+    await db.update(flows).set({ draft: identity(version.definition, flow, revision), draftRevision: revision, modifiedOn: now() }).where(eq(flows.uuid, flow.uuid));
+    return c.json({ flow_uuid: flow.uuid, restored_version: version.version, draft_revision: revision } satisfies z.infer<typeof Restored>);
+  })
+  .post(
+    "/:uuid/versions/:version/duplicate",
+    describe({ tag, summary: "Create a new flow (a draft) from a published version, with the flow's settings", status: 201, response: Duplicated }),
+    validate("json", z.strictObject({ name: z.string().trim().min(1).max(64).optional() }).prefault({})),
+    async (c) => {
+      const db = c.get("db");
+      const flow = await findFlow(db, c.req.param("uuid"));
+      const version = await findVersion(db, flow, c.req.param("version"));
+      const uuid = crypto.randomUUID();
+      const name = c.req.valid("json").name ?? `${flow.name} (v${version.version} copy)`.slice(0, 64);
+      const at = now();
+      await db.insert(flows).values({
+        uuid,
+        name,
+        type: flow.type,
+        draft: identity(version.definition, { uuid, name, type: flow.type }, 1),
+        draftRevision: 1,
+        ignoreKeywords: flow.ignoreKeywords,
+        entryRules: flow.entryRules,
+        deliveryWindow: flow.deliveryWindow,
+        goal: flow.goal,
+        createdOn: at,
+        modifiedOn: at,
+      });
+      return c.json({ uuid, name, type: flow.type, from: { flow_uuid: flow.uuid, version: version.version } } satisfies z.infer<typeof Duplicated>, 201);
+    },
+  );
