@@ -220,7 +220,8 @@ export function buildContext(session: Session, evalEnv: Environment, run: RunJSO
       : trigger.type === "flow_action"
         ? summaryContext(session, env, trigger.run_summary)
         : null,
-    webhook: webhook ? { __default__: webhook.json, status: webhook.status, json: webhook.json, headers: webhook.headers ?? {} } : null,
+    // With no JSON answer `@webhook` reads as the call, `POST https://...` (goflow).
+    webhook: webhook ? { __default__: webhook.json ?? (webhook.method ? `${webhook.method} ${webhook.url}` : null), status: webhook.status, json: webhook.json, headers: webhook.headers ?? {} } : null,
     trigger: triggerContext(trigger),
     globals: session.assets.globals(),
     node: nodeUUID

@@ -1,10 +1,17 @@
-import { error } from "../events/diagnostics";
+import { error, warning } from "../events/diagnostics";
 import { urlEncode } from "../excellent";
 import { webhookCalled, type CallStatus } from "../events/webhook";
 import { truncateEllipsis } from "../limits";
 import { saveResult } from "../results";
 import { isHttpFailure, type HttpRequest, type HttpResponse } from "../services";
 import type { ActionOf, ActionOutcome, Scope } from "./base";
+import { blockedHost } from "./webhook-access";
+
+/** goflow's defaults: a request body at most 256 KiB; a response kept in the run at most 10,000 bytes. */
+export const MAX_REQUEST_BYTES = 256 * 1024;
+export const MAX_KEPT_RESPONSE_BYTES = 10_000;
+
+const byteLength = (s: string) => new TextEncoder().encode(s).length;
 
 const REASONS: Record<number, string> = {
   200: "OK", 201: "Created", 202: "Accepted", 204: "No Content", 301: "Moved Permanently", 302: "Found",
@@ -51,9 +58,18 @@ export async function execute(a: ActionOf<"call_webhook">, s: Scope): Promise<Ac
     s.log(error(`'${rawURL}' is not a valid URL`));
     return;
   }
+  const blocked = blockedHost(url);
+  if (blocked) {
+    s.log(error(`webhook to ${url.hostname} not allowed: it is ${blocked}`));
+    return;
+  }
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(a.headers ?? {})) headers[k] = s.text(v);
   const body = a.body ? s.text(a.body) : "";
+  if (byteLength(body) > MAX_REQUEST_BYTES) {
+    s.log(error(`webhook request body is ${byteLength(body)} bytes, at most ${MAX_REQUEST_BYTES}: not sent`));
+    return;
+  }
   const req: HttpRequest = { method: a.method, url: url.toString(), headers, body };
 
   const services = s.session.services;
@@ -74,6 +90,8 @@ export async function execute(a: ActionOf<"call_webhook">, s: Scope): Promise<Ac
     response = truncateEllipsis(responseTrace(res), max);
     parsed = parseBody(res.body);
   }
+  // A big answer is not kept in the run (nor as a result's extra), as in goflow.
+  const tooBig = parsed.json !== null && !isHttpFailure(res) && byteLength(res.body) > MAX_KEPT_RESPONSE_BYTES;
 
   s.log(
     webhookCalled({
@@ -88,15 +106,19 @@ export async function execute(a: ActionOf<"call_webhook">, s: Scope): Promise<Ac
     }),
   );
 
+  if (tooBig) s.log(warning(`webhook response is over ${MAX_KEPT_RESPONSE_BYTES} bytes: not kept as @webhook.json or the result's extra`));
+  const kept = tooBig ? null : parsed.json;
   s.run.webhook = {
+    method: req.method,
+    url: req.url,
     status: statusCode ?? 0,
-    json: parsed.json,
+    json: kept,
     ...(isHttpFailure(res) ? {} : { headers: res.headers }),
   };
   s.session.touch();
 
   if (a.result_name) {
     const category = status === "success" ? "Success" : "Failure";
-    saveResult(s, a.result_name, String(statusCode ?? 0), category, category, `${req.method} ${req.url}`, parsed.json);
+    saveResult(s, a.result_name, String(statusCode ?? 0), category, category, `${req.method} ${req.url}`, kept);
   }
 }

@@ -122,7 +122,7 @@ export function enteredFlowProblems(flow: FlowDefinition, typeOf: (uuid: string)
   const problems = new Problems();
   flow.nodes.forEach((node, nodeIndex) =>
     node.actions.forEach((action, actionIndex) => {
-      if (action.type !== "enter_flow" || !isSupportedAction(action)) return;
+      if (!isSupportedAction(action) || action.type !== "enter_flow") return;
       const type = typeOf(action.flow.uuid);
       if (type && !canEnter(flow.type, type))
         problems.error(

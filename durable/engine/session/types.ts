@@ -38,8 +38,11 @@ export interface ResultJSON {
   created_on: string;
 }
 
-/** What `@webhook` shows: the last call's status code and parsed body. */
+/** What `@webhook` shows: the last call, its status code and parsed body. */
 export interface WebhookJSON {
+  /** The call, for `@webhook`'s text when the answer was no JSON (older sessions lack them). */
+  method?: string;
+  url?: string;
   status: number;
   json: unknown;
   headers?: Record<string, string>;
