@@ -19,6 +19,7 @@ import * as sessions from "./storage/sessions";
 import * as timers from "./storage/timers";
 import { fireDueTimers, nextAlarmAt, RECOVERY_MS } from "./timers";
 import { currentAssets, type Assets } from "./assets";
+import { Budget, meteredD1, SPRINT_COST } from "./budget";
 import { queueEventStarts, queueGroupStarts, runPendingStarts } from "./triggered";
 import { waitingRun } from "./waits";
 
@@ -43,6 +44,28 @@ export class ContactSession extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     ctx.blockConcurrencyWhile(async () => createTables(ctx.storage));
+  }
+
+  /** False once `forget` has wiped the object: the next call makes its tables again. */
+  private hasTables = true;
+
+  private tables(): void {
+    if (this.hasTables) return;
+    createTables(this.ctx.storage);
+    this.hasTables = true;
+  }
+
+  /**
+   * The contact was deleted (DELETE /api/v1/contacts/:uuid): its sessions, timers, event log,
+   * outbox, journal and alarm go, after the operation in progress. Nothing of it is left stored.
+   */
+  async forget(): Promise<void> {
+    await this.queue.run(async () => {
+      await this.ctx.storage.deleteAlarm();
+      await this.ctx.storage.deleteAll();
+      this.unsaved = {};
+      this.hasTables = false;
+    });
   }
 
   /** Accepts inbound messages: stored and de-duplicated first, then handled in arrival order. */
@@ -142,11 +165,13 @@ export class ContactSession extends DurableObject<Env> {
   }
 
   async events(limit = 100): Promise<events.StoredEvent[]> {
+    this.tables();
     return events.recent(this.ctx.storage.sql, limit);
   }
 
   /** What the object holds right now, for the console's contact page and for tests. */
   async state() {
+    this.tables();
     const sql = this.ctx.storage.sql;
     const session = sessions.messaging(sql)?.session;
     const run = session && waitingRun(session);
@@ -162,14 +187,17 @@ export class ContactSession extends DurableObject<Env> {
   }
 
   async describe(): Promise<{ contactUuid: string | null }> {
+    this.tables();
     return { contactUuid: getMeta(this.ctx.storage.sql, "contact_uuid") };
   }
 
   async bind(contactUuid: string): Promise<void> {
+    this.tables();
     setMeta(this.ctx.storage.sql, "contact_uuid", contactUuid);
   }
 
   override async alarm(): Promise<void> {
+    this.tables();
     const contactUuid = getMeta(this.ctx.storage.sql, "contact_uuid");
     if (!contactUuid) return;
     const ctx = this.context(contactUuid, null);
@@ -191,9 +219,15 @@ export class ContactSession extends DurableObject<Env> {
       await runFanouts(ctx, this.env);
     } finally {
       this.fanning = false;
-      const at = nextAlarmAt(ctx.sql, ctx.now());
+      const at = this.alarmAt(ctx);
       if (at !== null) await this.ctx.storage.setAlarm(Math.max(at, ctx.now()));
     }
+  }
+
+  /** The next alarm: at once when this invocation's budget stopped work that is due. */
+  private alarmAt(ctx: Ctx): number | null {
+    const at = nextAlarmAt(ctx.sql, ctx.now());
+    return ctx.budget.exhausted && at !== null ? Math.min(at, ctx.now()) : at;
   }
 
   /** Who this object is and where the Worker is reachable, not yet stored (see `context`). */
@@ -204,17 +238,28 @@ export class ContactSession extends DurableObject<Env> {
    * operation's first write (`saveIdentity`), not in a commit of their own.
    */
   private context(contactUuid: string, origin: string | null): Ctx {
+    this.tables();
     const sql = this.ctx.storage.sql;
     if (getMeta(sql, "contact_uuid") !== contactUuid) this.unsaved.contact_uuid = contactUuid;
     if (origin && getMeta(sql, "origin") !== origin) this.unsaved.origin = origin;
+    const budget = new Budget();
     return {
-      db: this.env.DB,
+      db: meteredD1(this.env.DB, budget),
       sql,
       storage: this.ctx.storage,
       contactUuid,
       origin: origin ?? this.unsaved.origin ?? getMeta(sql, "origin"),
       now: () => Date.now(),
-      reserveSlots: (channelUuid, cfg, n) => this.env.CHANNEL_RATE.getByName(channelUuid).reserve(cfg, n),
+      budget,
+      // Resolved at call time, so a fetch mock installed after this module loaded still sees the calls.
+      fetch: (input, init) => {
+        budget.subrequests++;
+        return fetch(input, init);
+      },
+      reserveSlots: (channelUuid, cfg, n) => {
+        budget.subrequests++;
+        return this.env.CHANNEL_RATE.getByName(channelUuid).reserve(cfg, n);
+      },
     };
   }
 
@@ -237,7 +282,7 @@ export class ContactSession extends DurableObject<Env> {
         const result = await op(read);
         // In the same commit as what the operation wrote (no I/O since its last write).
         this.saveIdentity();
-        for (let row = inbox.nextPending(ctx.sql); row; row = inbox.nextPending(ctx.sql)) {
+        for (let row = inbox.nextPending(ctx.sql); row && ctx.budget.allows(SPRINT_COST); row = inbox.nextPending(ctx.sql)) {
           let world;
           try {
             world = await handleInbound(ctx, row);
@@ -262,7 +307,7 @@ export class ContactSession extends DurableObject<Env> {
         fanouts.prune(ctx.sql, ctx.now());
         return result;
       } finally {
-        const at = nextAlarmAt(ctx.sql, ctx.now());
+        const at = this.alarmAt(ctx);
         const current = await this.ctx.storage.getAlarm();
         if (at === null && current !== null) await this.ctx.storage.deleteAlarm();
         else if (at !== null && current !== at) await this.ctx.storage.setAlarm(at);

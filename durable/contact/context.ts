@@ -1,5 +1,6 @@
 import { Engine, realServices } from "../engine";
 import type { BucketConfig } from "../../worker/channels/rate";
+import type { Budget } from "./budget";
 
 /** What every part of the contact object works with during one operation. */
 export interface Ctx {
@@ -10,6 +11,10 @@ export interface Ctx {
   /** The Worker's public origin, for status callback URLs; learnt from the requests that reach the object. */
   origin: string | null;
   now(): number;
+  /** What this invocation has spent and may still spend (budget.ts); `db` and `fetch` count on it. */
+  budget: Budget;
+  /** fetch, counted on the budget: the providers' sends. */
+  fetch: typeof fetch;
   /** Books `n` send slots on a channel's rate across all contacts (durable/rate/channel-rate.ts); when absent, the rate is paced per object. */
   reserveSlots?(channelUuid: string, cfg: BucketConfig, n: number): Promise<number[]>;
 }

@@ -6,13 +6,14 @@ const BATCH_STATEMENTS = 100;
 
 /**
  * Carries out the D1 writes that the journal holds, oldest first, in as few batches as fit. When
- * a batch fails, its entries are tried one by one, in order, up to the first that fails: the
- * entries after it wait for the next flush, so a later write (a message's status) never lands
- * before an earlier one (the message's row). An entry that keeps failing is given up after
- * MAX_JOURNAL_ATTEMPTS, and the rest go on.
+ * a batch fails, its entries are tried one by one, in order, up to the first that fails: that one
+ * backs off (journal.ts) and the entries after it wait behind it, so a later write (a message's
+ * status) never lands before an earlier one (the message's row), and nothing is ever dropped.
  */
 export async function flushJournal(ctx: Ctx): Promise<void> {
   const entries = journal.pending(ctx.sql);
+  // The oldest is backing off: everything waits for it (the alarm comes back then).
+  if (entries.length && entries[0].next_attempt_at > ctx.now()) return;
   const batches: journal.JournalEntry[][] = [];
   let size = Infinity;
   for (const e of entries) {
@@ -24,13 +25,14 @@ export async function flushJournal(ctx: Ctx): Promise<void> {
     size += e.statements.length;
   }
   for (const batch of batches) {
+    if (!ctx.budget.allows({ subrequests: 1 + batch.length, queries: BATCH_STATEMENTS * 2 })) return;
     if (await run(ctx.db, batch)) {
       journal.done(ctx.sql, batch.map((e) => e.id));
       continue;
     }
     for (const e of batch) {
       if (!(await run(ctx.db, [e]))) {
-        journal.failed(ctx.sql, [e.id]);
+        journal.failed(ctx.sql, e, ctx.now());
         return;
       }
       journal.done(ctx.sql, [e.id]);

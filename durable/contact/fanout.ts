@@ -11,10 +11,12 @@ import * as fanouts from "./storage/fanouts";
 
 /**
  * How the alarm carries out broadcasts and starts of other contacts (docs/contact-session.md):
- * a broadcast calls `batch` recipients per step, `inFlight` at a time, reading the audience query
- * `page` contacts at a time; a call that throws is tried again up to `maxAttempts`.
+ * a broadcast calls up to `batch` recipients per step (fewer when the invocation's budget has less
+ * left), `inFlight` at a time, reading the audience query `page` contacts at a time; a call that
+ * throws is tried again up to `maxAttempts`. A step's D1 reads and writes (named recipients, a
+ * few pages, a start's rows) stay within `stepOverhead`.
  */
-export const fanOut = { batch: 100, inFlight: 10, page: 500, maxAttempts: 3, retryMs: 5_000, maxStepFailures: 10 };
+export const fanOut = { batch: 100, inFlight: 10, page: 500, maxAttempts: 3, retryMs: 5_000, maxStepFailures: 10, stepOverhead: { subrequests: 20, queries: 100 } };
 
 /** A chain of flows starting flows without the contact writing in between stops this deep (goflow's loop guard). */
 export const MAX_ANCESTORS_SINCE_INPUT = 5;
@@ -29,14 +31,16 @@ export interface ParentRun {
 export type FlowStartOptions = StartOptions & { parent?: ParentRun };
 
 /**
- * Runs one step of every due fan-out. Called by the alarm outside the contact's queue, so the
+ * Runs steps of the due fan-outs while the invocation's budget has room for one (at least one
+ * recipient besides the step's overhead). Called by the alarm outside the contact's queue, so the
  * contact's own messages go on meanwhile and a recipient calling back (or the contact itself being
- * a recipient) cannot deadlock. Each step is bounded; the alarm comes back for the next one.
+ * a recipient) cannot deadlock. The alarm, re-armed at once, comes back for the next steps.
  */
 export async function runFanouts(ctx: Ctx, env: Env): Promise<void> {
-  for (let i = 0; i < 10; i++) {
+  const step = { subrequests: fanOut.stepOverhead.subrequests + 1, queries: fanOut.stepOverhead.queries };
+  for (;;) {
     const f = fanouts.nextDue(ctx.sql, ctx.now());
-    if (!f) return;
+    if (!f || !ctx.budget.allows(step)) return;
     try {
       if (f.kind === "broadcast") await broadcastStep(ctx, env, f);
       else await startStep(ctx, env, f);
@@ -98,6 +102,7 @@ async function startStep(ctx: Ctx, env: Env, f: fanouts.FanoutRow): Promise<void
   }
   const options: FlowStartOptions = { interrupt: !p.exclusions?.in_a_flow, parent: { run_summary: p.run_summary, history: p.history } };
   await ctx.db.batch(await startStatements(ctx.db, { uuid: f.uuid, flowUuid: p.flow.uuid, audience, options, origin: ctx.origin }, at));
+  ctx.budget.subrequests++;
   await begin(env, f.uuid);
   fanouts.update(ctx.sql, f.id, { state: "done", error: null });
 }
@@ -120,11 +125,13 @@ async function broadcastStep(ctx: Ctx, env: Env, f: fanouts.FanoutRow): Promise<
     f.phase = 1;
     f.cursor = "";
   }
-  let pending = fanouts.pendingTargets(ctx.sql, f.id, fanOut.batch);
+  // As many recipients as the invocation has subrequests for, after this step's own reads.
+  const size = Math.max(0, Math.min(fanOut.batch, ctx.budget.subrequestsLeft() - fanOut.stepOverhead.subrequests));
+  let pending = fanouts.pendingTargets(ctx.sql, f.id, size);
   // A page of inactive contacts only adds no target: the next page is read (a few per step at most).
   for (let pages = 0; !pending.length && f.phase === 1 && pages < 5; pages++) {
     await readPage(ctx, f, p);
-    pending = fanouts.pendingTargets(ctx.sql, f.id, fanOut.batch);
+    pending = fanouts.pendingTargets(ctx.sql, f.id, size);
   }
 
   const base = p.translations[p.base_language] ?? Object.values(p.translations)[0] ?? { text: "" };
@@ -133,6 +140,7 @@ async function broadcastStep(ctx: Ctx, env: Env, f: fanouts.FanoutRow): Promise<
     while (next < pending.length) {
       const t = pending[next++];
       try {
+        ctx.budget.subrequests++;
         const r = await env.CONTACTS.getByName(t.contact_uuid).sendMessage(t.contact_uuid, ctx.origin ?? "", {
           uuid: await derivedUuid(`${f.uuid}:${t.contact_uuid}`),
           text: base.text,

@@ -3,6 +3,7 @@ import { getProvider } from "../../worker/channels/registry";
 import type { SendResult } from "../../worker/channels/types";
 import type { ContactJSON, MsgOut } from "../engine";
 import { channelSchemes, currentAssets, type Assets } from "./assets";
+import { SEND_COST } from "./budget";
 import { iso, type Ctx } from "./context";
 import { outMessage } from "./effects";
 import { windowOpensAt } from "./settings";
@@ -25,9 +26,6 @@ export function retryDelay(attempts: number, retryAfterSeconds?: number): number
   return Math.max(backoff, (retryAfterSeconds ?? 0) * 1000);
 }
 
-// Resolved at call time, so a fetch mock installed after this module loaded still sees the calls.
-const fetcher: typeof fetch = (input, init) => fetch(input, init);
-
 /**
  * Sends the outbox, each channel's messages in order, until every channel's first message is sent
  * or must wait (a retry, the channel's rate, a delivery window). Each result is stored before the
@@ -42,7 +40,8 @@ export async function sendDue(ctx: Ctx, world?: { assets: Assets; contact?: Cont
   let contactZone: string | null | undefined = world?.contact ? (world.contact.timezone ?? null) : undefined;
   for (;;) {
     const row = outbox.nextDue(ctx.sql, ctx.now());
-    if (!row) return;
+    // What doesn't fit in this invocation is sent by the alarm, re-armed at once.
+    if (!row || !ctx.budget.allows(SEND_COST)) return;
     assets ??= await currentAssets(ctx.db, ctx.now());
     const channel = row.channel_uuid ? assets.channels.get(row.channel_uuid) : undefined;
     const provider = channel && getProvider(channel.type);
@@ -85,7 +84,7 @@ export async function sendDue(ctx: Ctx, world?: { assets: Assets; contact?: Cont
         ...(row.parts_sent ? { fromPart: row.parts_sent } : {}),
       },
       channel,
-      fetcher,
+      ctx.fetch,
     );
     settle(ctx, row, result);
   }

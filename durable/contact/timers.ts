@@ -1,4 +1,5 @@
 import { EngineError } from "../engine";
+import { SPRINT_COST } from "./budget";
 import { loadWorld } from "./contact";
 import { iso, type Ctx } from "./context";
 import { flushJournal } from "./d1-writes";
@@ -23,7 +24,7 @@ export const RECOVERY_MS = 30_000;
  * in the same transaction that stores the result, so a repeated alarm can't fire it twice.
  */
 export async function fireDueTimers(ctx: Ctx): Promise<void> {
-  for (let t = timers.nextDue(ctx.sql, ctx.now()); t; t = timers.nextDue(ctx.sql, ctx.now())) {
+  for (let t = timers.nextDue(ctx.sql, ctx.now()); t && ctx.budget.allows(SPRINT_COST); t = timers.nextDue(ctx.sql, ctx.now())) {
     const stored = sessions.byUuid(ctx.sql, t.session_uuid);
     if (!stored || !isCurrent(t, stored.session)) {
       timers.remove(ctx.sql, t.id);
@@ -58,6 +59,9 @@ export function nextAlarmAt(sql: SqlStorage, now: number): number | null {
   for (const send of outbox.heads(sql, now)) candidates.push(Math.max(send.next_attempt_at, send.rate_slot ?? 0));
   const held = outbox.earliestHold(sql, now);
   if (held !== null) candidates.push(held);
-  if (inbox.hasPending(sql) || journal.hasPending(sql) || hasPendingStarts(sql)) candidates.push(now + RECOVERY_MS);
+  if (inbox.hasPending(sql) || hasPendingStarts(sql)) candidates.push(now + RECOVERY_MS);
+  // A journal entry waits for its backoff, or (never tried: its flush died) for the recovery time.
+  const journalAt = journal.nextAttemptAt(sql);
+  if (journalAt !== null) candidates.push(journalAt > now ? journalAt : now + RECOVERY_MS);
   return candidates.length ? Math.min(...candidates) : null;
 }

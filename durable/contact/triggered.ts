@@ -1,5 +1,6 @@
 import { EngineError } from "../engine";
 import type { Assets } from "./assets";
+import { SPRINT_COST } from "./budget";
 import { loadWorld } from "./contact";
 import type { Ctx } from "./context";
 import { flushJournal } from "./d1-writes";
@@ -44,7 +45,7 @@ export function queueGroupStarts(sql: SqlStorage, assets: Assets, groups: { uuid
  * the transaction that stores the new session. A refused or impossible start is dropped.
  */
 export async function runPendingStarts(ctx: Ctx): Promise<void> {
-  for (let p = entries.nextPendingStart(ctx.sql); p; p = entries.nextPendingStart(ctx.sql)) {
+  for (let p = entries.nextPendingStart(ctx.sql); p && ctx.budget.allows(SPRINT_COST); p = entries.nextPendingStart(ctx.sql)) {
     const id = p.id;
     try {
       const world = await loadWorld(ctx.db, ctx.contactUuid, ctx.now());

@@ -299,6 +299,8 @@ export const contactRoutes = new Hono<ApiEnv>()
   .delete("/:uuid", describe({ tag, summary: "Delete a contact with its URNs, memberships, messages and runs", status: 204, response: null }), async (c) => {
     const db = c.get("db");
     const { uuid } = await findContact(db, c.req.param("uuid"));
+    // The contact's object wipes itself first: if that fails, nothing is deleted and the call can be repeated.
+    await c.env.CONTACTS.getByName(uuid).forget();
     await db.batch(
       nonEmpty([
         db.delete(runResults).where(inArray(runResults.runUuid, db.select({ uuid: runs.uuid }).from(runs).where(eq(runs.contactUuid, uuid)))),

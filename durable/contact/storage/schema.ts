@@ -76,7 +76,8 @@ const TABLES = [
   `CREATE TABLE IF NOT EXISTS journal (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     statements TEXT NOT NULL,
-    attempts INTEGER NOT NULL DEFAULT 0
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL DEFAULT 0
   )`,
   `CREATE TABLE IF NOT EXISTS send_rate (channel_uuid TEXT PRIMARY KEY, tokens REAL NOT NULL, updated_at INTEGER NOT NULL)`,
   // Starts of many contacts already answered (storage/starts.ts).
@@ -93,7 +94,13 @@ const TABLES = [
 const DDL = [...TABLES, ...FANOUT_TABLES].join(";\n");
 
 /** Bumped when TABLES change; an object that has this version already skips the DDL. */
-const SCHEMA_VERSION = "1";
+const SCHEMA_VERSION = "2";
+
+/** What takes an object made at an older version to the next one (new objects get TABLES as they are). */
+const UPGRADES: Record<string, string> = {
+  // The journal backs off instead of giving up (journal.ts).
+  "1": "ALTER TABLE journal ADD COLUMN next_attempt_at INTEGER NOT NULL DEFAULT 0",
+};
 
 /**
  * Creates the tables of a new object, all in one transaction: a start of many contacts wakes
@@ -103,8 +110,10 @@ const SCHEMA_VERSION = "1";
 export function createTables(storage: DurableObjectStorage): void {
   const sql = storage.sql;
   const hasMeta = sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").toArray().length > 0;
-  if (hasMeta && getMeta(sql, "schema") === SCHEMA_VERSION) return;
+  let version = hasMeta ? getMeta(sql, "schema") : null;
+  if (version === SCHEMA_VERSION) return;
   storage.transactionSync(() => {
+    for (; version && UPGRADES[version]; version = String(Number(version) + 1)) sql.exec(UPGRADES[version]);
     sql.exec(DDL);
     setMeta(sql, "schema", SCHEMA_VERSION);
   });
