@@ -24,7 +24,7 @@ export function PublishControls({ flowUuid, revision, onProblems, onRestored }: 
     setBusy(true);
     setStatus(null);
     try {
-      const v = await api<Published>(`flows/${flowUuid}/publish`, { method: "POST", body: revision === undefined ? {} : { draft_revision: revision } });
+      const v = await api<Published>(`flows/${flowUuid}/publish${revision === undefined ? "" : `?draft_revision=${revision}`}`, { method: "POST" });
       onProblems([]);
       setStatus({ text: `Published version ${v.version}`, tone: "ok" });
     } catch (e) {

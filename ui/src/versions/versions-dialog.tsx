@@ -42,7 +42,7 @@ export function VersionsDialog({ flowUuid, onClose, onRestored }: { flowUuid: st
   const restore = (v: number) =>
     run(async () => {
       if (!confirm(`Replace the draft with version ${v}? The current draft's changes are lost unless they are published.`)) return;
-      await api(`flows/${flowUuid}/versions/${v}/restore`, { method: "POST", body: {} });
+      await api(`flows/${flowUuid}/versions/${v}/restore`, { method: "POST" });
       onRestored(v);
     });
   const duplicate = (v: number) =>
