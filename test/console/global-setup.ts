@@ -31,12 +31,19 @@ export default async function setup(project: TestProject) {
   const bundle = join(dir, "worker");
   const state = join(dir, "state");
   await mkdir(assets);
-  await Promise.all([
-    run("vite build", VITE, ["build", "ui", "--outDir", assets, "--emptyOutDir", "--logLevel", "warn"]).then(() =>
+  // Both run to their end even if one fails, so a failed setup leaves no process or folder behind.
+  const steps = await Promise.allSettled([
+    // Our own outDir, so another build of ui/ running in the tree (vite locks per project) does not matter.
+    run("vite build", VITE, ["build", "ui", "--outDir", assets, "--emptyOutDir", "--bypass-lock", "--logLevel", "warn"]).then(() =>
       run("wrangler deploy --dry-run", WRANGLER, ["deploy", "--dry-run", "--outdir", bundle, "--config", "wrangler.toml", "--assets", assets]),
     ),
     run("wrangler d1 migrations apply", WRANGLER, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", state]),
   ]);
+  const failed = steps.find((s) => s.status === "rejected");
+  if (failed) {
+    await rm(dir, { recursive: true, force: true });
+    throw failed.reason;
+  }
   const [entry] = (await readdir(bundle)).filter((f) => f.endsWith(".js"));
   project.provide("consoleBuild", { entry: join(bundle, entry), assets, state });
   return () => rm(dir, { recursive: true, force: true });
