@@ -1,7 +1,10 @@
 // Signing in and out in the browser, as a person does.
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { expect, it } from "vitest";
 import { seriousA11yViolations } from "./axe";
 import { useConsole } from "./harness";
+import { ROOT } from "./processes";
 import { screenshot } from "./screenshot";
 
 const eddy = useConsole();
@@ -47,5 +50,18 @@ it("the sign-in page has no serious accessibility violations", async () => {
   expect(await seriousA11yViolations(page)).toEqual([]);
   await page.setViewportSize({ width: 640, height: 420 });
   await screenshot(page, "sign-in");
+  await page.context().close();
+});
+
+it("scripts/admin.mjs creates users with EDDY_API_TOKEN and prints the password, which signs in", async () => {
+  const { stdout } = await promisify(execFile)(process.execPath, ["scripts/admin.mjs", "create", "ana@example.org", "--role", "editor", "--url", eddy.origin], {
+    cwd: ROOT,
+    env: { ...process.env, EDDY_API_TOKEN: eddy.token, EDDY_PASSWORD: "" },
+  });
+  const password = stdout.match(/^password: (\S+)$/m)?.[1];
+  expect(stdout).toMatch(/^created editor ana@example.org$/m);
+  const page = await eddy.newPage({ email: "ana@example.org", password: password! });
+  await page.goto("/flows");
+  await page.getByRole("banner").getByText("ana@example.org").waitFor();
   await page.context().close();
 });

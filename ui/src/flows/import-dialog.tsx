@@ -82,7 +82,7 @@ export function ImportDialog({ onClose, onImported }: { onClose: () => void; onI
               const errors = f.problems.filter((p) => p.level !== "warning").length;
               return (
                 <li key={f.uuid}>
-                  <a href={`/flows/${f.uuid}`}>{f.name}</a> <span class="flows-hint">{f.created ? "created" : "draft updated"}</span>
+                  <a href={`/flows/${f.uuid}`}>{f.name}</a> <span class="flows-note">{f.created ? "created" : "draft updated"}</span>
                   {f.problems.length === 0 ? (
                     <span class="flows-ok"> · no problems</span>
                   ) : (
