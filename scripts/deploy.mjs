@@ -146,5 +146,7 @@ if (url) {
 Eddy is at ${url}
   REST API:         ${url}/api/v1 (OpenAPI document: ${url}/api/v1/openapi.json)
   Webhook base URL: ${url}/channels/
-                    (a channel's webhooks are that + {channel uuid}/receive and /status; its API response lists them)`);
+                    (a channel's webhooks are that + {channel uuid}/receive and /status; its API response lists them)
+The console's first admin:
+  EDDY_API_TOKEN=<the token> node scripts/admin.mjs create you@example.org --url ${url}`);
 } else say("wrangler printed no URL: give the Worker a route or enable workers.dev, then use {origin}/channels/ as the webhook base");
