@@ -29,7 +29,7 @@ describe("the OpenAPI document", () => {
         "POST /starts", "GET /starts", "GET /starts/{uuid}", "POST /starts/{uuid}/cancel",
         "POST /schedules", "GET /schedules", "GET /schedules/{uuid}", "PATCH /schedules/{uuid}", "DELETE /schedules/{uuid}",
         "POST /schedules/{uuid}/pause", "POST /schedules/{uuid}/resume",
-        "POST /flows/{uuid}/versions/{version}/restore", "POST /flows/{uuid}/versions/{version}/duplicate", "POST /audiences/count", "POST /simulator/http",
+        "POST /flows/{uuid}/versions/{version}/restore", "POST /audiences/count", "POST /simulator/http",
       ]),
     );
 

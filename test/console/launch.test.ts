@@ -81,7 +81,7 @@ it("publishes, lists the version with its publisher, restores it as the draft an
   await dialog.getByRole("row").filter({ hasText: "v1" }).getByRole("button", { name: "Duplicate" }).click();
   await page.waitForURL((url) => /^\/flows\/[0-9a-f-]{36}$/.test(url.pathname) && !url.pathname.endsWith(flow));
   const copy = page.url().split("/").pop()!;
-  expect((await eddy.api("GET", `/flows/${copy}`)).body).toMatchObject({ name: "Greeting (v1 copy)", status: "draft" });
+  expect((await eddy.api("GET", `/flows/${copy}`)).body).toMatchObject({ name: "Copy of Greeting", status: "draft" });
   await page.locator(".flow-node").getByText("Hello from version one").waitFor();
 });
 

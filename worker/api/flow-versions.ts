@@ -24,7 +24,6 @@ const VersionListed = z.object({
 });
 
 const Restored = z.object({ flow_uuid: z.string(), restored_version: z.number().int(), draft_revision: z.number().int() });
-const Duplicated = z.object({ uuid: z.string(), name: z.string(), type: z.string(), from: z.object({ flow_uuid: z.string(), version: z.number().int() }) });
 
 type FlowRow = typeof flows.$inferSelect;
 type VersionRow = typeof flowVersions.$inferSelect;
@@ -148,31 +147,4 @@ export const flowVersionRoutes = new Hono<ApiEnv>()
     const revision = flow.draftRevision + 1;
     await db.update(flows).set({ draft: identity(version.definition, flow, revision), draftRevision: revision, modifiedOn: now() }).where(eq(flows.uuid, flow.uuid));
     return c.json({ flow_uuid: flow.uuid, restored_version: version.version, draft_revision: revision } satisfies z.infer<typeof Restored>);
-  })
-  .post(
-    "/:uuid/versions/:version/duplicate",
-    describe({ tag, summary: "Create a new flow (a draft) from a published version, with the flow's settings", status: 201, response: Duplicated }),
-    validate("json", z.strictObject({ name: z.string().trim().min(1).max(64).optional() }).prefault({})),
-    async (c) => {
-      const db = c.get("db");
-      const flow = await findFlow(db, c.req.param("uuid"));
-      const version = await findVersion(db, flow, c.req.param("version"));
-      const uuid = crypto.randomUUID();
-      const name = c.req.valid("json").name ?? `${flow.name} (v${version.version} copy)`.slice(0, 64);
-      const at = now();
-      await db.insert(flows).values({
-        uuid,
-        name,
-        type: flow.type,
-        draft: identity(version.definition, { uuid, name, type: flow.type }, 1),
-        draftRevision: 1,
-        ignoreKeywords: flow.ignoreKeywords,
-        entryRules: flow.entryRules,
-        deliveryWindow: flow.deliveryWindow,
-        goal: flow.goal,
-        createdOn: at,
-        modifiedOn: at,
-      });
-      return c.json({ uuid, name, type: flow.type, from: { flow_uuid: flow.uuid, version: version.version } } satisfies z.infer<typeof Duplicated>, 201);
-    },
-  );
+  });

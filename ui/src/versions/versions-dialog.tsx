@@ -47,7 +47,7 @@ export function VersionsDialog({ flowUuid, onClose, onRestored }: { flowUuid: st
     });
   const duplicate = (v: number) =>
     run(async () => {
-      const flow = await api<{ uuid: string }>(`flows/${flowUuid}/versions/${v}/duplicate`, { method: "POST", body: {} });
+      const flow = await api<{ uuid: string }>(`flows/${flowUuid}/duplicate`, { method: "POST", body: { version: v } });
       onClose();
       route(`/flows/${flow.uuid}`);
     });
