@@ -219,7 +219,8 @@ describe("flow types", () => {
     const offline = flow();
     offline.type = "messaging_offline";
     offline.nodes[1].actions.push({ uuid: u(103), type: "call_webhook", method: "GET", url: "https://example.org" });
-    expect(errors(offline)).toEqual([
+    // (besides the warning that Eddy does not start offline flows)
+    expect(errors(offline).filter((p) => p.level === "error")).toEqual([
       problem(N2, "nodes[1].actions[1].type", "an offline flow cannot use call_webhook actions", { action: [u(103), "call_webhook"] }),
     ]);
   });

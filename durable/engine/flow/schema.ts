@@ -197,7 +197,8 @@ export const SwitchRouter = z.looseObject({
   ...routerBase,
   operand: z.string(),
   cases: z.array(Case).default([]),
-  default_category_uuid: uuid.optional(),
+  // RapidPro writes "" on sub-flow routers for "no default"; goflow reads it as none.
+  default_category_uuid: z.preprocess((v) => (v === "" ? undefined : v), uuid.optional()),
 });
 export type SwitchRouter = z.infer<typeof SwitchRouter>;
 
@@ -215,8 +216,19 @@ export const Node = z.looseObject({
 });
 export type Node = z.infer<typeof Node>;
 
-/** Translations: language -> item UUID -> property -> values. */
-export const Localization = z.record(z.string(), z.record(z.string(), z.record(z.string(), z.array(z.string()))));
+/**
+ * Translations: language -> item UUID -> property -> values. Editor extras (`_ui`, any key starting
+ * with `_`) may hold anything, as goflow ignores them; every other property is a list of texts.
+ */
+const Translations = z.record(z.string(), z.unknown()).superRefine((item, ctx) => {
+  for (const [key, values] of Object.entries(item)) {
+    if (key.startsWith("_")) continue;
+    if (!Array.isArray(values) || values.some((v) => typeof v !== "string")) ctx.addIssue({ code: "custom", message: "must be a list of texts", path: [key] });
+  }
+});
+export const Localization = z.record(z.string(), z.record(z.string(), Translations)) as unknown as z.ZodType<
+  Record<string, Record<string, Record<string, string[]>>>
+>;
 export type Localization = z.infer<typeof Localization>;
 
 export const FlowDefinition = z.looseObject({

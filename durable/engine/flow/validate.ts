@@ -17,6 +17,11 @@ export const LIMITS = {
   attachmentLength: 2048,
   quickReplies: 10,
   quickReplyLength: 64,
+  webhookHeaders: 10,
+  headerName: 100,
+  headerValue: 5000,
+  webhookURL: 8192,
+  webhookBody: 20000,
 } as const;
 
 /** Actions goflow restricts to some flow types (`AllowedFlowTypes`); the rest are allowed in all. */
@@ -91,6 +96,7 @@ export function validateFlow(flow: FlowDefinition): FlowProblem[] {
   const problems = new Problems();
   if (flow.nodes.length > LIMITS.nodes) problems.error(undefined, "nodes", `the flow has ${flow.nodes.length} nodes, at most ${LIMITS.nodes}`);
   if (flow.type === "voice") problems.warning(undefined, "type", "Eddy does not run voice flows");
+  if (flow.type === "messaging_offline") problems.warning(undefined, "type", "Eddy does not start offline (Surveyor) flows: it imports them, but nothing can start one");
 
   const nodeUuids = new Set(flow.nodes.map((n) => n.uuid));
   checkUniqueUuids(flow, problems);
@@ -148,7 +154,16 @@ function checkUniqueUuids(flow: FlowDefinition, problems: Problems): void {
     node.actions.forEach((a, i) => claim(a.uuid, `action ${a.uuid}`, where, `actions[${i}].uuid`));
     node.exits.forEach((e, i) => claim(e.uuid, `exit ${e.uuid}`, where, `exits[${i}].uuid`));
     node.router?.categories.forEach((c, i) => claim(c.uuid, `category ${c.uuid}`, where, `router.categories[${i}].uuid`));
-    if (node.router?.type === "switch") node.router.cases.forEach((c, i) => claim(c.uuid, `case ${c.uuid}`, where, `router.cases[${i}].uuid`));
+    // A case may reuse a case UUID of another node (goflow accepts copied nodes), so cases are
+    // checked against the rest but not claimed.
+    if (node.router?.type === "switch") {
+      const cases = new Set<string>();
+      node.router.cases.forEach((c, i) => {
+        const first = seen.get(c.uuid) ?? (cases.has(c.uuid) ? `case ${c.uuid} on node ${node.uuid}` : undefined);
+        if (first) problems.error(where, `router.cases[${i}].uuid`, `case ${c.uuid} has the same UUID as ${first}`);
+        cases.add(c.uuid);
+      });
+    }
   });
 }
 
@@ -187,12 +202,35 @@ function checkAction(flow: FlowDefinition, action: Action, where: Where, problem
     case "set_run_result":
       checkResultName(action.name, "name", where, problems);
       break;
+    case "remove_contact_groups":
+      if (action.all_groups && (action.groups?.length ?? 0) > 0) problems.error(where, "groups", "can't remove all groups and specific groups at once");
+      break;
     case "call_webhook":
+      checkWebhook(action, where, problems);
+      if (action.result_name !== undefined) checkResultName(action.result_name, "result_name", where, problems);
+      break;
     case "open_ticket":
       if (action.result_name !== undefined) checkResultName(action.result_name, "result_name", where, problems);
       break;
   }
 }
+
+/** goflow's limits on a webhook's request, checked on the templates as written. */
+function checkWebhook(action: Extract<Action, { type: "call_webhook" }>, where: Where, problems: Problems): void {
+  const headers = Object.entries(action.headers ?? {});
+  if (headers.length > LIMITS.webhookHeaders) problems.error(where, "headers", `${headers.length} headers, at most ${LIMITS.webhookHeaders}`);
+  for (const [name, value] of headers) {
+    if (name.length > LIMITS.headerName) problems.error(where, `headers.${name}`, `the header name "${name.slice(0, 20)}…" has ${name.length} characters, at most ${LIMITS.headerName}`);
+    else if (!HTTP_TOKEN.test(name)) problems.error(where, `headers.${name}`, `"${name}" is not a valid HTTP header name`);
+    if (value.length > LIMITS.headerValue) problems.error(where, `headers.${name}`, `the value of header "${name}" has ${value.length} characters, at most ${LIMITS.headerValue}`);
+  }
+  if (action.url.length > LIMITS.webhookURL) problems.error(where, "url", `the URL has ${action.url.length} characters, at most ${LIMITS.webhookURL}`);
+  const body = action.body ?? "";
+  if (body.length > LIMITS.webhookBody) problems.error(where, "body", `the body has ${body.length} characters, at most ${LIMITS.webhookBody}`);
+}
+
+/** RFC 9110's token: what an HTTP header name may be made of. */
+const HTTP_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 function checkResultName(name: string, path: string, where: Where, problems: Problems): void {
   if (name.length > LIMITS.resultName)
