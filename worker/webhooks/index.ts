@@ -2,6 +2,7 @@ import { Hono, type Context } from "hono";
 import { getProvider } from "../channels/registry";
 import type { Channel, InboundMessage } from "../channels/types";
 import { channelFromRow, CHANNEL_COLUMNS } from "../../durable/contact/assets";
+import { checkParsed } from "./checks";
 import { contactForUrn } from "./contacts";
 import { applyStatuses } from "./statuses";
 
@@ -20,6 +21,10 @@ async function findChannel(db: D1Database, uuid: string): Promise<Channel | null
   return r && channelFromRow(r);
 }
 
+// Mailgun forwards a routed email (up to its 25 MB) with its attachments; every other provider posts
+// notifications far below 4 MB (Meta's largest, a batch, stays under 3 MB).
+const MAX_BODY_BYTES: Record<string, number> = { email: 40 * 1024 * 1024, default: 4 * 1024 * 1024 };
+
 const notFound = () => Response.json({ error: "not_found", message: "no such channel" }, { status: 404 });
 
 webhooks.get("/channels/:uuid/receive", async (c) => {
@@ -33,9 +38,14 @@ async function receive(c: Context<Env, "/channels/:uuid/*">): Promise<Response> 
   const channel = await findChannel(c.env.DB, c.req.param("uuid"));
   const provider = channel && getProvider(channel.type);
   if (!channel || !provider) return notFound();
+  const declared = Number(c.req.header("content-length") ?? 0);
+  const limit = MAX_BODY_BYTES[channel.type] ?? MAX_BODY_BYTES.default;
+  if (declared > limit) return Response.json({ error: "too_large", message: `the body is ${declared} bytes; this channel takes at most ${limit}` }, { status: 413 });
   const result = await provider.handleWebhook(c.req.raw, channel, c.req.url);
   if (result.kind === "rejected") return Response.json({ error: "unauthorized", message: result.reason }, { status: result.status });
   if (result.kind === "invalid") return Response.json({ error: "invalid", message: result.error }, { status: 400 });
+  const problem = checkParsed(result.messages, result.statuses);
+  if (problem) return Response.json({ error: "invalid", message: problem }, { status: 400 });
 
   // Messages grouped by contact, each contact's in the order the provider sent them.
   const byContact = new Map<string, InboundMessage[]>();

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { basicAuth, hmac, safeEqual, toHex } from "../shared/crypto";
 import { textWithExtras, urnPath, urnScheme } from "../shared/attachments";
 import { callApi, failure, scrub, secretValues } from "../shared/send";
+import { senderUrn } from "../shared/fields";
 import { accepted, invalid, parseJson, rejected, zodMessage } from "../shared/webhook";
 import type { Channel, InboundMessage, MessageStatus, Provider, SendResult, StatusUpdate } from "../types";
 
@@ -22,26 +23,34 @@ export const emailConfig = z.object({
 });
 const SECRETS = ["api_key", "webhook_signing_key"] as const;
 
-const signatureFields = z.object({ timestamp: z.coerce.string().regex(/^\d+$/), token: z.string().min(1), signature: z.string().regex(/^[0-9a-f]{64}$/i) });
+// Mailgun takes messages up to 25 MB, far more than a flow's message should hold: Eddy keeps
+// 65,536 characters of a reply's text. Header fields (From, Subject, Message-Id) are bounded by
+// RFC 5322's 998-character line, an address by RFC 5321's 254.
+export const EMAIL_MAX_TEXT = 65_536;
+const HEADER = 998;
+
+const text = (max: number) => z.string().max(max, `is longer than ${max} characters`);
+
+const signatureFields = z.object({ timestamp: z.coerce.string().regex(/^\d{1,12}$/), token: z.string().min(1).max(256), signature: z.string().regex(/^[0-9a-f]{64}$/i) });
 
 const routeSchema = signatureFields.extend({
-  sender: z.string().min(3),
-  from: z.string().optional(),
-  subject: z.string().optional(),
-  "stripped-text": z.string().optional(),
+  sender: z.string().min(3).max(254, "is longer than 254 characters"),
+  from: text(HEADER).optional(),
+  subject: text(HEADER).optional(),
+  "stripped-text": text(EMAIL_MAX_TEXT).optional(),
   "body-plain": z.string().optional(),
-  "Message-Id": z.string().optional(),
+  "Message-Id": text(HEADER).optional(),
 });
 
 const eventSchema = z.object({
   signature: signatureFields,
   "event-data": z.object({
-    event: z.string(),
-    timestamp: z.number().optional(),
-    severity: z.string().optional(),
-    reason: z.string().optional(),
-    "delivery-status": z.object({ message: z.string().optional(), description: z.string().optional(), code: z.number().optional() }).optional(),
-    message: z.object({ headers: z.object({ "message-id": z.string() }) }),
+    event: text(64),
+    timestamp: z.number().min(0).max(1e11, "must be Unix seconds").optional(),
+    severity: text(64).optional(),
+    reason: text(1024).optional(),
+    "delivery-status": z.object({ message: text(4096).optional(), description: text(4096).optional(), code: z.number().int().optional() }).optional(),
+    message: z.object({ headers: z.object({ "message-id": text(HEADER) }) }),
   }),
 });
 
@@ -114,11 +123,15 @@ async function handleRoute(req: Request, channel: Channel, key: string): Promise
   const m = routeSchema.safeParse(fields);
   if (!m.success) return invalid(zodMessage(m.error));
   const d = m.data;
+  const urn = senderUrn("sender", `mailto:${d.sender.trim()}`);
+  if (!urn.ok) return invalid(urn.error);
+  // stripped-text is the reply without the quoted thread and signature, which is what a flow wants.
+  const body = d["stripped-text"] ?? d["body-plain"] ?? "";
+  if (body.length > EMAIL_MAX_TEXT) return invalid(`body-plain: is longer than ${EMAIL_MAX_TEXT} characters`);
   const msg: InboundMessage = {
     channelUuid: channel.uuid,
-    urn: `mailto:${d.sender.trim().toLowerCase()}`,
-    // stripped-text is the reply without the quoted thread and signature, which is what a flow wants.
-    text: (d["stripped-text"] ?? d["body-plain"] ?? "").trim() || (d.subject ?? ""),
+    urn: urn.urn,
+    text: body.trim() || (d.subject ?? ""),
     attachments: [],
     receivedOn: new Date(Number(d.timestamp) * 1000).toISOString(),
   };

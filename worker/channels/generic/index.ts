@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { hmac, safeEqual, toHex } from "../shared/crypto";
 import { callApi, failure, secretValues } from "../shared/send";
+import { httpUrl, latitude, longitude, mimeType, providerId, senderName, senderUrn } from "../shared/fields";
 import { accepted, invalid, parseJson, rejected, zodMessage } from "../shared/webhook";
 import type { InboundMessage, Provider, SendResult, StatusUpdate } from "../types";
 
@@ -17,19 +18,33 @@ export const genericConfig = z.object({
 });
 const SECRETS = ["secret"] as const;
 
+// Eddy's own format, so its limits are Eddy's: the text as long as POST /messages/send takes, ten
+// attachments, ids and URNs of 255 characters.
+export const GENERIC_MAX_TEXT = 10_000;
+
+const text = (max: number) => z.string().max(max, `is longer than ${max} characters`);
+
+/** "image/jpeg:https://..." (http or https) or "geo:lat,long". */
+const attachment = z.string().refine((a) => {
+  const geo = /^geo:(-?\d{1,3}(?:\.\d+)?),(-?\d{1,3}(?:\.\d+)?)$/.exec(a);
+  if (geo) return latitude.safeParse(Number(geo[1])).success && longitude.safeParse(Number(geo[2])).success;
+  const i = a.indexOf(":");
+  return i > 0 && mimeType.safeParse(a.slice(0, i)).success && httpUrl.safeParse(a.slice(i + 1)).success;
+}, 'must be "content-type:http(s) URL" like "image/jpeg:https://..." or "geo:lat,long"');
+
 const inboundSchema = z.object({
-  from: z.string().min(1),
-  text: z.string().default(""),
-  id: z.string().min(1).optional(),
-  attachments: z.array(z.string().regex(/^[^:]+\/[^:]+:.+|^geo:/, 'like "image/jpeg:https://..."')).default([]),
-  name: z.string().optional(),
+  from: z.string().min(1).max(255),
+  text: text(GENERIC_MAX_TEXT).default(""),
+  id: providerId(255).optional(),
+  attachments: z.array(attachment).max(10).default([]),
+  name: senderName(128).optional(),
   timestamp: z.iso.datetime({ offset: true }).optional(),
 });
 
 const statusSchema = z.object({
-  id: z.string().min(1),
+  id: providerId(255),
   status: z.enum(["wired", "sent", "delivered", "read", "failed", "errored"]),
-  error: z.string().optional(),
+  error: text(1024).optional(),
   timestamp: z.iso.datetime({ offset: true }).optional(),
 });
 
@@ -66,10 +81,11 @@ export const generic: Provider = {
     }
     const m = inboundSchema.safeParse(body);
     if (!m.success) return invalid(zodMessage(m.error));
-    const urn = /^[a-z][a-z0-9]*:./.test(m.data.from) ? m.data.from : `${cfg.data.urn_scheme}:${m.data.from}`;
+    const urn = senderUrn("from", /^[a-z][a-z0-9]*:./.test(m.data.from) ? m.data.from : `${cfg.data.urn_scheme}:${m.data.from}`);
+    if (!urn.ok) return invalid(urn.error);
     const msg: InboundMessage = {
       channelUuid: channel.uuid,
-      urn,
+      urn: urn.urn,
       text: m.data.text,
       attachments: m.data.attachments,
       receivedOn: m.data.timestamp ? new Date(m.data.timestamp).toISOString() : new Date().toISOString(),

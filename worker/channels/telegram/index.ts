@@ -2,6 +2,7 @@ import { z } from "zod";
 import { safeEqual } from "../shared/crypto";
 import { mediaKind, splitAttachment, urnPath, urnScheme } from "../shared/attachments";
 import { callApi, failure, scrub, secretValues, sendParts } from "../shared/send";
+import { latitude, longitude, mimeType, providerId, senderUrn } from "../shared/fields";
 import { accepted, invalid, parseJson, rejected, unixToIso, zodMessage } from "../shared/webhook";
 import type { Channel, InboundMessage, OutboundMessage, Provider, SendResult } from "../types";
 
@@ -15,27 +16,37 @@ export const telegramConfig = z.object({
 type TelegramConfig = z.infer<typeof telegramConfig>;
 const SECRETS = ["bot_token", "webhook_secret"] as const;
 
-const file = z.object({ file_id: z.string(), mime_type: z.string().optional() });
+// Telegram's limits: a message text is 1 to 4,096 characters, a caption up to 1,024; a user's first
+// and last names up to 64 each, a username up to 32.
+export const TG_MAX_TEXT = 4096;
+const TG_MAX_CAPTION = 1024;
+
+const text = (max: number) => z.string().max(max, `is longer than ${max} characters`);
+const id = z.number().int().refine(Number.isSafeInteger, "must be a whole number");
+const fileId = providerId(512);
+
+const file = z.object({ file_id: fileId, mime_type: mimeType.optional() });
 
 const tgMessage = z.object({
-  message_id: z.number(),
-  from: z.object({ id: z.number(), first_name: z.string().optional(), last_name: z.string().optional(), username: z.string().optional() }).optional(),
-  chat: z.object({ id: z.number() }),
-  date: z.number(),
-  text: z.string().optional(),
-  caption: z.string().optional(),
-  photo: z.array(z.object({ file_id: z.string(), width: z.number().optional(), height: z.number().optional() })).optional(),
+  message_id: id,
+  from: z.object({ id, first_name: text(64).optional(), last_name: text(64).optional(), username: text(32).optional() }).optional(),
+  chat: z.object({ id }),
+  date: z.number().int().min(0).max(1e11, "must be Unix seconds"),
+  text: text(TG_MAX_TEXT).optional(),
+  caption: text(TG_MAX_CAPTION).optional(),
+  // Every size of one photo: a handful in practice.
+  photo: z.array(z.object({ file_id: fileId, width: z.number().optional(), height: z.number().optional() })).max(20).optional(),
   voice: file.optional(),
   audio: file.optional(),
   video: file.optional(),
   document: file.optional(),
-  location: z.object({ latitude: z.number(), longitude: z.number() }).optional(),
-  contact: z.object({ phone_number: z.string() }).optional(),
+  location: z.object({ latitude, longitude }).optional(),
+  contact: z.object({ phone_number: text(32) }).optional(),
 });
 
-const tgUpdate = z.object({ update_id: z.number(), message: tgMessage.optional() });
+const tgUpdate = z.object({ update_id: id, message: tgMessage.optional() });
 
-function inbound(m: z.infer<typeof tgMessage>, channel: Channel): InboundMessage {
+function inbound(m: z.infer<typeof tgMessage>, channel: Channel, urn: string): InboundMessage {
   const attachments: string[] = [];
   if (m.photo?.length) {
     // Telegram sends every size of a photo; the largest is the original.
@@ -49,7 +60,7 @@ function inbound(m: z.infer<typeof tgMessage>, channel: Channel): InboundMessage
   if (m.location) attachments.push(`geo:${m.location.latitude},${m.location.longitude}`);
   const msg: InboundMessage = {
     channelUuid: channel.uuid,
-    urn: `telegram:${m.chat.id}`,
+    urn,
     externalId: String(m.message_id),
     // A shared contact card answers "what is your number?" with the number.
     text: m.text ?? m.caption ?? m.contact?.phone_number ?? "",
@@ -105,7 +116,10 @@ export const telegram: Provider = {
     const update = tgUpdate.safeParse(json.value);
     if (!update.success) return invalid(zodMessage(update.error));
     // Edits, channel posts, callbacks... are acknowledged and dropped: Eddy uses reply keyboards only.
-    const messages = update.data.message ? [inbound(update.data.message, channel)] : [];
+    const m = update.data.message;
+    const urn = m && senderUrn("message.chat.id", `telegram:${m.chat.id}`);
+    if (urn && !urn.ok) return invalid(urn.error);
+    const messages = m && urn ? [inbound(m, channel, urn.urn)] : [];
     // Telegram has no delivery receipts, so there are never statuses.
     return accepted(messages, [], new Response(null, { status: 200 }));
   },

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { basicAuth, hmac, safeEqual, toBase64 } from "../shared/crypto";
 import { splitAttachment, textWithExtras, urnPath, urnScheme } from "../shared/attachments";
 import { callApi, failure, scrub, secretValues } from "../shared/send";
+import { decimalText, httpUrl, latitude, longitude, mimeType, senderName, senderUrn } from "../shared/fields";
 import { accepted, invalid, rawBody, rejected, zodMessage } from "../shared/webhook";
 import type { Channel, Fetcher, InboundMessage, MessageStatus, OutboundMessage, Provider, SendResult, StatusUpdate } from "../types";
 
@@ -16,19 +17,49 @@ export const twilioConfig = z.object({
 type TwilioConfig = z.infer<typeof twilioConfig>;
 const SECRETS = ["auth_token"] as const;
 
+// Twilio's own limits: a message body is at most 1,600 characters and carries at most 10 media.
+export const TWILIO_MAX_BODY = 1600;
+export const TWILIO_MAX_MEDIA = 10;
+
+const sid = z.string().regex(/^[A-Za-z0-9]{2,64}$/, "must be a Twilio SID (letters and digits)");
+
 const inboundSchema = z.object({
-  MessageSid: z.string().min(1),
-  From: z.string().min(1),
-  To: z.string().optional(),
-  Body: z.string().default(""),
-  NumMedia: z.coerce.number().int().min(0).default(0),
-  ProfileName: z.string().optional(),
+  MessageSid: sid,
+  From: z.string().min(1).max(64, "is longer than 64 characters"),
+  To: z.string().max(64).optional(),
+  Body: z.string().max(TWILIO_MAX_BODY, `is longer than Twilio's ${TWILIO_MAX_BODY} characters`).default(""),
+  NumMedia: z
+    .string()
+    .regex(/^\d{1,12}$/, "must be a whole number")
+    .transform(Number)
+    .pipe(z.number().max(TWILIO_MAX_MEDIA, `is more than Twilio's ${TWILIO_MAX_MEDIA} media`))
+    .default(0),
+  ProfileName: senderName(128).optional(),
+  Latitude: decimalText(latitude).optional(),
+  Longitude: decimalText(longitude).optional(),
 });
 
+/** MediaUrl{n} and MediaContentType{n} for n below NumMedia, and none beyond: checked before any loop. */
+function media(fields: Record<string, string>, count: number): { ok: true; attachments: string[] } | { ok: false; error: string } {
+  for (const key of Object.keys(fields)) {
+    const n = /^Media(?:Url|ContentType)(\d+)$/.exec(key);
+    if (n && Number(n[1]) >= count) return { ok: false, error: `${key}: NumMedia is ${count}` };
+  }
+  const attachments: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const url = httpUrl.safeParse(fields[`MediaUrl${i}`]);
+    if (!url.success) return { ok: false, error: `MediaUrl${i}: ${fields[`MediaUrl${i}`] === undefined ? `missing, although NumMedia is ${count}` : url.error.issues[0].message}` };
+    const type = mimeType.optional().safeParse(fields[`MediaContentType${i}`]);
+    if (!type.success) return { ok: false, error: `MediaContentType${i}: ${type.error.issues[0].message}` };
+    attachments.push(`${type.data ?? "application/octet-stream"}:${url.data}`);
+  }
+  return { ok: true, attachments };
+}
+
 const statusSchema = z.object({
-  MessageSid: z.string().min(1),
-  MessageStatus: z.string().min(1),
-  ErrorCode: z.string().optional(),
+  MessageSid: sid,
+  MessageStatus: z.string().min(1).max(32),
+  ErrorCode: z.string().regex(/^\d{1,10}$/, "must be a Twilio error code").optional(),
 });
 
 // Twilio's lifecycle, in Eddy's terms: anything before "sent" means Twilio has it (wired).
@@ -114,16 +145,17 @@ function makeProvider(type: "twilio" | "twilio_whatsapp"): Provider {
       const parsed = inboundSchema.safeParse(fields);
       if (!parsed.success) return invalid(zodMessage(parsed.error));
       const m = parsed.data;
-      const attachments: string[] = [];
-      for (let i = 0; i < m.NumMedia; i++) {
-        const url = fields[`MediaUrl${i}`];
-        if (url) attachments.push(`${fields[`MediaContentType${i}`] ?? "application/octet-stream"}:${url}`);
-      }
+      const found = media(fields, m.NumMedia);
+      if (!found.ok) return invalid(found.error);
+      const attachments = found.attachments;
       // WhatsApp locations arrive as Latitude/Longitude with no body.
-      if (fields.Latitude && fields.Longitude) attachments.push(`geo:${fields.Latitude},${fields.Longitude}`);
+      if ((m.Latitude === undefined) !== (m.Longitude === undefined)) return invalid(`${m.Latitude === undefined ? "Latitude" : "Longitude"}: missing, although ${m.Latitude === undefined ? "Longitude" : "Latitude"} is given`);
+      if (m.Latitude !== undefined && m.Longitude !== undefined) attachments.push(`geo:${m.Latitude},${m.Longitude}`);
+      const urn = senderUrn("From", toUrn(m.From, isWhatsApp(channel)));
+      if (!urn.ok) return invalid(urn.error);
       const msg: InboundMessage = {
         channelUuid: channel.uuid,
-        urn: toUrn(m.From, isWhatsApp(channel)),
+        urn: urn.urn,
         externalId: m.MessageSid,
         text: m.Body,
         attachments,

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { basicAuth, fromBase64Url, hmac, safeEqual, sha256, toBase64Url, toHex } from "../shared/crypto";
 import { splitAttachment, textWithExtras, urnPath, urnScheme } from "../shared/attachments";
 import { callApi, failure, scrub, secretValues, sendParts } from "../shared/send";
+import { httpUrl, latitude, longitude, providerId, senderName, senderUrn } from "../shared/fields";
 import { accepted, invalid, parseJson, rejected, zodMessage } from "../shared/webhook";
 import type { Channel, InboundMessage, MessageStatus, OutboundMessage, Provider, SendResult, StatusUpdate } from "../types";
 
@@ -18,29 +19,42 @@ export const vonageConfig = z.object({
 type VonageConfig = z.infer<typeof vonageConfig>;
 const SECRETS = ["api_secret", "signature_secret"] as const;
 
-const inboundSchema = z.object({
-  message_uuid: z.string(),
-  from: z.string(),
-  to: z.string().optional(),
-  channel: z.string(),
-  message_type: z.string(),
-  text: z.string().optional(),
-  timestamp: z.string().optional(),
-  profile: z.object({ name: z.string().optional() }).optional(),
-  image: z.object({ url: z.string(), caption: z.string().optional() }).optional(),
-  audio: z.object({ url: z.string() }).optional(),
-  video: z.object({ url: z.string(), caption: z.string().optional() }).optional(),
-  file: z.object({ url: z.string(), caption: z.string().optional() }).optional(),
-  location: z.object({ lat: z.number(), long: z.number() }).optional(),
-  reply: z.object({ id: z.string(), title: z.string() }).optional(),
-  button: z.object({ text: z.string().optional(), payload: z.string().optional() }).optional(),
-});
+// The Messages API's limits on text: 1,000 characters over SMS, 4,096 over WhatsApp.
+export const VONAGE_MAX_TEXT = { sms: 1000, mms: 1000, whatsapp: 4096 } as const;
+
+const text = (max: number) => z.string().max(max, `is longer than ${max} characters`);
+// A UUID in Vonage's documents; any short printable id is enough to de-duplicate on.
+const messageUuid = providerId(256);
+const mediaItem = z.object({ url: httpUrl, caption: text(VONAGE_MAX_TEXT.whatsapp).optional() });
+
+const inboundSchema = z
+  .object({
+    message_uuid: messageUuid,
+    from: z.string().max(20, "is longer than 20 characters"),
+    to: z.string().max(64).optional(),
+    channel: z.enum(["sms", "mms", "whatsapp"], "must be sms, mms or whatsapp: the channels Eddy's Vonage adapter speaks"),
+    message_type: text(32),
+    text: text(VONAGE_MAX_TEXT.whatsapp).optional(),
+    timestamp: z.iso.datetime({ offset: true }).optional(),
+    profile: z.object({ name: senderName(256).optional() }).optional(),
+    image: mediaItem.optional(),
+    audio: mediaItem.pick({ url: true }).optional(),
+    video: mediaItem.optional(),
+    file: mediaItem.optional(),
+    location: z.object({ lat: latitude, long: longitude }).optional(),
+    reply: z.object({ id: text(256), title: text(256) }).optional(),
+    button: z.object({ text: text(256).optional(), payload: text(1000).optional() }).optional(),
+  })
+  .superRefine((m, ctx) => {
+    const max = VONAGE_MAX_TEXT[m.channel];
+    if (m.text && m.text.length > max) ctx.addIssue({ code: "custom", path: ["text"], message: `is longer than ${max} characters, Vonage's limit over ${m.channel}` });
+  });
 
 const statusSchema = z.object({
-  message_uuid: z.string(),
-  status: z.string(),
-  timestamp: z.string().optional(),
-  error: z.object({ title: z.string().optional(), detail: z.string().optional(), type: z.string().optional() }).optional(),
+  message_uuid: messageUuid,
+  status: text(32),
+  timestamp: z.iso.datetime({ offset: true }).optional(),
+  error: z.object({ title: text(1024).optional(), detail: text(1024).optional(), type: text(1024).optional() }).optional(),
 });
 
 const STATUS_MAP: Record<string, MessageStatus> = {
@@ -77,8 +91,7 @@ async function verifyJwt(authorization: string | null, secret: string, raw: stri
   return null;
 }
 
-function inbound(m: z.infer<typeof inboundSchema>, channel: Channel): InboundMessage | null {
-  const urn = m.channel === "whatsapp" ? `whatsapp:${m.from.replace(/^\+/, "")}` : `tel:+${m.from.replace(/^\+/, "")}`;
+function inbound(m: z.infer<typeof inboundSchema>, channel: Channel, urn: string): InboundMessage | null {
   let text = m.text ?? "";
   const attachments: string[] = [];
   for (const kind of ["image", "audio", "video", "file"] as const) {
@@ -98,7 +111,7 @@ function inbound(m: z.infer<typeof inboundSchema>, channel: Channel): InboundMes
     externalId: m.message_uuid,
     text,
     attachments,
-    receivedOn: m.timestamp && !Number.isNaN(Date.parse(m.timestamp)) ? new Date(m.timestamp).toISOString() : new Date().toISOString(),
+    receivedOn: m.timestamp ? new Date(m.timestamp).toISOString() : new Date().toISOString(),
   };
   if (m.profile?.name) msg.contactName = m.profile.name;
   return msg;
@@ -151,7 +164,11 @@ export const vonage: Provider = {
     }
     const m = inboundSchema.safeParse(body);
     if (!m.success) return invalid(zodMessage(m.error));
-    const msg = inbound(m.data, channel);
+    // Vonage writes numbers in E.164 without the +.
+    const from = m.data.from.replace(/^\+/, "");
+    const urn = senderUrn("from", m.data.channel === "whatsapp" ? `whatsapp:${from}` : `tel:+${from}`);
+    if (!urn.ok) return invalid(urn.error);
+    const msg = inbound(m.data, channel, urn.urn);
     return accepted(msg ? [msg] : [], []);
   },
 

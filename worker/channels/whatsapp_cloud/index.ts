@@ -2,6 +2,7 @@ import { z } from "zod";
 import { hmac, safeEqual, toHex } from "../shared/crypto";
 import { mediaKind, splitAttachment, urnPath, urnScheme } from "../shared/attachments";
 import { callApi, failure, scrub, secretValues, sendParts, type ApiOutcome } from "../shared/send";
+import { latitude, longitude, mimeType, providerId, senderName, senderUrn, unixSecondsText } from "../shared/fields";
 import { accepted, invalid, parseJson, rejected, unixToIso, zodMessage } from "../shared/webhook";
 import type { Channel, Fetcher, InboundMessage, MessageStatus, OutboundMessage, Provider, SendResult, StatusUpdate } from "../types";
 
@@ -24,57 +25,73 @@ export const whatsappCloudConfig = z.object({
 type WaConfig = z.infer<typeof whatsappCloudConfig>;
 const SECRETS = ["access_token", "app_secret", "verify_token"] as const;
 
-const media = z.object({ id: z.string(), mime_type: z.string().optional(), caption: z.string().optional(), filename: z.string().optional() });
-const reply = z.object({ id: z.string(), title: z.string() });
+// Meta's limits: a text message is at most 4,096 characters, a media caption 1,024, a reply
+// button's title 20, a list row's title 24 and its description 72 (Eddy sends within them too).
+export const WA_MAX_TEXT = 4096;
+const WA_MAX_CAPTION = 1024;
+// Eddy's bounds per notification: what one Worker invocation stores within its subrequest budget.
+export const WA_MAX_MESSAGES = 100;
+export const WA_MAX_STATUSES = 500;
+
+const text = (max: number) => z.string().max(max, `is longer than ${max} characters`);
+
+const media = z.object({ id: providerId(), mime_type: mimeType.optional(), caption: text(WA_MAX_CAPTION).optional(), filename: text(255).optional() });
+const reply = z.object({ id: text(256), title: text(24) });
 
 const waMessage = z.object({
-  from: z.string(),
-  id: z.string(),
-  timestamp: z.string().optional(),
-  type: z.string(),
-  text: z.object({ body: z.string() }).optional(),
+  from: z.string().max(20),
+  id: providerId(),
+  timestamp: unixSecondsText.optional(),
+  type: text(32),
+  text: z.object({ body: text(WA_MAX_TEXT) }).optional(),
   interactive: z
     .object({
-      type: z.string(),
-      button_reply: reply.optional(),
-      list_reply: reply.extend({ description: z.string().optional() }).optional(),
-      nfm_reply: z.object({ response_json: z.string(), body: z.string().optional(), name: z.string().optional() }).optional(),
+      type: text(32),
+      button_reply: reply.extend({ title: text(20) }).optional(),
+      list_reply: reply.extend({ description: text(72).optional() }).optional(),
+      // A WhatsApp Flow's answers: Meta documents no bound, this is Eddy's.
+      nfm_reply: z.object({ response_json: text(65_536), body: text(WA_MAX_TEXT).optional(), name: text(256).optional() }).optional(),
     })
     .optional(),
-  button: z.object({ text: z.string(), payload: z.string().optional() }).optional(),
+  // A template's quick-reply button: Meta caps its text at 25 characters.
+  button: z.object({ text: text(25), payload: text(1000).optional() }).optional(),
   image: media.optional(),
   audio: media.optional(),
   voice: media.optional(),
   video: media.optional(),
   document: media.optional(),
   sticker: media.optional(),
-  location: z.object({ latitude: z.number(), longitude: z.number() }).optional(),
+  location: z.object({ latitude, longitude }).optional(),
 });
 
 const waStatus = z.object({
-  id: z.string(),
-  status: z.string(),
-  timestamp: z.string().optional(),
-  errors: z.array(z.object({ code: z.number().optional(), title: z.string().optional(), message: z.string().optional() })).optional(),
+  id: providerId(),
+  status: text(32),
+  timestamp: unixSecondsText.optional(),
+  errors: z.array(z.object({ code: z.number().int().optional(), title: text(1024).optional(), message: text(1024).optional() })).max(10).optional(),
 });
 
 const waPayload = z.object({
-  object: z.string(),
-  entry: z.array(
-    z.object({
-      changes: z.array(
-        z.object({
-          field: z.string(),
-          value: z.object({
-            metadata: z.object({ phone_number_id: z.string() }).optional(),
-            contacts: z.array(z.object({ wa_id: z.string(), profile: z.object({ name: z.string() }).optional() })).optional(),
-            messages: z.array(waMessage).optional(),
-            statuses: z.array(waStatus).optional(),
-          }),
-        }),
-      ),
-    }),
-  ),
+  object: text(64),
+  entry: z
+    .array(
+      z.object({
+        changes: z
+          .array(
+            z.object({
+              field: text(64),
+              value: z.object({
+                metadata: z.object({ phone_number_id: text(64) }).optional(),
+                contacts: z.array(z.object({ wa_id: text(20), profile: z.object({ name: senderName(256) }).optional() })).max(WA_MAX_MESSAGES).optional(),
+                messages: z.array(waMessage).max(WA_MAX_MESSAGES).optional(),
+                statuses: z.array(waStatus).max(WA_MAX_STATUSES).optional(),
+              }),
+            }),
+          )
+          .max(100),
+      }),
+    )
+    .max(100),
 });
 
 const STATUS_MAP: Record<string, MessageStatus> = { sent: "sent", delivered: "delivered", read: "read", failed: "failed" };
@@ -201,17 +218,23 @@ export const whatsappCloud: Provider = {
     const payload = waPayload.safeParse(json.value);
     if (!payload.success) return invalid(zodMessage(payload.error));
 
+    const values = payload.data.entry.flatMap((e) => e.changes.map((c) => c.value));
+    if (values.reduce((n, v) => n + (v.messages?.length ?? 0), 0) > WA_MAX_MESSAGES) return invalid(`entry: more than ${WA_MAX_MESSAGES} messages in one notification`);
+    if (values.reduce((n, v) => n + (v.statuses?.length ?? 0), 0) > WA_MAX_STATUSES) return invalid(`entry: more than ${WA_MAX_STATUSES} statuses in one notification`);
+
     const messages: InboundMessage[] = [];
     const statuses: StatusUpdate[] = [];
-    for (const entry of payload.data.entry) {
-      for (const change of entry.changes) {
+    for (const [e, entry] of payload.data.entry.entries()) {
+      for (const [ch, change] of entry.changes.entries()) {
         const v = change.value;
         // One Meta app can serve several numbers; each channel keeps only its own.
         if (change.field !== "messages" || v.metadata?.phone_number_id !== cfg.data.phone_number_id) continue;
-        for (const m of v.messages ?? []) {
+        for (const [i, m] of (v.messages ?? []).entries()) {
           const c = content(m);
           if (!c) continue;
-          const msg: InboundMessage = { channelUuid: channel.uuid, urn: `whatsapp:${m.from}`, externalId: m.id, receivedOn: unixToIso(m.timestamp), ...c };
+          const urn = senderUrn(`entry.${e}.changes.${ch}.value.messages.${i}.from`, `whatsapp:${m.from}`);
+          if (!urn.ok) return invalid(urn.error);
+          const msg: InboundMessage = { channelUuid: channel.uuid, urn: urn.urn, externalId: m.id, receivedOn: unixToIso(m.timestamp), ...c };
           const name = v.contacts?.find((x) => x.wa_id === m.from)?.profile?.name;
           if (name) msg.contactName = name;
           messages.push(msg);
