@@ -9,8 +9,12 @@ const wrangler = ["node_modules/wrangler/bin/wrangler.js"];
 
 const build = spawnSync(process.execPath, ["node_modules/vite/bin/vite.js", "build", "ui", "--logLevel", "warn"], { stdio: "inherit" });
 if (build.status !== 0) process.exit(build.status ?? 1);
-// Rebuilt on every change under ui/, so a reload shows it.
-const watch = spawn(process.execPath, ["node_modules/vite/bin/vite.js", "build", "ui", "--watch", "--logLevel", "warn"], { stdio: "inherit" });
+// Rebuilt on every change under ui/, so a reload shows it. Vite locks a build per mode for as long
+// as it runs; the watcher takes "development" (the output is the same) so that `npm test`,
+// `npm run build:ui` and `npm run deploy` can build meanwhile.
+const watch = spawn(process.execPath, ["node_modules/vite/bin/vite.js", "build", "ui", "--watch", "--mode", "development", "--logLevel", "warn"], {
+  stdio: "inherit",
+});
 
 // CI skips the confirmation prompt; WRANGLER_LOG=warn keeps the per-migration tables out of the way
 // (errors still show).
