@@ -11,7 +11,8 @@ export default defineConfig(async () => {
           plugins: [
             cloudflareTest({
               wrangler: { configPath: "./wrangler.toml" },
-              miniflare: { bindings: { TEST_MIGRATIONS: migrations } },
+              // EDDY_SECRETS_KEY: the tests' own key for channel secrets at rest (docs/channels.md); never a deployed one.
+              miniflare: { bindings: { TEST_MIGRATIONS: migrations, EDDY_SECRETS_KEY: "dGVzdHMtb25seS1lZGR5LXNlY3JldHMta2V5LTMyYiE=" } },
             }),
           ],
           test: {

@@ -20,11 +20,25 @@ export function ensureDevVars(dir) {
   const line = `EDDY_API_TOKEN=eddy_dev_${randomBytes(32).toString("hex")}`;
   if (!existsSync(path)) {
     writeFileSync(path, `# Written by npm start: the first API token (README, "The first API token"). Git-ignored.\n${line}\n`, { mode: 0o600 });
+    ensureSecretsKey(path);
     return path;
   }
   const text = readFileSync(path, "utf8");
   const current = text.match(LINE)?.[0].slice("EDDY_API_TOKEN=".length).trim();
-  if (current && current !== PLACEHOLDER) return null;
-  writeFileSync(path, current === undefined ? `${text.replace(/\n?$/, "\n")}${line}\n` : text.replace(LINE, line), { mode: 0o600 });
+  const keyed = ensureSecretsKey(path);
+  if (current && current !== PLACEHOLDER) return keyed ? path : null;
+  writeFileSync(path, current === undefined ? `${readFileSync(path, "utf8").replace(/\n?$/, "\n")}${line}\n` : readFileSync(path, "utf8").replace(LINE, line), { mode: 0o600 });
   return path;
+}
+
+const KEY_LINE = /^EDDY_SECRETS_KEY=.*$/m;
+
+/** Gives .dev.vars an EDDY_SECRETS_KEY (channel secrets are encrypted with it) if it has none. Returns whether it wrote one. */
+function ensureSecretsKey(path) {
+  const text = readFileSync(path, "utf8");
+  const current = text.match(KEY_LINE)?.[0].slice("EDDY_SECRETS_KEY=".length).trim();
+  if (current) return false;
+  const line = `EDDY_SECRETS_KEY=${randomBytes(32).toString("base64")}`;
+  writeFileSync(path, current === undefined ? `${text.replace(/\n?$/, "\n")}${line}\n` : text.replace(KEY_LINE, line), { mode: 0o600 });
+  return true;
 }

@@ -4,6 +4,8 @@ declare global {
     interface Env {
       /** A bootstrap API token, set in .dev.vars locally or as a secret when deployed. */
       EDDY_API_TOKEN?: string;
+      /** Encrypts channel secrets in D1: 32 random bytes in base64 (.dev.vars locally, a secret when deployed). */
+      EDDY_SECRETS_KEY?: string;
     }
   }
 }

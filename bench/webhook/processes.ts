@@ -124,7 +124,9 @@ export async function wranglerDev(
   const [port, inspectorPort] = [await freePort(), await freePort()];
   // The config named even so: given a script, wrangler would look for one next to it.
   const args = ["dev", entry, "--no-bundle", "--config", config, "--ip", "127.0.0.1", "--port", String(port), "--inspector-ip", "127.0.0.1", "--inspector-port", String(inspectorPort), "--persist-to", opts.persistTo, "--show-interactive-dev-session=false"];
-  for (const [k, v] of Object.entries(opts.vars ?? {})) args.push("--var", `${k}:${v}`);
+  // A fresh key for channel secrets at rest (worker/channels/secrets.ts): each run's state is its own.
+  const vars = { EDDY_SECRETS_KEY: Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64"), ...opts.vars };
+  for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
   const child = wrangler(cleanup, args);
   const origin = `http://127.0.0.1:${port}`;
 

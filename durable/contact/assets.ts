@@ -1,4 +1,7 @@
 import type { SessionAssets } from "../engine";
+import { CHANNEL_COLUMNS, channelFromRow, channelsFromRows } from "../../worker/channels/stored";
+// Where the webhooks route imports them from.
+export { CHANNEL_COLUMNS, channelFromRow };
 import type { Channel, ChannelType } from "../../worker/channels/types";
 import type { DeliveryWindow, EntryRules } from "./settings";
 
@@ -69,21 +72,6 @@ export function channelSchemes(c: Pick<Channel, "type" | "config">): string[] {
     email: "mailto",
   };
   return [byType[c.type] ?? "ext"];
-}
-
-export const CHANNEL_COLUMNS = "uuid, type, name, address, config, base_url, sends_per_second";
-
-/** A D1 channels row as the provider adapters take it. */
-export function channelFromRow(r: Record<string, any>): Channel {
-  return {
-    uuid: r.uuid,
-    type: r.type,
-    name: r.name,
-    address: r.address,
-    config: JSON.parse(r.config),
-    ...(r.base_url ? { baseUrl: r.base_url } : {}),
-    ...(r.sends_per_second ? { sendsPerSecond: r.sends_per_second } : {}),
-  };
 }
 
 /**
@@ -163,7 +151,7 @@ async function load(db: D1Database, stamp: string, now: number): Promise<Assets>
   }
   const fields = (fieldRows.results as { key: string; name: string; type: FieldType }[]).map((f) => ({ key: f.key, name: f.name, type: f.type }));
   const groups = (groupRows.results as { uuid: string; name: string; query: string | null }[]).map((g) => ({ uuid: g.uuid, name: g.name, ...(g.query ? { query: g.query } : {}) }));
-  const channels = new Map((channelRows.results as Record<string, any>[]).map((r) => [r.uuid as string, channelFromRow(r)]));
+  const channels = await channelsFromRows(channelRows.results as Record<string, any>[]);
   return {
     stamp,
     loadedAt: now,

@@ -1,5 +1,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
+import worker from "../../worker/index";
+import { postTwilio, TWILIO_SID, TWILIO_TOKEN, twilioChannel, twilioSms } from "../contact/support";
 import { call, ORIGIN, unique } from "./helpers";
 
 const AUTH_TOKEN = "twilio-secret-auth-token-0123456789";
@@ -35,12 +38,77 @@ describe("channels", () => {
     for (const res of [created, got, listed, renamed]) expect(JSON.stringify(res.body)).not.toContain(AUTH_TOKEN);
     expect(listed.body.results.map((ch: { uuid: string }) => ch.uuid)).toContain(uuid);
 
-    // The secret is kept (and usable by the channel) even though it never comes back.
+    // The secret is kept, sealed (docs/channels.md, "Secrets at rest"), though it never comes back.
     const stored = await env.DB.prepare("SELECT config FROM channels WHERE uuid = ?").bind(uuid).first<{ config: string }>();
-    expect(JSON.parse(stored!.config).auth_token).toBe(AUTH_TOKEN);
+    expect(stored!.config).not.toContain(AUTH_TOKEN);
+    expect(JSON.parse(stored!.config)).toMatchObject({ account_sid: "AC" + "0123456789abcdef".repeat(2), $sealed: { v: 1, keys: ["auth_token"] } });
 
     expect((await call("DELETE", `/channels/${uuid}`)).status).toBe(204);
     expect((await call("GET", `/channels/${uuid}`)).status).toBe(404);
+  });
+
+  it("never returns a base URL's user and password, on create, get, list or update", async () => {
+    const created = await call("POST", "/channels", { ...twilio(), base_url: "http://proxyuser:proxy-pa55word@proxy.example:8080/twilio" });
+    expect(created.status).toBe(201);
+    const uuid = created.body.uuid;
+    const got = await call("GET", `/channels/${uuid}`);
+    const listed = await call("GET", "/channels");
+    const patched = await call("PATCH", `/channels/${uuid}`, { name: "Proxied" });
+    const moved = await call("PATCH", `/channels/${uuid}`, { base_url: "https://other:s3cret-two@proxy2.example/" });
+    for (const [route, res] of Object.entries({ created, got, listed, patched, moved })) {
+      expect(res.status, route).toBe(route === "created" ? 201 : 200);
+      expect(JSON.stringify(res.body), route).not.toMatch(/proxy-pa55word|s3cret-two|proxyuser|other:/);
+    }
+    expect(created.body.base_url).toBe("http://proxy.example:8080/twilio");
+    expect(listed.body.results.find((c: { uuid: string }) => c.uuid === uuid).base_url).toBe("http://proxy.example:8080/twilio");
+    expect(moved.body.base_url).toBe("https://proxy2.example/");
+    // Kept whole for sending through the proxy.
+    const row = await env.DB.prepare("SELECT base_url FROM channels WHERE uuid = ?").bind(uuid).first<{ base_url: string }>();
+    expect(row!.base_url).toBe("https://other:s3cret-two@proxy2.example/");
+  });
+
+  it("keeps secrets sealed in D1, opens them to verify a webhook, and reseals them when the config changes", async () => {
+    const ch = await twilioChannel();
+    const sealed = async () => JSON.parse((await env.DB.prepare("SELECT config FROM channels WHERE uuid = ?").bind(ch.uuid).first<{ config: string }>())!.config);
+    const first = await sealed();
+    expect(JSON.stringify(first)).not.toContain(TWILIO_TOKEN);
+
+    // Twilio's signature is checked with the auth token: accepted only if it was opened.
+    expect((await postTwilio(ch.uuid, twilioSms(ch, "+250788555001", "hello"))).status).toBe(200);
+    expect((await postTwilio(ch.uuid, twilioSms(ch, "+250788555001", "hello"), { signature: "d3Jvbmc=" })).status).toBe(403);
+
+    // A config change through PATCH: the secret kept, sealed again (a new ciphertext), still usable.
+    expect((await call("PATCH", `/channels/${ch.uuid}`, { config: { messaging_service_sid: "MG" + "1".repeat(32) } })).body.secrets_set).toEqual(["auth_token"]);
+    const second = await sealed();
+    expect(JSON.stringify(second)).not.toContain(TWILIO_TOKEN);
+    expect(second.$sealed.data).not.toBe(first.$sealed.data);
+    expect((await postTwilio(ch.uuid, twilioSms(ch, "+250788555001", "again"))).status).toBe(200);
+
+    // A sealed value copied onto another channel does not open there (it is bound to its channel).
+    const other = await twilioChannel();
+    await env.DB.prepare("UPDATE channels SET config = ? WHERE uuid = ?").bind(JSON.stringify(second), other.uuid).run();
+    expect((await postTwilio(other.uuid, twilioSms(other, "+250788555002", "hi"))).status).toBe(500);
+    // The other channels go on working: the unreadable one is left out of the contacts' assets.
+    expect((await postTwilio(ch.uuid, twilioSms(ch, "+250788555001", "still here"))).status).toBe(200);
+    await env.DB.prepare("DELETE FROM channels WHERE uuid = ?").bind(other.uuid).run();
+  });
+
+  it("reads channels written before secrets were sealed, and the cron tick seals them", async () => {
+    const ch = await twilioChannel();
+    // As an older Eddy stored it: the auth token in plain text.
+    const plain = JSON.stringify({ account_sid: TWILIO_SID, auth_token: TWILIO_TOKEN });
+    await env.DB.prepare("UPDATE channels SET config = ? WHERE uuid = ?").bind(plain, ch.uuid).run();
+    expect((await call("GET", `/channels/${ch.uuid}`)).body).toMatchObject({ secrets_set: ["auth_token"], config: { account_sid: expect.any(String) } });
+    expect((await postTwilio(ch.uuid, twilioSms(ch, "+250788555003", "hello"))).status).toBe(200);
+
+    const ctx = createExecutionContext();
+    await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: "* * * * *" }), env, ctx);
+    await waitOnExecutionContext(ctx);
+    const stored = (await env.DB.prepare("SELECT config FROM channels WHERE uuid = ?").bind(ch.uuid).first<{ config: string }>())!.config;
+    expect(stored).not.toContain(TWILIO_TOKEN);
+    expect(JSON.parse(stored).$sealed.keys).toEqual(["auth_token"]);
+    expect((await call("GET", `/channels/${ch.uuid}`)).body.secrets_set).toEqual(["auth_token"]);
+    expect((await postTwilio(ch.uuid, twilioSms(ch, "+250788555003", "again"))).status).toBe(200);
   });
 
   it("checks the config against the provider's schema, naming the field", async () => {

@@ -2,6 +2,7 @@ import { asc, count, eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
 import { redactChannel } from "../channels/redact";
+import { openConfig, sealConfig } from "../channels/secrets";
 import { getProvider, providers } from "../channels/registry";
 import { CHANNEL_TYPES, type ChannelType } from "../channels/types";
 import type { Database } from "../db";
@@ -56,7 +57,7 @@ export const ChannelOut = z.object({
 type Row = typeof channels.$inferSelect;
 
 function out(r: Row, origin: string): z.infer<typeof ChannelOut> {
-  const redacted = redactChannel({ uuid: r.uuid, type: r.type as ChannelType, name: r.name, address: r.address, config: r.config });
+  const redacted = redactChannel({ uuid: r.uuid, type: r.type as ChannelType, name: r.name, address: r.address, config: r.config, ...(r.baseUrl ? { baseUrl: r.baseUrl } : {}) });
   return {
     uuid: r.uuid,
     type: r.type as ChannelType,
@@ -64,7 +65,8 @@ function out(r: Row, origin: string): z.infer<typeof ChannelOut> {
     address: r.address,
     config: redacted.config,
     secrets_set: redacted.secretsSet,
-    base_url: r.baseUrl,
+    // A proxy's user:password never comes back (issue 8); it is kept, as the secrets are, for sending.
+    base_url: redacted.baseUrl ?? null,
     sends_per_second: r.sendsPerSecond,
     webhooks: { receive: `${origin}/channels/${r.uuid}/receive`, status: `${origin}/channels/${r.uuid}/status` },
     created_on: r.createdOn,
@@ -84,10 +86,13 @@ export const channelRoutes = new Hono<ApiEnv>()
   .post("/", describe({ tag, summary: "Create a channel; the response has the webhook URLs for the provider", status: 201, response: ChannelOut }), validate("json", ChannelCreate), async (c) => {
     const body = c.req.valid("json");
     const at = now();
+    const uuid = crypto.randomUUID();
+    // Secrets are stored sealed (worker/channels/secrets.ts), bound to the channel's uuid.
+    const config = await sealConfig(uuid, body.type, body.config);
     const [row] = await c
       .get("db")
       .insert(channels)
-      .values({ uuid: crypto.randomUUID(), type: body.type, name: body.name, address: body.address, config: body.config, baseUrl: body.base_url ?? null, sendsPerSecond: body.sends_per_second ?? null, createdOn: at, modifiedOn: at })
+      .values({ uuid, type: body.type, name: body.name, address: body.address, config, baseUrl: body.base_url ?? null, sendsPerSecond: body.sends_per_second ?? null, createdOn: at, modifiedOn: at })
       .returning();
     return c.json(out(row, origin(c.req.url)), 201);
   })
@@ -104,7 +109,8 @@ export const channelRoutes = new Hono<ApiEnv>()
     const channel = await findChannel(db, c.req.param("uuid"));
     let config = channel.config;
     if (body.config) {
-      const merged: Record<string, unknown> = { ...channel.config };
+      // Merged with the stored secrets opened, checked, and sealed again.
+      const merged: Record<string, unknown> = { ...(await openConfig(channel.uuid, channel.config)) };
       for (const [k, v] of Object.entries(body.config)) {
         if (v === null) delete merged[k];
         else merged[k] = v;
@@ -112,7 +118,7 @@ export const channelRoutes = new Hono<ApiEnv>()
       const provider = getProvider(channel.type);
       const parsed = provider ? provider.configSchema.safeParse(merged) : undefined;
       if (parsed && !parsed.success) throw invalid(zodIssues(parsed.error, ["config"]));
-      config = (parsed?.data as Record<string, unknown> | undefined) ?? merged;
+      config = await sealConfig(channel.uuid, channel.type, (parsed?.data as Record<string, unknown> | undefined) ?? merged);
     }
     const [row] = await db
       .update(channels)

@@ -1,4 +1,5 @@
 import { getProvider } from "./registry";
+import { storedSecretKeys } from "./secrets";
 import type { Channel } from "./types";
 
 export type RedactedChannel = Omit<Channel, "config"> & {
@@ -16,13 +17,10 @@ export function redactChannel(channel: Channel): RedactedChannel {
   const provider = getProvider(channel.type);
   if (!provider) return { ...channel, config: {}, secretsSet: [], ...(channel.baseUrl ? { baseUrl: withoutCredentials(channel.baseUrl) } : {}) };
   const config: Record<string, unknown> = {};
-  const secretsSet: string[] = [];
+  // Stored configs hold their secrets sealed (worker/channels/secrets.ts): named, never opened here.
+  const secretsSet = storedSecretKeys(channel.type, channel.config).filter((k) => provider.secretKeys.includes(k));
   for (const [key, value] of Object.entries(channel.config)) {
-    if (provider.secretKeys.includes(key)) {
-      if (value !== undefined && value !== null && value !== "") secretsSet.push(key);
-    } else if (Object.hasOwn(provider.configSchema.shape, key)) {
-      config[key] = value;
-    }
+    if (!provider.secretKeys.includes(key) && Object.hasOwn(provider.configSchema.shape, key)) config[key] = value;
   }
   const redacted: RedactedChannel = { ...channel, config, secretsSet };
   if (channel.baseUrl) redacted.baseUrl = withoutCredentials(channel.baseUrl);
@@ -30,7 +28,7 @@ export function redactChannel(channel: Channel): RedactedChannel {
 }
 
 /** A proxy base URL may carry user:password; it is not a config key, so it is cleaned here. */
-function withoutCredentials(url: string): string {
+export function withoutCredentials(url: string): string {
   try {
     const u = new URL(url);
     if (!u.username && !u.password) return url;
