@@ -27,6 +27,8 @@ const CHROMIUM_ARGS = [
   "--disable-sync",
 ];
 const READY_MS = 60_000;
+// Any other step of the start-up; generous, since the machine may be busy.
+const STEP_MS = 45_000;
 
 export type Role = "admin" | "editor" | "viewer";
 export interface Account {
@@ -63,8 +65,11 @@ export interface EddyConsole {
 
 export const randomPassword = () => randomBytes(12).toString("base64url");
 
-/** Starts a fresh Worker and browser; `stop()` ends both and removes the state. */
-export async function startConsole(): Promise<EddyConsole> {
+/**
+ * Starts a fresh Worker and browser; `stop()` ends both and removes the state. `track` gets `stop`
+ * before anything starts, so a caller that gives up waiting (a hook's timeout) can still clean up.
+ */
+export async function startConsole(track: (stop: () => Promise<void>) => void = () => {}): Promise<EddyConsole> {
   const build = inject("consoleBuild");
   if (!build) throw new Error("no console build: run this file in the vitest project `console` (npx vitest run --project console ...)");
   const state = await mkdtemp(join(tmpdir(), "eddy-console-state-"));
@@ -80,6 +85,7 @@ export async function startConsole(): Promise<EddyConsole> {
     for (const child of children) await child.stop();
     await rm(state, { recursive: true, force: true });
   };
+  track(stop);
 
   try {
     // The config named so that bindings, assets routing and compatibility come from wrangler.toml.
@@ -96,10 +102,11 @@ export async function startConsole(): Promise<EddyConsole> {
       method: "POST",
       headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
       body: JSON.stringify(admin),
+      signal: AbortSignal.timeout(STEP_MS),
     });
     if (setup.status !== 201) throw new Error(`POST /auth/setup answered ${setup.status}: ${await setup.text()}`);
 
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: STEP_MS });
     const b = browser;
 
     const api = async <T>(method: string, path: string, body?: unknown): Promise<ApiResult<T>> => {
@@ -161,11 +168,12 @@ async function waitForHealth(dev: Child, origin: string): Promise<void> {
  */
 export function useConsole(): EddyConsole {
   const eddy = {} as EddyConsole;
+  let stop: (() => Promise<void>) | undefined;
   beforeAll(async () => {
-    Object.assign(eddy, await startConsole());
+    Object.assign(eddy, await startConsole((s) => (stop = s)));
   });
   afterAll(async () => {
-    await eddy.stop?.();
+    await stop?.();
   });
   return eddy;
 }

@@ -24,6 +24,19 @@ export function freePort(): Promise<number> {
   });
 }
 
+// Children still running when this process exits (a test run interrupted, a hook timed out) are
+// killed with it: they run detached, in their own process groups, and would outlive it otherwise.
+const running = new Set<number>();
+process.once("exit", () => {
+  for (const pid of running) {
+    try {
+      process.kill(-pid, "SIGKILL");
+    } catch {
+      // Already gone.
+    }
+  }
+});
+
 /** A child in its own process group, so stopping it also stops the workerd it started. */
 export class Child {
   private readonly output: string[] = [];
@@ -37,7 +50,13 @@ export class Child {
     };
     proc.stdout?.on("data", keep);
     proc.stderr?.on("data", keep);
-    this.exited = new Promise((resolve) => proc.once("exit", (code) => resolve(code)));
+    running.add(proc.pid!);
+    this.exited = new Promise((resolve) =>
+      proc.once("exit", (code) => {
+        running.delete(proc.pid!);
+        resolve(code);
+      }),
+    );
   }
 
   get running(): boolean {

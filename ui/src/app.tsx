@@ -7,6 +7,7 @@ const SignIn = lazy(() => import("./auth/sign-in").then((m) => m.SignIn));
 const Flows = lazy(() => import("./flows/flow-list").then((m) => m.FlowList));
 const Editor = lazy(() => import("./editor/editor-page").then((m) => m.EditorPage));
 const Launch = lazy(() => import("./launch/launch-page").then((m) => m.LaunchPage));
+const Users = lazy(() => import("./users/users-page").then((m) => m.UsersPage));
 const StartProgress = lazy(() => import("./launch/start-page").then((m) => m.StartPage));
 
 export function App() {
@@ -21,6 +22,7 @@ export function App() {
             <Route path="/flows/:uuid" component={Editor} />
             <Route path="/flows/:uuid/launch" component={Launch} />
             <Route path="/starts/:uuid" component={StartProgress} />
+            <Route path="/users" component={Users} />
             <Route default component={Flows} />
           </Router>
         </Shell>

@@ -4,6 +4,11 @@ export interface NavItem {
   label: string;
   /** Paths under which this item is the current page. */
   matches: (path: string) => boolean;
+  /** Shown to admins only. */
+  admin?: boolean;
 }
 
-export const NAV: NavItem[] = [{ href: "/flows", label: "Flows", matches: (p) => p === "/" || p.startsWith("/flows") }];
+export const NAV: NavItem[] = [
+  { href: "/flows", label: "Flows", matches: (p) => p === "/" || p.startsWith("/flows") },
+  { href: "/users", label: "Users", matches: (p) => p.startsWith("/users"), admin: true },
+];

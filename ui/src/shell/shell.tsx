@@ -9,7 +9,7 @@ import "./shell.css";
 /** Every signed-in screen sits under this header: the navigation, who is signed in, and signing out. */
 export function Shell({ children }: { children: ComponentChildren }) {
   const { path } = useLocation();
-  const { me } = useMe();
+  const { me, isAdmin } = useMe();
   const signInPage = path.startsWith("/login");
 
   useEffect(() => {
@@ -32,7 +32,7 @@ export function Shell({ children }: { children: ComponentChildren }) {
         </a>
         <nav aria-label="Main">
           <ul class="shell-nav">
-            {NAV.map((item) => (
+            {NAV.filter((item) => !item.admin || isAdmin).map((item) => (
               <li key={item.href}>
                 <a href={item.href} aria-current={item.matches(path) ? "page" : undefined}>
                   {item.label}
