@@ -43,7 +43,7 @@ function wrangler(argv, { capture = false, allowFailure = false, probe = false }
     env: { ...process.env, CI: "true" },
   });
   if (r.status !== 0 && !allowFailure) fail(`wrangler ${argv.join(" ")} failed (exit ${r.status ?? r.signal})`);
-  return { ok: r.status === 0, out: r.stdout ?? "" };
+  return { ok: r.status === 0, out: r.stdout ?? "", err: r.stderr ?? "" };
 }
 
 /** The JSON array in a wrangler command's output (anything printed around it is ignored). */
@@ -113,8 +113,12 @@ say("4/6 applying D1 migrations remotely");
 wrangler(["d1", "migrations", "apply", "DB", "--remote"]);
 
 say("5/6 deploying");
-// A Worker that does not exist yet has no secrets; its list fails, and it gets the token too.
-const secrets = jsonArray(wrangler(["secret", "list", "--format", "json"], { probe: true, allowFailure: true }).out) ?? [];
+// A Worker that does not exist yet has no secrets (its list fails with "not found"). Any other
+// failure stops here: guessing "missing" would replace a token that is in use.
+const listed = wrangler(["secret", "list", "--format", "json"], { probe: true, allowFailure: true });
+if (!listed.ok && !/not found/i.test(listed.err)) fail(`could not list the Worker's secrets:\n${listed.err}`);
+const secrets = listed.ok ? jsonArray(listed.out) : [];
+if (!secrets) fail(`could not read the Worker's secrets (wrangler secret list):\n${listed.out}`);
 const tokenMissing = !secrets.some((s) => s.name === "EDDY_API_TOKEN");
 const token = tokenMissing ? (process.env.EDDY_API_TOKEN || "eddy_" + randomBytes(32).toString("base64url")) : null;
 const secretsDir = token ? mkdtempSync(join(tmpdir(), "eddy-deploy-")) : null;

@@ -97,6 +97,14 @@ describe("npm run deploy", () => {
     expect(r.err).toContain("wrangler d1 migrations apply DB --remote failed");
   }, 60_000);
 
+  it("stops when the Worker's secrets cannot be listed, rather than replace a token in use", () => {
+    const a = account({ databases: [{ name: "eddy", uuid: "11111111-2222-4333-8444-555555555555" }], queues: ["eddy-fires"], worker: true, secrets: ["EDDY_API_TOKEN"], fail: "secret list" });
+    const r = a.deploy();
+    expect(r.status).toBe(1);
+    expect(r.calls.at(-1)).toBe("secret list --format json");
+    expect(r.err).toContain("could not list the Worker's secrets");
+  }, 60_000);
+
   it("--dry-run only bundles: no database, queue, migration or secret is touched", () => {
     const a = account();
     const r = a.deploy("--dry-run");
