@@ -71,6 +71,15 @@ it("publishes, lists the version with its publisher, restores it as the draft an
   expect(await seriousA11yViolations(page)).toEqual([]);
   await screenshot(dialog, "versions");
 
+  // Opened read-only, over the editor: version one's text, nothing to edit.
+  await row.getByRole("button", { name: "Open" }).click();
+  const view = page.getByRole("dialog", { name: "Version 1 (read-only)" });
+  await view.locator(".flow-node").getByText("Hello from version one").waitFor();
+  expect(await view.getByRole("button", { name: "Publish" }).count()).toBe(0);
+  await view.getByRole("button", { name: "Close" }).click();
+  await view.waitFor({ state: "detached" });
+
+  await page.getByRole("button", { name: "Versions" }).click();
   page.once("dialog", (d) => d.accept());
   await row.getByRole("button", { name: "Restore as draft" }).click();
   await publishStatus(page).getByText("Version 1 is the draft again").waitFor();

@@ -1,6 +1,7 @@
 import { useState } from "preact/hooks";
 import { api, ApiFailure } from "../api";
 import { VersionsDialog } from "./versions-dialog";
+import { VersionView } from "./version-view";
 import "./versions.css";
 
 export type Problem = { node_uuid?: string; action_uuid?: string; message: string; level?: string };
@@ -13,12 +14,21 @@ export type PublishControlsProps = {
 };
 
 type Published = { version: number; published_on: string };
+type Status = { text: string; tone: "ok" | "error" };
+
+// Restoring reloads the editor, which mounts these controls anew: the outcome is handed over here.
+const afterReload = new Map<string, Status>();
 
 /** The editor's Publish and Versions buttons. */
 export function PublishControls({ flowUuid, revision, onProblems, onRestored }: PublishControlsProps) {
   const [busy, setBusy] = useState(false);
-  const [status, setStatus] = useState<{ text: string; tone: "ok" | "error" } | null>(null);
+  const [status, setStatus] = useState<Status | null>(() => {
+    const handed = afterReload.get(flowUuid) ?? null;
+    afterReload.delete(flowUuid);
+    return handed;
+  });
   const [open, setOpen] = useState(false);
+  const [viewing, setViewing] = useState<number | null>(null);
 
   const publish = async () => {
     setBusy(true);
@@ -55,11 +65,18 @@ export function PublishControls({ flowUuid, revision, onProblems, onRestored }: 
           onClose={() => setOpen(false)}
           onRestored={(v) => {
             setOpen(false);
-            setStatus({ text: `Version ${v} is the draft again`, tone: "ok" });
+            const restored: Status = { text: `Version ${v} is the draft again`, tone: "ok" };
+            setStatus(restored);
+            afterReload.set(flowUuid, restored);
             onRestored();
+          }}
+          onOpen={(v) => {
+            setOpen(false);
+            setViewing(v);
           }}
         />
       )}
+      {viewing !== null && <VersionView flowUuid={flowUuid} version={viewing} onClose={() => setViewing(null)} />}
     </span>
   );
 }

@@ -13,7 +13,7 @@ export type VersionRow = {
 const STATUS_TEXT = { active: "active", finishing: "finishing", ended: "ended" };
 
 /** Every published version: open it read-only, duplicate it as a new flow, or make it the draft again. */
-export function VersionsDialog({ flowUuid, onClose, onRestored }: { flowUuid: string; onClose(): void; onRestored(version: number): void }) {
+export function VersionsDialog({ flowUuid, onClose, onRestored, onOpen }: { flowUuid: string; onClose(): void; onRestored(version: number): void; onOpen(version: number): void }) {
   const dialog = useRef<HTMLDialogElement>(null);
   const { route } = useLocation();
   const [rows, setRows] = useState<VersionRow[] | null>(null);
@@ -90,7 +90,9 @@ export function VersionsDialog({ flowUuid, onClose, onRestored }: { flowUuid: st
                   {r.published_by && <small> by {r.published_by}</small>}
                 </td>
                 <td class="versions-actions">
-                  <a href={`/flows/${flowUuid}?version=${r.version}`}>Open</a>
+                  <button type="button" onClick={() => onOpen(r.version)}>
+                    Open
+                  </button>
                   <button type="button" disabled={busy} onClick={() => duplicate(r.version)}>
                     Duplicate
                   </button>
