@@ -1,8 +1,11 @@
 // The flows list as the console reads it: contacts in each flow now, older versions still
 // finishing, filters and search; and duplicating a flow.
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { call, unique } from "./helpers";
+import worker from "../../worker/index";
+import { invocation, subrequests } from "../limits/count";
+import { apiToken, call, ORIGIN, unique } from "./helpers";
 
 function definition(text: string) {
   return {
@@ -104,5 +107,30 @@ describe("POST /flows/{uuid}/duplicate", () => {
     expect((await call("POST", `/flows/${flow}/duplicate`, { version: 9 })).status).toBe(404);
     expect((await call("POST", `/flows/${crypto.randomUUID()}/duplicate`, {})).status).toBe(404);
     expect((await call("POST", `/flows/${flow}/duplicate`, { name: "" })).body).toMatchObject({ error: "validation_failed", issues: [{ path: "name" }] });
+  });
+});
+
+describe("the list's cost", () => {
+  it("a page of 500 flows, each with live runs, takes a handful of D1 queries", async () => {
+    const tag = unique();
+    const contact = (await call("POST", "/contacts", { name: "Everywhere" })).body.uuid;
+    const uuids = Array.from({ length: 500 }, () => crypto.randomUUID());
+    const draft = JSON.stringify(definition("x"));
+    const insert = env.DB.prepare("INSERT INTO flows (uuid, name, type, status, draft, published_version) VALUES (?, ?, 'messaging', 'active', ?, 2)");
+    const run = env.DB.prepare("INSERT INTO runs (uuid, contact_uuid, flow_uuid, flow_version, status) VALUES (?, ?, ?, 1, 'waiting')");
+    await env.DB.batch(uuids.flatMap((u, i) => [insert.bind(u, `Many ${tag} ${i}`, draft), run.bind(crypto.randomUUID(), contact, u)]));
+
+    const token = await apiToken();
+    const { result, cost } = await invocation("GET /flows?limit=500", async () => {
+      const ctx = createExecutionContext();
+      const res = await worker.fetch(new Request(`${ORIGIN}/api/v1/flows?limit=500&search=${tag}`, { headers: { authorization: `Bearer ${token}` } }), env, ctx);
+      await waitOnExecutionContext(ctx);
+      return (await res.json()) as { results: { contacts_now: number; finishing: unknown[] }[] };
+    });
+    expect(result.results).toHaveLength(500);
+    expect(result.results.every((f) => f.contacts_now === 1 && f.finishing.length === 1)).toBe(true);
+    // The token, the page, and the live counts in chunks of 90 flows (D1 binds at most 100 parameters).
+    expect(cost.d1Queries).toBeLessThanOrEqual(1 + 1 + Math.ceil(500 / 90) + 1);
+    expect(subrequests(cost)).toBeLessThanOrEqual(10);
   });
 });
