@@ -1,6 +1,7 @@
 import { useRoute } from "preact-iso";
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../api";
+import { useMe } from "../shell/me";
 import { emptyAssets, loadAssets, type Assets } from "./assets";
 import { Editor } from "./editor";
 import { layoutMissing } from "./layout";
@@ -16,7 +17,9 @@ export function EditorPage() {
   const [loaded, setLoaded] = useState<Loaded | null>(null);
   const [assets, setAssets] = useState<Assets>(emptyAssets);
   const [failure, setFailure] = useState<string | null>(null);
-  const [readOnly, setReadOnly] = useState(false);
+  // Viewers see the flow but cannot change it.
+  const { me, canEdit } = useMe();
+  const readOnly = me !== null && !canEdit;
 
   const load = async () => {
     try {
@@ -34,10 +37,6 @@ export function EditorPage() {
   useEffect(() => {
     load();
     loadAssets().then(setAssets);
-    // Viewers see the flow but cannot change it.
-    api<{ role: string }>("me")
-      .then((me) => setReadOnly(me.role === "viewer"))
-      .catch(() => {});
   }, [uuid]);
 
   if (failure)

@@ -292,14 +292,14 @@ function EditorInner({ flowUuid, initial, revision, readOnly, assets, onReload }
             </ul>
           </aside>
         )}
-        {panel === "translations" && <TranslationsPanel definition={d} edit={edit} readOnly={readOnly} />}
+        {panel === "translations" && <TranslationsPanel key={history.jumps} definition={d} edit={edit} readOnly={readOnly} />}
         {panel === "simulator" && (
           <Suspense fallback={<aside class="side-panel">Loading the simulator…</aside>}>
             <SimulatorPanel definition={d} flowUuid={flowUuid} onPath={(p) => setLit({ nodeUuids: new Set(p.nodeUuids), exitUuids: new Set(p.exitUuids) })} />
           </Suspense>
         )}
         {panel === "none" && selectedNode && (
-          <NodePanel key={selectedNode.uuid} definition={d} node={selectedNode} problems={problemMap.get(selectedNode.uuid) ?? []} edit={edit} readOnly={readOnly} assets={assets} />
+          <NodePanel key={`${selectedNode.uuid}.${history.jumps}`} definition={d} node={selectedNode} problems={problemMap.get(selectedNode.uuid) ?? []} edit={edit} readOnly={readOnly} assets={assets} />
         )}
       </div>
     </div>

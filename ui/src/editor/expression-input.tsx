@@ -5,7 +5,11 @@ import { checkTemplate } from "./expressions";
 
 type Props = { value: string; onChange(value: string): void; label: string; multiline?: boolean; placeholder?: string; readOnly?: boolean; names(): Names };
 
-/** A text that may hold `@` expressions: completion, and syntax errors shown as typed. */
+/**
+ * A text that may hold `@` expressions: completion, and syntax errors shown as typed. The editor
+ * owns its text once mounted (the value prop lags it by a render while typing); an undo remounts
+ * the panel instead, see `jumps` in history.ts.
+ */
 export function ExpressionInput({ value, onChange, label, multiline = false, placeholder, readOnly = false, names }: Props) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | undefined>(undefined);
@@ -35,15 +39,6 @@ export function ExpressionInput({ value, onChange, label, multiline = false, pla
       view.current?.destroy();
     };
   }, []);
-
-  // An undo or a reload changes the value from outside.
-  useEffect(() => {
-    const v = view.current;
-    if (v && v.state.doc.toString() !== value) {
-      v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: value } });
-      setProblems(checkTemplate(value));
-    }
-  }, [value]);
 
   return (
     <div class={`expression${problems.length ? " invalid" : ""}`}>

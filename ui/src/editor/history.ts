@@ -7,7 +7,7 @@ const LIMIT = 200;
  * one field) make one undo step.
  */
 export function useHistory<T>(initial: T) {
-  const [state, setState] = useState({ present: initial, past: [] as T[], future: [] as T[] });
+  const [state, setState] = useState({ present: initial, past: [] as T[], future: [] as T[], jumps: 0 });
   const last = useRef<{ key?: string; at: number }>({ at: 0 });
 
   const edit = useCallback((fn: (current: T) => T, coalesce?: string) => {
@@ -17,19 +17,20 @@ export function useHistory<T>(initial: T) {
       const now = Date.now();
       const merge = coalesce !== undefined && last.current.key === coalesce && now - last.current.at < 1500;
       last.current = { key: coalesce, at: now };
-      return { present: next, past: merge ? s.past : [...s.past, s.present].slice(-LIMIT), future: [] };
+      return { present: next, past: merge ? s.past : [...s.past, s.present].slice(-LIMIT), future: [], jumps: s.jumps };
     });
   }, []);
   const undo = useCallback(() => {
     last.current = { at: 0 };
-    setState((s) => (s.past.length ? { present: s.past[s.past.length - 1], past: s.past.slice(0, -1), future: [s.present, ...s.future] } : s));
+    setState((s) => (s.past.length ? { present: s.past[s.past.length - 1], past: s.past.slice(0, -1), future: [s.present, ...s.future], jumps: s.jumps + 1 } : s));
   }, []);
   const redo = useCallback(() => {
     last.current = { at: 0 };
-    setState((s) => (s.future.length ? { present: s.future[0], past: [...s.past, s.present], future: s.future.slice(1) } : s));
+    setState((s) => (s.future.length ? { present: s.future[0], past: [...s.past, s.present], future: s.future.slice(1), jumps: s.jumps + 1 } : s));
   }, []);
   /** Replaces the draft without an undo step (a reload, or layout filled in on open). */
-  const reset = useCallback((value: T) => setState({ present: value, past: [], future: [] }), []);
+  const reset = useCallback((value: T) => setState((s) => ({ present: value, past: [], future: [], jumps: s.jumps + 1 })), []);
 
-  return { value: state.present, canUndo: state.past.length > 0, canRedo: state.future.length > 0, edit, undo, redo, reset };
+  /** Counts undos, redos and resets: forms keyed on it show the draft they bring back. */
+  return { jumps: state.jumps, value: state.present, canUndo: state.past.length > 0, canRedo: state.future.length > 0, edit, undo, redo, reset };
 }
