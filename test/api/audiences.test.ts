@@ -1,5 +1,9 @@
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { call, unique } from "./helpers";
+import worker from "../../worker/index";
+import { invocation, subrequests } from "../limits/count";
+import { apiToken, call, ORIGIN, unique } from "./helpers";
 
 const phone = () => `+25078${String(Math.floor(Math.random() * 1e7)).padStart(7, "0")}`;
 
@@ -36,5 +40,34 @@ describe("counting an audience for the launch page", () => {
     expect(unknown.status).toBe(400);
     expect(unknown.body.issues).toEqual([{ path: "audience.groups.0", message: `no group ${missing}` }]);
     expect((await count({})).status).toBe(400);
+  });
+
+  it("counts the largest audience (1,000 contacts and 1,000 URNs, groups and a query) within a bounded number of D1 queries", async () => {
+    const tag = unique();
+    const uuids = Array.from({ length: 1000 }, () => crypto.randomUUID());
+    const paths = uuids.map((_, i) => `+25072${tag.replace(/\D/g, "").padEnd(3, "1").slice(0, 3)}${String(i).padStart(4, "0")}`);
+    const contact = env.DB.prepare("INSERT INTO contacts (uuid, name, created_on, modified_on) VALUES (?, ?, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z')");
+    const urn = env.DB.prepare("INSERT INTO contact_urns (scheme, path, contact_uuid) VALUES ('tel', ?, ?)");
+    await env.DB.batch(uuids.flatMap((u, i) => [contact.bind(u, `Bulk ${tag}`), urn.bind(paths[i], u)]));
+    const group = (await call("POST", "/groups", { name: `Bulk ${tag}` })).body.uuid;
+    // Half the contacts by UUID, the other half by URN: together, every one of them once.
+    const audience = { contacts: uuids.slice(0, 500), urns: paths.slice(500).map((p) => `tel:${p}`), groups: [group], query: `name = "Bulk ${tag}"` };
+
+    const token = await apiToken();
+    const { result, cost } = await invocation("POST /audiences/count", async () => {
+      const ctx = createExecutionContext();
+      const res = await worker.fetch(
+        new Request(`${ORIGIN}/api/v1/audiences/count`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify({ audience }) }),
+        env,
+        ctx,
+      );
+      await waitOnExecutionContext(ctx);
+      return res.json();
+    });
+    expect(result).toEqual({ count: 1000, inactive: 0, new_urns: 0 });
+    // The token; the audience checked (contacts in chunks of 100, groups, fields and groups for the
+    // query); counted (groups and query once, URN owners in chunks of 50, named contacts in chunks).
+    expect(cost.d1Queries).toBeLessThanOrEqual(40); // 34 measured here
+    expect(subrequests(cost)).toBeLessThanOrEqual(40);
   });
 });
