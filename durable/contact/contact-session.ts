@@ -256,9 +256,9 @@ export class ContactSession extends DurableObject<Env> {
         budget.subrequests++;
         return fetch(input, init);
       },
-      reserveSlots: (channelUuid, cfg, n) => {
+      reserveSlots: (channelUuid, cfg, n, lane) => {
         budget.subrequests++;
-        return this.env.CHANNEL_RATE.getByName(channelUuid).reserve(cfg, n);
+        return this.env.CHANNEL_RATE.getByName(channelUuid).reserve(cfg, n, lane);
       },
     };
   }

@@ -15,8 +15,11 @@ export interface Ctx {
   budget: Budget;
   /** fetch, counted on the budget: the providers' sends. */
   fetch: typeof fetch;
-  /** Books `n` send slots on a channel's rate across all contacts (durable/rate/channel-rate.ts); when absent, the rate is paced per object. */
-  reserveSlots?(channelUuid: string, cfg: BucketConfig, n: number): Promise<number[]>;
+  /**
+   * Books `n` send slots on a channel's rate across all contacts (durable/rate/channel-rate.ts), on
+   * the reply lane (answers to a contact who wrote in) or the bulk one; when absent, the rate is paced per object.
+   */
+  reserveSlots?(channelUuid: string, cfg: BucketConfig, n: number, lane: "reply" | "bulk"): Promise<number[]>;
 }
 
 /** One engine for the isolate: it holds no state between sprints. Flow webhooks get 10 s and at most 256 KiB of response (`fetchHttp`). */

@@ -103,7 +103,8 @@ async function bookSlot(ctx: Ctx, row: outbox.OutboxRow, channelUuid: string, cf
   if (ctx.reserveSlots) {
     const batch = outbox.nextOnChannel(ctx.sql, ctx.now(), channelUuid, SLOT_BATCH);
     const rows = batch.some((r) => r.uuid === row.uuid) ? batch : [row];
-    const slots = await ctx.reserveSlots(channelUuid, cfg, rows.length);
+    // A message answering one the contact sent goes in the reply lane, ahead of starts and broadcasts.
+    const slots = await ctx.reserveSlots(channelUuid, cfg, rows.length, row.in_reply_to ? "reply" : "bulk");
     const mine = rows.findIndex((r) => r.uuid === row.uuid);
     // The others keep theirs for when they come up. This one goes now, or the caller stores its
     // slot as it defers it: nothing is written before the send (a crash costs one slot, no more).
