@@ -52,6 +52,7 @@ export function normalizeUrn(raw: string, country?: string, phone: "valid" | "po
       return email.length <= 254 && EMAIL.test(email) ? { ok: true, urn: { scheme, path: email } } : { ok: false, message: `"${path}" is not an email address` };
     }
     default:
+      if (/[\u0000-\u001f\u007f]/.test(path)) return { ok: false, message: "the URN path contains control characters" };
       return path.length <= 255 ? { ok: true, urn: { scheme, path } } : { ok: false, message: "the URN path is longer than 255 characters" };
   }
 }

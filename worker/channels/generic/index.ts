@@ -81,7 +81,8 @@ export const generic: Provider = {
     }
     const m = inboundSchema.safeParse(body);
     if (!m.success) return invalid(zodMessage(m.error));
-    const urn = senderUrn("from", /^[a-z][a-z0-9]*:./.test(m.data.from) ? m.data.from : `${cfg.data.urn_scheme}:${m.data.from}`);
+    // "whatsapp:" with nothing after it is a URN missing its path, not an ext: address.
+    const urn = senderUrn("from", /^[a-z][a-z0-9]*:/.test(m.data.from) ? m.data.from : `${cfg.data.urn_scheme}:${m.data.from}`);
     if (!urn.ok) return invalid(urn.error);
     const msg: InboundMessage = {
       channelUuid: channel.uuid,
