@@ -67,6 +67,9 @@ it("chats with the draft as a test contact, with a mocked webhook, and lights th
   await context.getByRole("button", { name: "▸ webhook" }).click();
   await context.getByRole("button", { name: "▸ json" }).click();
   await context.getByText('"AB12"').waitFor();
+  await sim.getByLabel("Evaluate a template").fill("@results.age.category for @contact.first_name, @(webhook.json.code)");
+  await sim.getByRole("button", { name: "Evaluate", exact: true }).click();
+  expect(await sim.locator("output").textContent()).toBe("Valid for Ana, AB12");
 
   // The transcript, as text.
   const [download] = await Promise.all([page.waitForEvent("download"), sim.getByRole("button", { name: "download text" }).click()]);

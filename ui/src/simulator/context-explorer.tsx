@@ -1,15 +1,40 @@
 import { useState } from "preact/hooks";
 
-/** The session's context as a tree; each key shows the expression that reads it. */
-export function ContextExplorer({ context }: { context: Record<string, unknown> }) {
+/** The session's context as a tree (each key's title is the expression that reads it), and a box to evaluate a template. */
+export function ContextExplorer({ context, evaluate }: { context: Record<string, unknown>; evaluate(template: string): { output: string; errors: string[] } }) {
+  const [template, setTemplate] = useState("@results");
+  const [result, setResult] = useState<{ output: string; errors: string[] } | null>(null);
   const keys = Object.keys(context);
   if (!keys.length) return <p class="sim-hint">Start the simulation to explore @contact, @results, @webhook, @locals...</p>;
   return (
-    <ul class="sim-tree" aria-label="Context">
-      {keys.map((k) => (
-        <Node key={k} name={k} path={`@${k}`} value={context[k]} open={k === "results" || k === "contact"} />
-      ))}
-    </ul>
+    <>
+      <form
+        class="sim-evaluate"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setResult(evaluate(template));
+        }}
+      >
+        <label>
+          Evaluate a template
+          <input value={template} placeholder="@(upper(contact.name))" onInput={(e) => setTemplate(e.currentTarget.value)} />
+        </label>
+        <button type="submit">Evaluate</button>
+        {result && (
+          <output class={result.errors.length ? "sim-error" : "sim-value"} aria-label="Evaluated">
+            {result.output}
+            {result.errors.map((e) => (
+              <div>{e}</div>
+            ))}
+          </output>
+        )}
+      </form>
+      <ul class="sim-tree" aria-label="Context">
+        {keys.map((k) => (
+          <Node key={k} name={k} path={`@${k}`} value={context[k]} open={k === "results" || k === "contact"} />
+        ))}
+      </ul>
+    </>
   );
 }
 

@@ -1,7 +1,13 @@
+import { Assets } from "../../../durable/engine/assets";
+import { buildContext } from "../../../durable/engine/context";
+import { evaluateTemplate, fromJSON, type XObject } from "../../../durable/engine/excellent";
+import { Session } from "../../../durable/engine/session/session";
 import {
+  DEFAULT_LIMITS,
   Engine,
   EngineError,
   type ContactJSON,
+  type EngineServices,
   type EventJSON,
   type FieldValue,
   type HttpClient,
@@ -87,6 +93,7 @@ export class Simulation {
   private waitSince: number | undefined;
   private sprints = 0;
   private readonly engine: Engine;
+  private readonly services: EngineServices;
 
   constructor(
     private readonly assets: SessionAssets,
@@ -94,12 +101,13 @@ export class Simulation {
     private readonly contact: ContactJSON,
     http: HttpClient,
   ) {
-    this.engine = new Engine({
+    this.services = {
       now: () => BigInt(this.now()) * NS_PER_MS,
       random: () => Math.random(),
       uuid: () => crypto.randomUUID(),
       http,
-    });
+    };
+    this.engine = new Engine(this.services);
   }
 
   now(): number {
@@ -191,6 +199,16 @@ export class Simulation {
       ticket: run?.ticket ?? null,
       wait: s.wait ?? null,
     };
+  }
+
+  /** A template evaluated as the current run's next step would see it: the context explorer's box. */
+  evaluate(template: string): { output: string; errors: string[] } {
+    if (!this.session) return { output: "", errors: ["start the simulation first"] };
+    const session = new Session(this.session, new Assets(this.assets), this.services, DEFAULT_LIMITS);
+    const run = [...this.session.runs].reverse().find((r) => r.status === "waiting" || r.status === "active") ?? this.session.runs[this.session.runs.length - 1];
+    const env = session.environment();
+    const context = fromJSON(buildContext(session, env, run, run.path[run.path.length - 1]?.node_uuid)) as XObject;
+    return evaluateTemplate(template, context, env);
   }
 
   private advanceTo(at: number, what: string): void {

@@ -174,7 +174,7 @@ export function SimulatorPanel({ definition, flowUuid, onPath }: SimulatorPanelP
           <div class="sim-body" role="tabpanel">
             {tab === "chat" && <Chat sim={sim} busy={busy} act={act} />}
             {tab === "events" && <EventLog events={sim.events} />}
-            {tab === "context" && <ContextExplorer context={sim.context()} />}
+            {tab === "context" && <ContextExplorer context={sim.context()} evaluate={(t) => sim.evaluate(t)} />}
             {tab === "mocks" && <MocksEditor mocks={setup.mocks} onChange={(m) => setSetup({ ...setup, mocks: m })} />}
           </div>
           <footer class="sim-share">
