@@ -28,6 +28,8 @@ export const SIMULATOR_CHANNEL = { uuid: "5e0c1a7e-0000-4000-8000-000000000001",
 /** Every scheme a test contact may use: the simulator's channel answers them all. */
 const SCHEMES = ["tel", "whatsapp", "telegram", "mailto", "ext", "facebook", "instagram", "viber", "line", "webchat", "discord", "slack", "twitter", "twitterid", "vk", "wechat"];
 
+export type FieldType = NonNullable<SessionAssets["fields"]>[number]["type"];
+
 export type TestContact = {
   name: string;
   urn: string;

@@ -7,7 +7,7 @@ import { ContextExplorer } from "./context-explorer";
 import { EventLog } from "./event-log";
 import { simulatorHttp, type Mock } from "./http";
 import { MocksEditor } from "./mocks-editor";
-import { contactJSON, Simulation, simulatorAssets, type TestContact } from "./simulation";
+import { contactJSON, Simulation, simulatorAssets, type FieldType, type TestContact } from "./simulation";
 import { download, transcriptJSON, transcriptText } from "./transcript";
 import "./simulator.css";
 
@@ -93,7 +93,7 @@ export function SimulatorPanel({ definition, flowUuid, onPath }: SimulatorPanelP
     try {
       const def = source === "draft" ? definition : (await api<{ definition: unknown }>(`flows/${flowUuid}/versions/${source}`)).definition;
       const root = def as { uuid: string; name: string };
-      const assets = simulatorAssets(await reachableFlows(root), fields as never, groups.map((g) => ({ uuid: g.uuid, name: g.name, ...(g.query ? { query: g.query } : {}) })));
+      const assets = simulatorAssets(await reachableFlows(root), fields.map((f) => ({ key: f.key, name: f.name, type: f.type as FieldType })), groups.map((g) => ({ uuid: g.uuid, name: g.name, ...(g.query ? { query: g.query } : {}) })));
       const s = new Simulation(assets, { uuid: root.uuid, name: root.name }, contactJSON(setup.contact, new Map(fields.map((f) => [f.key, f.type])), Date.now()), simulatorHttp(() => mocks.current));
       await s.start(params);
       setSim(s);
