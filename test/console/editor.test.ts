@@ -76,3 +76,147 @@ it("edits a message in the side panel and saves the draft by itself", async () =
   expect((await draft(flow)).definition.nodes[0].actions[0].text).toBe("Hello there, @contact.first_name!");
   });
 });
+
+it("connects an exit to another node by dragging", async () => {
+  const [first, second] = [messageNode("First"), messageNode("Second")];
+  const flow = await makeFlow([first, second]);
+  const page = eddy.page;
+  await traced(page, "connect", async () => {
+    await open(page, flow);
+    const from = await page.locator(`[data-node-uuid="${first.uuid}"] .react-flow__handle.source`).boundingBox();
+    const to = await page.locator(`[data-node-uuid="${second.uuid}"] .react-flow__handle.target`).boundingBox();
+    await page.mouse.move(from!.x + from!.width / 2, from!.y + from!.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(to!.x + to!.width / 2, to!.y + to!.height / 2, { steps: 10 });
+    await page.mouse.up();
+    await page.locator(".react-flow__edge").first().waitFor();
+    await saved(page);
+    expect((await draft(flow)).definition.nodes[0].exits[0].destination_uuid).toBe(second.uuid);
+  });
+});
+
+it("shows a problem on its node as it is made, and takes the change back with undo", async () => {
+  const node = { uuid: uuid(), actions: [{ uuid: uuid(), type: "set_run_result", name: "Score", value: "@input.text" }], exits: [{ uuid: uuid(), destination_uuid: null }] };
+  const flow = await makeFlow([node]);
+  const page = eddy.page;
+  await traced(page, "problem", async () => {
+    await open(page, flow);
+    const onNode = page.locator(`[data-node-uuid="${node.uuid}"] .node-problems`);
+    expect(await onNode.count()).toBe(0);
+    await page.getByText("save @input.text as Score").click();
+    await page.getByLabel("Result name").fill("");
+    await onNode.getByText("needs a result name").waitFor();
+    expect(await page.getByRole("button", { name: "1 problem" }).count()).toBe(1);
+    await saved(page);
+    expect((await draft(flow)).problems).toEqual([expect.objectContaining({ node_uuid: node.uuid, message: expect.stringContaining("needs a result name") })]);
+
+    await page.locator(".react-flow__pane").click({ position: { x: 20, y: 20 } });
+    await page.keyboard.press("Control+z");
+    await onNode.waitFor({ state: "detached" });
+    await saved(page);
+    expect((await draft(flow)).definition.nodes[0].actions[0].name).toBe("Score");
+  });
+});
+
+it("copies nodes and pastes them with new UUIDs, in the same flow and in another one", async () => {
+  const [ask, thank] = [messageNode("What's your name?"), messageNode("Thanks!")];
+  ask.exits[0].destination_uuid = thank.uuid;
+  const flow = await makeFlow([ask, thank]);
+  const other = await makeFlow([messageNode("Another flow")]);
+  const page = eddy.page;
+  await traced(page, "paste", async () => {
+    await open(page, flow);
+    await page.locator(".react-flow__pane").click({ position: { x: 30, y: 30 } });
+    await page.keyboard.press("Control+a");
+    await expect.poll(() => page.locator(".react-flow__node.selected").count()).toBe(2);
+    await page.keyboard.press("Control+c");
+    await page.locator(".react-flow__pane").click({ position: { x: 30, y: 30 } });
+    await page.keyboard.press("Control+v");
+    await expect.poll(() => page.locator(".flow-node").count()).toBe(4);
+    await saved(page);
+    const nodes = (await draft(flow)).definition.nodes;
+    expect(new Set(nodes.map((n: any) => n.uuid)).size).toBe(4);
+    const copy = nodes.find((n: any) => n.uuid !== ask.uuid && n.actions[0].text === "What's your name?");
+    const copied = nodes.find((n: any) => n.uuid !== thank.uuid && n.actions[0].text === "Thanks!");
+    // The connection between the two copied nodes is copied too.
+    expect(copy.exits[0].destination_uuid).toBe(copied.uuid);
+
+    await open(page, other);
+    await page.locator(".react-flow__pane").click({ position: { x: 30, y: 30 } });
+    await page.keyboard.press("Control+v");
+    await expect.poll(() => page.locator(".flow-node").count()).toBe(3);
+    await saved(page);
+    const pasted = (await draft(other)).definition.nodes.map((n: any) => n.actions[0].text);
+    expect(pasted.sort()).toEqual(["Another flow", "Thanks!", "What's your name?"]);
+  });
+});
+
+it("shows every translatable text next to the base language, what is missing, and saves a translation", async () => {
+  const page = eddy.page;
+  await traced(page, "translations", async () => {
+    await eddy.api("POST", "/flows/import", EXPORT);
+    await open(page, REGISTRATION.uuid);
+    await page.getByRole("button", { name: "Translations" }).click();
+    await page.getByLabel("Language", { exact: true }).selectOption("fra");
+    const count = page.locator(".translation-count");
+    const before = Number((await count.textContent())!.match(/^(\d+) of/)![1]);
+    expect(before).toBeGreaterThan(0);
+    const missing = page.locator(".translation-table tr.missing textarea").first();
+    await missing.fill("Bonjour");
+    await expect.poll(async () => count.textContent()).toMatch(before === 1 ? /^All/ : new RegExp(`^${before - 1} of`));
+    await saved(page);
+    const localization = (await draft(REGISTRATION.uuid)).definition.localization.fra;
+    expect(JSON.stringify(localization)).toContain("Bonjour");
+    await screenshot(page, "editor-translations");
+  });
+});
+
+it("tells the person when someone else saved the draft in between, instead of overwriting it", async () => {
+  const flow = await makeFlow([messageNode("Original")]);
+  const page = eddy.page;
+  await traced(page, "conflict", async () => {
+    await open(page, flow);
+    const theirs = await draft(flow);
+    theirs.definition.nodes[0].actions[0].text = "Theirs";
+    expect((await eddy.api("PATCH", `/flows/${flow}`, { definition: theirs.definition, draft_revision: theirs.draft_revision })).status).toBe(200);
+
+    await page.getByText("Original").click();
+    await page.getByRole("textbox", { name: "Message" }).click();
+    await page.keyboard.type(" mine");
+    await page.getByRole("alert").filter({ hasText: "Someone else saved this flow" }).waitFor();
+    expect((await draft(flow)).definition.nodes[0].actions[0].text).toBe("Theirs");
+    await page.getByRole("button", { name: "Reload their version" }).click();
+    await page.getByText("Theirs").waitFor();
+  });
+});
+
+it("lays out a flow without positions, and the screenshot for the docs", async () => {
+  const nodes = [messageNode("Hi! Do you want the weekly tips?"), messageNode("Great, see you on Monday."), messageNode("No problem.")];
+  const wait = {
+    uuid: uuid(),
+    actions: [],
+    router: {
+      type: "switch", operand: "@input.text", wait: { type: "msg" }, result_name: "Tips",
+      cases: [{ uuid: uuid(), type: "has_any_word", arguments: ["yes"], category_uuid: "" }],
+      categories: [] as any[], default_category_uuid: "",
+    },
+    exits: [] as any[],
+  };
+  const [yes, other] = [{ uuid: uuid(), name: "Yes", exit_uuid: uuid() }, { uuid: uuid(), name: "Other", exit_uuid: uuid() }];
+  wait.router.categories = [yes, other];
+  wait.router.cases[0].category_uuid = yes.uuid;
+  wait.router.default_category_uuid = other.uuid;
+  wait.exits = [{ uuid: yes.exit_uuid, destination_uuid: nodes[1].uuid }, { uuid: other.exit_uuid, destination_uuid: nodes[2].uuid }];
+  nodes[0].exits[0].destination_uuid = wait.uuid;
+  const flow = await makeFlow([nodes[0], wait, nodes[1], nodes[2]], { _ui: undefined });
+  const page = eddy.page;
+  await traced(page, "layout", async () => {
+    await open(page, flow);
+    const top = async (u: string) => (await page.locator(`[data-node-uuid="${u}"]`).boundingBox())!.y;
+    expect(await top(nodes[0].uuid)).toBeLessThan(await top(wait.uuid));
+    expect(await top(wait.uuid)).toBeLessThan(await top(nodes[1].uuid));
+    await page.locator(`[data-node-uuid="${wait.uuid}"]`).click();
+    await page.getByRole("group", { name: "Rules" }).waitFor();
+    await screenshot(page, "editor");
+  });
+});

@@ -263,10 +263,11 @@ function EditorInner({ flowUuid, initial, revision, readOnly, assets, onReload }
             nodesDraggable={!readOnly}
             nodesConnectable={!readOnly}
             deleteKeyCode={readOnly ? null : ["Backspace", "Delete"]}
-            multiSelectionKeyCode={["Meta", "Control", "Shift"]}
+            multiSelectionKeyCode={["Meta", "Control"]}
             selectionKeyCode="Shift"
             onlyRenderVisibleElements
             fitView
+            fitViewOptions={{ maxZoom: 1 }}
             minZoom={0.1}
             maxZoom={2}
             proOptions={{ hideAttribution: true }}
