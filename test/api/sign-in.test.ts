@@ -53,6 +53,11 @@ const bearer = async (method: string, path: string, body?: unknown) => {
 
 // The tests build on each other: the first admin is made once, as on a fresh install.
 describe("the first admin", () => {
+  it("is said to be needed (GET /auth/setup, no token) until it exists", async () => {
+    const res = await exports.default.fetch(ORIGIN + "/auth/setup");
+    expect(await res.json()).toEqual({ needed: true });
+  });
+
   it("needs EDDY_API_TOKEN itself: no token or a created token is refused, and no user is made", async () => {
     expect((await setup(ADMIN)).status).toBe(401);
     expect((await setup(ADMIN, await apiToken())).status).toBe(401);
@@ -72,6 +77,7 @@ describe("the first admin", () => {
     const again = await setup({ email: "other@example.org" }, ENV_TOKEN);
     expect(again.status).toBe(409);
     expect(await again.json()).toMatchObject({ error: "conflict" });
+    expect(await (await exports.default.fetch(ORIGIN + "/auth/setup")).json()).toEqual({ needed: false });
   });
 });
 
@@ -212,6 +218,24 @@ describe("the users API", () => {
   });
 });
 
+describe("changing your own password", () => {
+  it("works for any role with the current password, keeps this session and ends the others", async () => {
+    await bearer("POST", "/users", { email: "own@example.org", role: "viewer", password: "old password 1" });
+    const here = await cookieOf("own@example.org", "old password 1");
+    const elsewhere = await cookieOf("own@example.org", "old password 1");
+    expect(await browser(here, "POST", "/me/password", { current_password: "wrong one", password: "new password 2" })).toMatchObject({
+      status: 400,
+      body: { issues: [{ path: "current_password" }] },
+    });
+    expect((await browser(here, "POST", "/me/password", { current_password: "old password 1", password: "new password 2" })).status).toBe(204);
+    expect((await browser(here, "GET", "/me")).status).toBe(200);
+    expect((await browser(elsewhere, "GET", "/me")).status).toBe(401);
+    expect((await signIn("own@example.org", "old password 1")).status).toBe(401);
+    expect((await signIn("own@example.org", "new password 2")).status).toBe(200);
+    expect((await bearer("POST", "/me/password", { current_password: "x", password: "new password 3" })).status).toBe(409);
+  });
+});
+
 describe("password guessing", () => {
   it("locks an email after 5 failures for the rest of its 15-minute window, even with the right password, then lets it in", async () => {
     await bearer("POST", "/users", { email: "target@example.org", role: "viewer", password: "target password" });
@@ -236,5 +260,5 @@ describe("password guessing", () => {
     const res = await signIn(ADMIN.email, ADMIN.password, ip);
     expect(res.status).toBe(429);
     expect((await signIn(ADMIN.email, ADMIN.password, { "cf-connecting-ip": "203.0.113.10" })).status).toBe(200);
-  });
+  }, 60_000); // 31 password hashes: seconds on a busy machine
 });

@@ -16,12 +16,16 @@ const ADMIN_ONLY = ["/users", "/tokens"];
 // since a channel holds the provider's secrets and decides where messages go.
 const ADMIN_WRITES = ["/channels"];
 
+// Everyone's own: who they are, their own password.
+const OWN = ["/me"];
+
 const under = (path: string, prefixes: string[]) => prefixes.some((p) => path === p || path.startsWith(`${p}/`));
 export const isSafeMethod = (method: string) => method === "GET" || method === "HEAD" || method === "OPTIONS";
 
 /** The role a request needs: viewer to read, editor to change, admin for the prefixes above. */
 export function requiredRole(method: string, path: string): Role {
   if (under(path, ADMIN_ONLY)) return "admin";
+  if (under(path, OWN)) return "viewer";
   if (isSafeMethod(method)) return "viewer";
   return under(path, ADMIN_WRITES) ? "admin" : "editor";
 }

@@ -68,6 +68,12 @@ authRoutes.post("/logout", async (c) => {
   return c.body(null, 204);
 });
 
+/** Whether the first admin is still to be made, so the sign-in page can say how; it reveals nothing else. */
+authRoutes.get("/setup", async (c) => {
+  const anyone = await c.get("db").select({ uuid: users.uuid }).from(users).limit(1).get();
+  return c.json({ needed: !anyone });
+});
+
 /**
  * The first admin, over HTTP: only with EDDY_API_TOKEN itself (not a created token) and only while
  * there is no user at all. Without a password in the body, one is made and returned once.
