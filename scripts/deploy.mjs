@@ -3,8 +3,8 @@
 //   2. find or create the D1 database, and record its id in wrangler.toml;
 //   3. create the queues wrangler.toml names, if missing;
 //   4. apply the D1 migrations remotely;
-//   5. deploy, with the EDDY_API_TOKEN secret if the Worker has none yet (uploaded with the deploy,
-//      so the Worker never runs without it);
+//   5. deploy, with the secrets the Worker has not got yet (EDDY_API_TOKEN, EDDY_SECRETS_KEY),
+//      uploaded with the deploy so the Worker never runs without them;
 //   6. print the Worker's URL and its channels' webhook base.
 // `npm run deploy -- --dry-run` builds and bundles (`wrangler deploy --dry-run`) and touches nothing.
 // `--config <file>` deploys another wrangler config; `--skip-build` deploys ui/dist as it is (built
@@ -77,7 +77,7 @@ if (dryRun) {
   say(`2/6 D1 database "${databaseName}": ${known ? `${databaseId} (from ${config})` : `would be found or created, and its id recorded in ${config}`}`);
   say(`3/6 queues ${queues.join(", ") || "(none)"}: would be created if missing`);
   say("4/6 D1 migrations: would be applied remotely");
-  say("5/6 deploy (dry run: bundled and checked, nothing uploaded); EDDY_API_TOKEN would be set with it if the Worker has none");
+  say("5/6 deploy (dry run: bundled and checked, nothing uploaded); EDDY_API_TOKEN and EDDY_SECRETS_KEY would be set with it if the Worker lacks them");
   wrangler(["deploy", "--dry-run"]);
   say("6/6 dry run done: nothing was created, uploaded or changed");
   process.exit(0);
@@ -119,14 +119,24 @@ const listed = wrangler(["secret", "list", "--format", "json"], { probe: true, a
 if (!listed.ok && !/not found/i.test(listed.err)) fail(`could not list the Worker's secrets:\n${listed.err}`);
 const secrets = listed.ok ? jsonArray(listed.out) : [];
 if (!secrets) fail(`could not read the Worker's secrets (wrangler secret list):\n${listed.out}`);
-const tokenMissing = !secrets.some((s) => s.name === "EDDY_API_TOKEN");
-const token = tokenMissing ? (process.env.EDDY_API_TOKEN || "eddy_" + randomBytes(32).toString("base64url")) : null;
-const secretsDir = token ? mkdtempSync(join(tmpdir(), "eddy-deploy-")) : null;
+// Each missing secret: the value in the environment, else a random one.
+const fresh = {
+  EDDY_API_TOKEN: () => "eddy_" + randomBytes(32).toString("base64url"),
+  EDDY_SECRETS_KEY: () => randomBytes(32).toString("base64"), // AES-256 key for channel secrets (docs/channels.md)
+};
+const missing = Object.fromEntries(
+  Object.entries(fresh)
+    .filter(([name]) => !secrets.some((s) => s.name === name))
+    .map(([name, make]) => [name, process.env[name] || make()]),
+);
+const token = missing.EDDY_API_TOKEN;
+const secretsDir = Object.keys(missing).length ? mkdtempSync(join(tmpdir(), "eddy-deploy-")) : null;
 let deployed;
 try {
   const deployArgs = ["deploy"];
   if (secretsDir) {
-    writeFileSync(join(secretsDir, "secrets.json"), JSON.stringify({ EDDY_API_TOKEN: token }), { mode: 0o600 });
+    say(`with the secrets it has not got yet: ${Object.keys(missing).join(", ")}`);
+    writeFileSync(join(secretsDir, "secrets.json"), JSON.stringify(missing), { mode: 0o600 });
     deployArgs.push("--secrets-file", join(secretsDir, "secrets.json"));
   }
   deployed = wrangler(deployArgs, { capture: true, allowFailure: true });
@@ -145,6 +155,9 @@ EDDY_API_TOKEN was not set, so it is now this random token, shown this once (kee
 use it to create named tokens: POST /api/v1/tokens; replace it with: npx wrangler secret put EDDY_API_TOKEN):
   ${token}`);
 } else if (token) say("EDDY_API_TOKEN set from your environment");
+if (missing.EDDY_SECRETS_KEY) {
+  say(`EDDY_SECRETS_KEY set${process.env.EDDY_SECRETS_KEY ? " from your environment" : " to a random key, kept only as the Worker's secret"}: channel secrets are encrypted with it, so never change it`);
+}
 if (url) {
   console.log(`
 Eddy is at ${url}

@@ -4,7 +4,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { ensureDevVars } from "./dev-vars.mjs";
 
 const port = process.env.PORT ?? "8787";
-const createdDevVars = ensureDevVars(process.cwd());
+const wroteDevVars = ensureDevVars(process.cwd());
 const wrangler = ["node_modules/wrangler/bin/wrangler.js"];
 
 const build = spawnSync(process.execPath, ["node_modules/vite/bin/vite.js", "build", "ui", "--logLevel", "warn"], { stdio: "inherit" });
@@ -36,11 +36,11 @@ const dev = spawn(process.execPath, [...wrangler, "dev", "--port", port, "--test
 async function sayWhereTheTokenIs() {
   while (!(await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false))) await new Promise((r) => setTimeout(r, 500));
   console.log(`
-[eddy] Created ${createdDevVars} with a random EDDY_API_TOKEN: the API's first token. Try:
-  curl -H "Authorization: Bearer $(sed -n 's/^EDDY_API_TOKEN=//p' ${createdDevVars})" http://localhost:${port}/api/v1/flows
+[eddy] Wrote ${wroteDevVars} (git-ignored): EDDY_API_TOKEN, the API's first token, and EDDY_SECRETS_KEY, which encrypts channel secrets. Try:
+  curl -H "Authorization: Bearer $(sed -n 's/^EDDY_API_TOKEN=//p' ${wroteDevVars})" http://localhost:${port}/api/v1/flows
 `);
 }
-if (createdDevVars) sayWhereTheTokenIs();
+if (wroteDevVars) sayWhereTheTokenIs();
 
 const fireCron = async () => {
   try {

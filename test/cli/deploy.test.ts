@@ -25,7 +25,7 @@ queue = "eddy-fires"
 queue = "eddy-fires"
 `;
 
-type Account = { databases: { name: string; uuid: string }[]; queues: string[]; worker: boolean; secrets: string[]; fail?: string; uploadedToken?: string; secretsFile?: string };
+type Account = { databases: { name: string; uuid: string }[]; queues: string[]; worker: boolean; secrets: string[]; fail?: string; uploaded?: Record<string, string>; secretsFile?: string };
 
 function account(initial: Partial<Account> = {}) {
   const dir = mkdtempSync(join(tmpdir(), "eddy-deploy-test-"));
@@ -38,7 +38,7 @@ function account(initial: Partial<Account> = {}) {
     const r = spawnSync("npm", ["run", "--silent", "deploy", "--", "--config", files.config, "--skip-build", ...args], {
       cwd: root,
       encoding: "utf8",
-      env: { ...process.env, EDDY_WRANGLER: join(root, "test/cli/fixtures/fake-wrangler.mjs"), FAKE_WRANGLER_STATE: files.state, FAKE_WRANGLER_LOG: files.log, EDDY_API_TOKEN: "" },
+      env: { ...process.env, EDDY_WRANGLER: join(root, "test/cli/fixtures/fake-wrangler.mjs"), FAKE_WRANGLER_STATE: files.state, FAKE_WRANGLER_LOG: files.log, EDDY_API_TOKEN: "", EDDY_SECRETS_KEY: "" },
     });
     const calls = readFileSync(files.log, "utf8").trim().split("\n").filter(Boolean).map((l) => (JSON.parse(l) as string[]).join(" "));
     return { status: r.status, out: r.stdout, err: r.stderr, calls };
@@ -49,7 +49,7 @@ function account(initial: Partial<Account> = {}) {
 }
 
 describe("npm run deploy", () => {
-  it("on an empty account: creates the database and records its id, creates the queue, migrates, deploys with a new token; then again, only what is missing", () => {
+  it("on an empty account: creates the database and records its id, creates the queue, migrates, deploys with a new token and secrets key; then again, only what is missing", () => {
     const a = account();
     const first = a.deploy();
     expect(first.status, first.err).toBe(0);
@@ -62,13 +62,16 @@ describe("npm run deploy", () => {
       "secret list --format json",
       "deploy --secrets-file FILE",
     ]);
-    const { databases, uploadedToken, secretsFile, secrets } = a.state();
+    const { databases, uploaded, secretsFile, secrets } = a.state();
     expect(a.toml()).toContain(`database_id = "${databases[0].uuid}"`);
     expect(a.toml()).not.toContain(PLACEHOLDER_ID);
-    expect(secrets).toEqual(["EDDY_API_TOKEN"]);
+    expect(secrets).toEqual(["EDDY_API_TOKEN", "EDDY_SECRETS_KEY"]);
+    const uploadedToken = uploaded!.EDDY_API_TOKEN;
     expect(uploadedToken).toMatch(/^eddy_[\w-]{40,}$/);
+    expect(Buffer.from(uploaded!.EDDY_SECRETS_KEY, "base64")).toHaveLength(32);
     expect(existsSync(secretsFile!), "the secrets file is removed after the deploy").toBe(false);
-    expect(first.out.split(uploadedToken!)).toHaveLength(2); // printed once
+    expect(first.out.split(uploadedToken)).toHaveLength(2); // printed once
+    expect(first.out).not.toContain(uploaded!.EDDY_SECRETS_KEY); // never printed
     expect(first.out).toMatch(/Webhook base URL: +https:\/\/eddy.test-account.workers.dev\/channels\/\n/);
 
     const tomlAfterFirst = a.toml();
@@ -82,11 +85,20 @@ describe("npm run deploy", () => {
   }, 120_000);
 
   it("finds a database that exists but is not in wrangler.toml yet, and creates nothing", () => {
-    const a = account({ databases: [{ name: "eddy", uuid: "11111111-2222-4333-8444-555555555555" }], queues: ["eddy-fires"], worker: true, secrets: ["EDDY_API_TOKEN"] });
+    const a = account({ databases: [{ name: "eddy", uuid: "11111111-2222-4333-8444-555555555555" }], queues: ["eddy-fires"], worker: true, secrets: ["EDDY_API_TOKEN", "EDDY_SECRETS_KEY"] });
     const r = a.deploy();
     expect(r.status, r.err).toBe(0);
     expect(r.calls).toEqual(["d1 list --json", "queues info eddy-fires", "d1 migrations apply DB --remote", "secret list --format json", "deploy"]);
     expect(a.toml()).toContain('database_id = "11111111-2222-4333-8444-555555555555"');
+  }, 60_000);
+
+  it("uploads only the secret the Worker lacks, and prints no token when it has one", () => {
+    const a = account({ databases: [{ name: "eddy", uuid: "11111111-2222-4333-8444-555555555555" }], queues: ["eddy-fires"], worker: true, secrets: ["EDDY_API_TOKEN"] });
+    const r = a.deploy();
+    expect(r.status, r.err).toBe(0);
+    expect(r.calls.at(-1)).toMatch(/^deploy --secrets-file /);
+    expect(Object.keys(a.state().uploaded!)).toEqual(["EDDY_SECRETS_KEY"]);
+    expect(r.out).not.toMatch(/eddy_[\w-]{40,}/);
   }, 60_000);
 
   it("stops at a failed migration, before deploying, and exits 1", () => {
