@@ -97,9 +97,10 @@ export class ContactSession extends DurableObject<Env> {
   async startFlow(
     contactUuid: string,
     origin: string,
-    req: { flowUuid: string; interrupt?: boolean; params?: Record<string, unknown>; startUuid?: string; parent?: ParentRun },
+    req: { flowUuid: string; interrupt?: boolean; params?: Record<string, unknown>; startUuid?: string; parent?: ParentRun; sendSlots?: Record<string, number[]> },
   ): Promise<StartResult> {
-    const ctx = this.context(contactUuid, origin);
+    // A start's coordinator booked this contact's first sends with its page (durable/starts/send-slots.ts).
+    const ctx = this.context(contactUuid, origin, req.sendSlots);
     return this.serially(ctx, async (read): Promise<StartResult> => {
       const seen = req.startUuid ? startsSeen.answered(ctx.sql, req.startUuid) : null;
       if (seen) return seen;
@@ -237,7 +238,7 @@ export class ContactSession extends DurableObject<Env> {
    * Who this object is and where the Worker is reachable, remembered for alarms: stored with the
    * operation's first write (`saveIdentity`), not in a commit of their own.
    */
-  private context(contactUuid: string, origin: string | null): Ctx {
+  private context(contactUuid: string, origin: string | null, booked: Record<string, number[]> = {}): Ctx {
     this.tables();
     const sql = this.ctx.storage.sql;
     if (getMeta(sql, "contact_uuid") !== contactUuid) this.unsaved.contact_uuid = contactUuid;
@@ -256,9 +257,12 @@ export class ContactSession extends DurableObject<Env> {
         budget.subrequests++;
         return fetch(input, init);
       },
-      reserveSlots: (channelUuid, cfg, n, lane) => {
+      reserveSlots: async (channelUuid, cfg, n, lane) => {
+        // Slots booked already (a start's page) are taken first; only the rest cost a call.
+        const mine = (booked[channelUuid] ?? []).splice(0, n);
+        if (mine.length === n) return mine;
         budget.subrequests++;
-        return this.env.CHANNEL_RATE.getByName(channelUuid).reserve(cfg, n, lane);
+        return [...mine, ...(await this.env.CHANNEL_RATE.getByName(channelUuid).reserve(cfg, n - mine.length, lane))];
       },
     };
   }

@@ -2,6 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import { audienceWhere, type Where } from "../../worker/starts/audience";
 import type { Audience, SkipReason } from "../../worker/starts/spec";
 import type { FlowStartOptions, ParentRun } from "../contact/fanout";
+import { bookPage, sendsOnEntry, type SendSlots } from "./send-slots";
 
 /**
  * How a start paces itself. `pageGapMs` spaces pages out (0: back to back); a page that fails is
@@ -24,6 +25,8 @@ type Plan = {
   where: Where;
   /** Contacts who entered the flow at or after this instant are skipped; null: nobody is. */
   cutoff: string | null;
+  /** Messages the flow's entry node sends: each page books their send slots in one call per channel. */
+  sends?: number;
 };
 
 type Target = { contact_uuid: string; attempts: number };
@@ -114,6 +117,10 @@ export class StartCoordinator extends DurableObject<Env> {
     return true;
   }
 
+  /** The page just read: each contact's first URN (`scheme channel_uuid?`), and the send slots booked for it. */
+  private dests = new Map<string, string | null>();
+  private slots = new Map<string, SendSlots>();
+
   /** Set while an alarm runs, so a lease's alarm arriving meanwhile leaves the page to it. */
   private paging = false;
 
@@ -147,7 +154,11 @@ export class StartCoordinator extends DurableObject<Env> {
     if (!plan) return this.ctx.storage.deleteAlarm();
 
     let pending = this.pending();
+    this.dests.clear();
     if (!pending.length && !this.meta("exhausted")) pending = await this.readPage(plan);
+    // The page's sends booked in one call per channel (contacts retried later book their own).
+    const fresh = pending.filter((t) => t.attempts === 0 && this.dests.has(t.contact_uuid));
+    this.slots = await bookPage(this.env, fresh.map((t) => ({ uuid: t.contact_uuid, dest: this.dests.get(t.contact_uuid) ?? null })), plan.sends ?? 0);
     await this.startAll(plan, pending);
 
     if (this.status() !== "running") {
@@ -171,9 +182,12 @@ export class StartCoordinator extends DurableObject<Env> {
   private async makePlan(startUuid: string): Promise<Plan | null> {
     const db = this.env.DB;
     const row = await db
-      .prepare("SELECT s.flow_uuid, s.audience, s.options, s.origin, s.created_on, f.status AS flow_status, f.published_version FROM starts s JOIN flows f ON f.uuid = s.flow_uuid WHERE s.uuid = ?")
+      .prepare(
+        `SELECT s.flow_uuid, s.audience, s.options, s.origin, s.created_on, f.status AS flow_status, f.published_version, v.definition
+         FROM starts s JOIN flows f ON f.uuid = s.flow_uuid LEFT JOIN flow_versions v ON v.flow_uuid = f.uuid AND v.version = f.published_version WHERE s.uuid = ?`,
+      )
       .bind(startUuid)
-      .first<{ flow_uuid: string; audience: string; options: string; origin: string | null; created_on: string; flow_status: string; published_version: number | null }>();
+      .first<{ flow_uuid: string; audience: string; options: string; origin: string | null; created_on: string; flow_status: string; published_version: number | null; definition: string | null }>();
     if (!row) {
       this.setMeta("status", "failed");
       return null;
@@ -195,6 +209,7 @@ export class StartCoordinator extends DurableObject<Env> {
       // The page query binds ?1..?4 itself (cursor, limit, flow, cutoff); the audience's follow.
       where: await audienceWhere(db, startUuid, audience, 4, { cursor: "?1", limit: "?2" }),
       cutoff: days ? new Date(Date.parse(row.created_on) - days * 86_400_000).toISOString() : null,
+      sends: sendsOnEntry(row.definition ? JSON.parse(row.definition) : null),
     };
     this.ctx.storage.transactionSync(() => {
       this.setMeta("plan", JSON.stringify(plan));
@@ -211,13 +226,15 @@ export class StartCoordinator extends DurableObject<Env> {
   private async readPage(plan: Plan): Promise<Target[]> {
     const rows = await this.env.DB.prepare(
       `SELECT contacts.uuid AS uuid, contacts.status AS status,
-       (?4 IS NOT NULL AND EXISTS (SELECT 1 FROM runs WHERE runs.contact_uuid = contacts.uuid AND runs.flow_uuid = ?3 AND runs.created_on >= ?4)) AS recent
+       (?4 IS NOT NULL AND EXISTS (SELECT 1 FROM runs WHERE runs.contact_uuid = contacts.uuid AND runs.flow_uuid = ?3 AND runs.created_on >= ?4)) AS recent,
+       (SELECT u.scheme || ' ' || coalesce(u.channel_uuid, '') FROM contact_urns u WHERE u.contact_uuid = contacts.uuid ORDER BY u.priority, u.scheme, u.path LIMIT 1) AS dest
        FROM contacts
        WHERE contacts.uuid > ?1 AND (${plan.where.where}) ORDER BY contacts.uuid LIMIT ?2`,
     )
       .bind(this.meta("cursor") ?? "", fanOut.pageSize, plan.flowUuid, plan.cutoff, ...plan.where.params)
-      .all<{ uuid: string; status: string; recent: number }>();
+      .all<{ uuid: string; status: string; recent: number; dest: string | null }>();
     const page = rows.results;
+    this.dests = new Map(page.map((r) => [r.uuid, r.dest]));
     this.ctx.storage.transactionSync(() => {
       for (const r of page) {
         const skip: SkipReason | null = r.status !== "active" ? "inactive" : r.recent ? "started_recently" : null;
@@ -270,6 +287,7 @@ export class StartCoordinator extends DurableObject<Env> {
         interrupt: plan.interrupt,
         ...(plan.params ? { params: plan.params } : {}),
         ...(plan.parent ? { parent: plan.parent } : {}),
+        ...(this.slots.has(contact) ? { sendSlots: this.slots.get(contact) } : {}),
         startUuid: this.meta("start")!,
       });
       if (r.status === "started") this.settle(contact, "started", null, null);

@@ -5,10 +5,12 @@ import { ContactSession } from "../../durable/contact/contact-session";
 import { fanOut, StartCoordinator } from "../../durable/starts/coordinator";
 import worker from "../../worker/index";
 import { CLOUDFLARE_LIMITS } from "../../worker/limits/budget";
-import { call, linearFlow, publishFlow, unique } from "../contact/support";
+import { ChannelRate } from "../../durable/rate/channel-rate";
+import { call, linearFlow, phone, publishFlow, say, twilioChannel, twilioOutbox, unique } from "../contact/support";
 import { group, settled, startNow } from "../starts/support";
 import { countEntryPoints, failD1, subrequests, takeInvocations } from "./count";
 
+const { sent } = twilioOutbox();
 const defaults = { ...fanOut };
 afterEach(() => Object.assign(fanOut, defaults));
 
@@ -88,5 +90,27 @@ describe("a start page's per-invocation cost", () => {
     // At the default page of 500: 500 object calls and the same few D1 calls, half the limit.
     expect(defaults.pageSize + page.d1Calls).toBeLessThanOrEqual(CLOUDFLARE_LIMITS.subrequests / 2 + 10);
     console.log("start alarms:", alarms.map((c) => `${subrequests(c)} subrequests (${c.objectCalls} object calls), ${c.d1Queries} queries`).join("; "));
+  });
+});
+
+describe("a start's send slots", () => {
+  it("are booked for the whole page in one call to the channel's rate, not one per contact", { timeout: 60_000 }, async () => {
+    countEntryPoints(ChannelRate, ["reserve"]);
+    await twilioChannel();
+    const people: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      const r = await call("POST", "/contacts", { urns: [`tel:${phone()}`] });
+      expect(r.status).toBe(201);
+      people.push(r.body.uuid);
+    }
+    const flow = await publishFlow(linearFlow("Hello", "messaging_background", [{ actions: [say("Hello from the page")] }]));
+    takeInvocations();
+    const start = await startNow({ flow: flow.uuid, audience: { contacts: people } });
+    expect(await settled(start.uuid)).toMatchObject({ status: "completed", progress: { started: 20 } });
+    for (let i = 0; i < 200 && sent.filter((m) => m.body === "Hello from the page").length < 20; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(sent.filter((m) => m.body === "Hello from the page")).toHaveLength(20);
+    // One booking, by the coordinator for its page; the contacts' objects used the slots it gave them.
+    const bookings = takeInvocations().filter((c) => c.name === "ChannelRate.reserve");
+    expect(bookings).toHaveLength(1);
   });
 });
