@@ -10,7 +10,7 @@ const tokenIn = (path: string) => readFileSync(path, "utf8").match(/^EDDY_API_TO
 const freshDir = () => mkdtempSync(join(tmpdir(), "eddy-dev-vars-"));
 
 describe("npm start's .dev.vars", () => {
-  it("is written on first start with a random token only its owner can read, and left alone after", () => {
+  it("is written on first start with a random token and secrets key only its owner can read, and left alone after", () => {
     const dir = freshDir();
     const path = ensureDevVars(dir);
     expect(path).toBe(join(dir, ".dev.vars"));
@@ -18,8 +18,12 @@ describe("npm start's .dev.vars", () => {
     expect(token).toMatch(/^eddy_dev_[0-9a-f]{64}$/);
     expect(statSync(path!).mode & 0o077).toBe(0);
 
+    const key = readFileSync(path!, "utf8").match(/^EDDY_SECRETS_KEY=(.*)$/m)?.[1];
+    expect(Buffer.from(key!, "base64")).toHaveLength(32);
+
     expect(ensureDevVars(dir)).toBeNull();
     expect(tokenIn(path!)).toBe(token);
+    expect(readFileSync(path!, "utf8")).toContain(`EDDY_SECRETS_KEY=${key}\n`);
     expect(tokenIn(ensureDevVars(freshDir())!)).not.toBe(token);
   });
 
