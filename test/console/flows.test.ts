@@ -109,6 +109,10 @@ it("pauses, resumes and archives a published flow; duplicates one; deletes a nev
   await r.getByRole("button", { name: "Archive Vaccination reminders" }).click();
   await r.getByText("Archived", { exact: true }).waitFor();
   expect(await r.getByRole("button", { name: /^Delete/ }).count()).toBe(0);
+  await r.getByRole("button", { name: "Unarchive Vaccination reminders" }).click();
+  await r.getByText("Active", { exact: true }).waitFor();
+  await r.getByRole("button", { name: "Archive Vaccination reminders" }).click();
+  await r.getByText("Archived", { exact: true }).waitFor();
 
   await row(page, "Support").getByRole("button", { name: "Duplicate Support" }).click();
   await row(page, "Copy of Support").waitFor();

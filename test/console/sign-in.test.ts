@@ -43,6 +43,25 @@ it("shows a viewer's role in the header", async () => {
   await page.context().close();
 });
 
+it("changes your own password from the header; the new one signs in", async () => {
+  const editor = await eddy.createUser("editor");
+  const page = await eddy.newPage(editor);
+  await page.goto("/flows");
+  await page.getByRole("button", { name: "Password" }).click();
+  const dialog = page.getByRole("dialog", { name: "Change password" });
+  await dialog.getByLabel("Current password").fill("not it at all");
+  await dialog.getByLabel("New password (at least 10 characters)").fill("brand new passphrase");
+  await dialog.getByLabel("New password again").fill("brand new passphrase");
+  await dialog.getByRole("button", { name: "Change password" }).click();
+  await expect.poll(() => dialog.getByRole("status").textContent()).toBe("The current password is wrong.");
+  await dialog.getByLabel("Current password").fill(editor.password);
+  await dialog.getByRole("button", { name: "Change password" }).click();
+  await expect.poll(() => dialog.getByRole("status").textContent()).toMatch(/^Password changed/);
+  await page.context().close();
+  const again = await eddy.newPage({ email: editor.email, password: "brand new passphrase" });
+  await again.context().close();
+});
+
 it("the sign-in page has no serious accessibility violations", async () => {
   const page = await eddy.newPage(null);
   await page.goto("/login");

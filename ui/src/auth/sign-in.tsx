@@ -1,4 +1,4 @@
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
 import { resetMe, type Me } from "../shell/me";
 import "./sign-in.css";
@@ -13,6 +13,14 @@ export function SignIn() {
   const { query, route } = useLocation();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [setupNeeded, setSetupNeeded] = useState(false);
+
+  useEffect(() => {
+    fetch("/auth/setup")
+      .then((r) => r.json())
+      .then((r: { needed: boolean }) => setSetupNeeded(r.needed))
+      .catch(() => {});
+  }, []);
 
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -50,6 +58,11 @@ export function SignIn() {
     <main class="sign-in">
       <form onSubmit={submit} aria-labelledby="sign-in-title">
         <h1 id="sign-in-title">Sign in to Eddy</h1>
+        {setupNeeded && (
+          <p class="sign-in-setup" role="note">
+            No one can sign in yet. Create the first admin where Eddy runs: <code>node scripts/admin.mjs create you@example.org</code> (see docs/console.md).
+          </p>
+        )}
         <label for="email">Email</label>
         <input id="email" name="email" type="email" autocomplete="username" required autoFocus />
         <label for="password">Password</label>

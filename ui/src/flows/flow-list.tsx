@@ -194,6 +194,11 @@ export function FlowList() {
                           Archive
                         </button>
                       )}
+                      {f.status === "archived" && f.published_version !== null && (
+                        <button type="button" aria-label={`Unarchive ${f.name}`} onClick={() => setFlowStatus(f, "active")}>
+                          Unarchive
+                        </button>
+                      )}
                       {f.published_version === null && (
                         <button type="button" class="flows-danger" aria-label={`Delete ${f.name}`} onClick={() => remove(f)}>
                           Delete
