@@ -14,7 +14,8 @@ export interface SessionAssets {
   globals?: { key: string; name: string; value: string }[];
   locations?: unknown[];
   templates?: unknown[];
-  resthooks?: unknown[];
+  /** goflow's resthook assets: a slug and the URLs subscribed to it. */
+  resthooks?: { slug: string; subscribers: string[] }[];
 }
 
 export type FieldAsset = NonNullable<SessionAssets["fields"]>[number];

@@ -3,6 +3,7 @@ import type { Session } from "./session/session";
 import type { ResultJSON, RunJSON } from "./session/types";
 import { triggerContext } from "./triggers";
 import type { RunSummary } from "./events/session";
+import type { TicketJSON } from "./events/ticket";
 import { fromJSON, toDateTime, XDateTime, XError, type Environment } from "./excellent";
 
 /**
@@ -82,7 +83,13 @@ export function contactContext(session: Session, env: Environment, contact: Cont
     groups: (contact.groups ?? []).map((g) => ({ __default__: g.name, uuid: g.uuid, name: g.name })),
     fields: fields ?? fieldsContext(session, env, contact),
     channel: channel ? { __default__: channel.name, uuid: channel.uuid, name: channel.name, address: channel.address ?? "" } : null,
-    tickets: [],
+    // The contact's open tickets (those this session opened, and any the caller passed in).
+    tickets: ((contact.tickets as TicketJSON[] | undefined) ?? []).map((t) => ({
+      __default__: t.uuid,
+      uuid: t.uuid,
+      topic: t.topic ? { __default__: t.topic.name, ...t.topic } : null,
+      assignee: t.assignee ?? null,
+    })),
   };
 }
 

@@ -171,7 +171,8 @@ describe("each action and its event", () => {
       { uuid: u(2), type: "send_msg", text: "Ticket on @ticket.topic.name" },
     ]);
     const ticket = only(events, "ticket_opened").ticket;
-    expect(ticket).toEqual({ uuid: expect.any(String), topic: { uuid: u(9301), name: "General" }, note: "Help Ben" });
+    expect(ticket).toEqual({ uuid: expect.any(String), topic: { uuid: u(9301), name: "General" } });
+    expect(only(events, "ticket_note_added")).toMatchObject({ ticket_uuid: ticket.uuid, note: "Help Ben" });
     expect(only(events, "run_result_changed")).toMatchObject({ name: "Ticket", value: ticket.uuid, category: "Success" });
     expect(only(events, "msg_created").msg.text).toBe("Ticket on General");
     expect(session.runs[0].ticket!.uuid).toBe(ticket.uuid);

@@ -1,8 +1,10 @@
+import { error } from "../events/diagnostics";
 import { isSupportedAction, type Action, type ActionType } from "../flow/schema";
 import type { ActionOf, ActionOutcome, Scope } from "./base";
 import * as addContactGroups from "./add-contact-groups";
 import * as addContactUrn from "./add-contact-urn";
 import * as addInputLabels from "./add-input-labels";
+import * as callResthook from "./call-resthook";
 import * as callWebhook from "./call-webhook";
 import * as enterFlow from "./enter-flow";
 import * as openTicket from "./open-ticket";
@@ -41,6 +43,7 @@ const EXECUTORS: Executors = {
   set_run_result: setRunResult.execute,
   set_run_local: setRunLocal.execute,
   call_webhook: callWebhook.execute,
+  call_resthook: callResthook.execute,
   open_ticket: openTicket.execute,
   enter_flow: enterFlow.execute,
   start_session: startSession.execute,
@@ -51,6 +54,11 @@ const EXECUTORS: Executors = {
  * loaded with its flow; reaching it fails the run, naming the type.
  */
 export function executeAction(action: Action, s: Scope): Promise<ActionOutcome> {
+  // goflow logs an error when no channel can ask for the opt-in; Eddy's channels never can.
+  if (action.type === "request_optin") {
+    s.log(error(`request_optin is not supported by Eddy: no opt-in was requested (action ${action.uuid})`));
+    return Promise.resolve();
+  }
   if (!isSupportedAction(action)) {
     return Promise.resolve({ fail: `action type '${action.type}' is not supported by Eddy (action ${action.uuid})` });
   }

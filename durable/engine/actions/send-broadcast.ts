@@ -2,6 +2,7 @@ import { broadcastCreated, type BroadcastTranslation } from "../events/msg";
 import type { Ref } from "../events/base";
 import { error } from "../events/diagnostics";
 import type { ActionOf, ActionOutcome, Scope } from "./base";
+import { quoteQueryValue } from "./query";
 
 /** A message to other contacts: rendered in every language the flow has, sent by the caller. */
 export async function execute(a: ActionOf<"send_broadcast">, s: Scope): Promise<ActionOutcome> {
@@ -34,13 +35,16 @@ export async function execute(a: ActionOf<"send_broadcast">, s: Scope): Promise<
     else s.log(error(`no such group: ${"name_match" in g ? String(g.name_match) : (g as Ref).name}`));
   }
   const contacts = (a.contacts ?? []).map((c) => ({ uuid: c.uuid, ...(c.name ? { name: c.name } : {}) }));
-  const query = a.contact_query ? s.text(a.contact_query) : "";
+  const query = a.contact_query ? s.text(a.contact_query, quoteQueryValue) : "";
   if (urns.length === 0 && groups.length === 0 && contacts.length === 0 && query === "") return;
 
   s.log(
     broadcastCreated({
       translations,
       base_language: base,
+      // A WhatsApp template goes with the broadcast, its variables rendered for this contact.
+      ...(a.template ? { template: { uuid: a.template.uuid, name: a.template.name } } : {}),
+      ...(a.template && a.template_variables?.length ? { template_variables: a.template_variables.map((v) => s.text(v)) } : {}),
       ...(urns.length ? { urns } : {}),
       ...(contacts.length ? { contacts } : {}),
       ...(groups.length ? { groups } : {}),

@@ -2,17 +2,27 @@ import { emailSent } from "../events/email";
 import { error } from "../events/diagnostics";
 import type { ActionOf, ActionOutcome, Scope } from "./base";
 
-/** An email the caller sends through its provider; addresses that render empty are dropped. */
+/**
+ * An email the caller sends through its provider, in the contact's language (subject and body are
+ * localized, as goflow's are). Addresses that render empty are dropped; the subject is one line
+ * (tabs and newlines become spaces); an empty subject or body sends nothing.
+ */
 export async function execute(a: ActionOf<"send_email">, s: Scope): Promise<ActionOutcome> {
   const to = a.addresses.map((t) => s.text(t).trim().replace(/^mailto:/, "")).filter((t) => t !== "");
-  const subject = s.text(a.subject).replace(/\s*\n\s*/g, " ").trim();
-  const body = s.text(a.body);
+  const subjectTemplate = s.localized(a.uuid, "subject", [a.subject]).values[0] ?? a.subject;
+  const bodyTemplate = s.localized(a.uuid, "body", [a.body]).values[0] ?? a.body;
+  const subject = s.text(subjectTemplate).replace(/[\t\r\n]+/g, " ").replace(/ {2,}/g, " ").trim();
+  const body = s.text(bodyTemplate);
   if (to.length === 0) {
     s.log(error("email has no recipients, skipping"));
     return;
   }
   if (subject === "") {
     s.log(error("email subject evaluated to empty string, skipping"));
+    return;
+  }
+  if (body.trim() === "") {
+    s.log(error("email body evaluated to empty string, skipping"));
     return;
   }
   s.log(emailSent(to, subject, body));

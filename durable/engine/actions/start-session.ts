@@ -2,6 +2,7 @@ import type { Ref } from "../events/base";
 import { sessionTriggered } from "../events/session";
 import type { ActionOf, ActionOutcome, Scope } from "./base";
 import { resolveGroups } from "./groups";
+import { quoteQueryValue } from "./query";
 
 /**
  * Asks the caller to start other contacts (or, with `create_contact`, a new one) in a flow. The
@@ -15,7 +16,7 @@ export async function execute(a: ActionOf<"start_session">, s: Scope): Promise<A
   }
   const groups: Ref[] = resolveGroups(s, a.groups ?? []).map((g) => ({ uuid: g.uuid, name: g.name }));
   const contacts = (a.contacts ?? []).map((c) => ({ uuid: c.uuid, ...(c.name ? { name: c.name } : {}) }));
-  const query = a.contact_query ? s.text(a.contact_query) : "";
+  const query = a.contact_query ? s.text(a.contact_query, quoteQueryValue) : "";
   if (urns.length + groups.length + contacts.length === 0 && query === "" && !a.create_contact) return;
 
   const session = s.session;
@@ -28,7 +29,7 @@ export async function execute(a: ActionOf<"start_session">, s: Scope): Promise<A
       ...(groups.length ? { groups } : {}),
       ...(query ? { contact_query: query } : {}),
       ...(a.create_contact ? { create_contact: true } : {}),
-      ...(a.exclusions ? { exclusions: a.exclusions } : {}),
+      ...(a.exclusions?.in_a_flow ? { exclusions: { in_a_flow: true } } : {}),
       run_summary: {
         uuid: s.run.uuid,
         flow: s.run.flow,

@@ -49,6 +49,8 @@ export interface BroadcastFields {
   contacts?: { uuid: string; name?: string }[];
   groups?: Ref[];
   contact_query?: string;
+  template?: Ref;
+  template_variables?: string[];
 }
 
 export const broadcastCreated = (f: BroadcastFields): EventBody<"broadcast_created", BroadcastFields> => ({

@@ -50,6 +50,8 @@ export const SendBroadcast = z.looseObject({
   text: z.string(),
   attachments: z.array(z.string()).optional(),
   quick_replies: z.array(z.string()).optional(),
+  template: TemplateRef.optional(),
+  template_variables: z.array(z.string()).optional(),
   ...recipients,
 });
 export const SendEmail = z.looseObject({
@@ -101,6 +103,12 @@ export const CallWebhook = z.looseObject({
   body: z.string().optional(),
   result_name: z.string().optional(),
 });
+export const CallResthook = z.looseObject({
+  ...base,
+  type: z.literal("call_resthook"),
+  resthook: z.string().min(1, "needs a resthook"),
+  result_name: z.string().optional(),
+});
 export const OpenTicket = z.looseObject({
   ...base,
   type: z.literal("open_ticket"),
@@ -137,6 +145,7 @@ export const KnownAction = z.discriminatedUnion("type", [
   SetRunResult,
   SetRunLocal,
   CallWebhook,
+  CallResthook,
   OpenTicket,
   EnterFlow,
   StartSession,

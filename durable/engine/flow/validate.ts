@@ -38,7 +38,7 @@ const ACTION_FLOW_TYPES: Record<string, string[]> = {
 };
 
 /** Actions goflow defines that Eddy loads but does not run. */
-const NOT_RUN_BY_EDDY = new Set(["say_msg", "play_audio", "transfer_airtime", "call_classifier", "call_llm", "request_optin"]);
+const NOT_RUN_BY_EDDY = new Set(["say_msg", "play_audio", "transfer_airtime", "call_classifier", "call_llm"]);
 
 /** Wait types and the flow types that may use them. */
 const WAIT_FLOW_TYPES: Record<string, string[]> = { msg: ["messaging", "messaging_offline", "voice"] };
@@ -174,6 +174,7 @@ function checkAction(flow: FlowDefinition, action: Action, where: Where, problem
     return;
   }
   if (NOT_RUN_BY_EDDY.has(action.type)) problems.warning(where, "type", `Eddy does not run ${action.type} actions; a run that reaches it fails`);
+  if (action.type === "request_optin") problems.warning(where, "type", "Eddy's channels can't request opt-ins: the action only logs an error");
   if (!isSupportedAction(action)) return;
 
   switch (action.type) {
@@ -204,6 +205,9 @@ function checkAction(flow: FlowDefinition, action: Action, where: Where, problem
       break;
     case "remove_contact_groups":
       if (action.all_groups && (action.groups?.length ?? 0) > 0) problems.error(where, "groups", "can't remove all groups and specific groups at once");
+      break;
+    case "call_resthook":
+      if (action.result_name !== undefined) checkResultName(action.result_name, "result_name", where, problems);
       break;
     case "call_webhook":
       checkWebhook(action, where, problems);
