@@ -88,6 +88,40 @@ describe("flow versions", () => {
 
   });
 
+  it("publishes with warnings for the fields, groups and flows it refers to that do not exist, each with its node", async () => {
+    const key = `nofield_${unique()}`;
+    const [node, field, group, enter] = [crypto.randomUUID(), crypto.randomUUID(), crypto.randomUUID(), crypto.randomUUID()];
+    const missingGroup = crypto.randomUUID();
+    const missingFlow = crypto.randomUUID();
+    const definition = {
+      uuid: crypto.randomUUID(),
+      name: "Refers",
+      spec_version: "14.4.0",
+      language: "eng",
+      type: "messaging",
+      nodes: [
+        {
+          uuid: node,
+          actions: [
+            { uuid: field, type: "set_contact_field", field: { key, name: key }, value: "x" },
+            { uuid: group, type: "add_contact_groups", groups: [{ uuid: missingGroup, name: "Nobody's group" }] },
+            { uuid: enter, type: "enter_flow", flow: { uuid: missingFlow, name: "Gone" } },
+          ],
+          exits: [{ uuid: crypto.randomUUID() }],
+        },
+      ],
+    };
+    const created = await call("POST", "/flows", { name: `Refers ${unique()}`, type: "messaging", definition });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const published = await call("POST", `/flows/${created.body.uuid}/publish`);
+    expect(published.status).toBe(201);
+    expect(published.body.warnings).toEqual([
+      expect.objectContaining({ level: "warning", node_uuid: node, action_uuid: field, message: `there is no contact field "${key}": create it, or change the reference` }),
+      expect.objectContaining({ level: "warning", node_uuid: node, action_uuid: group, message: `there is no group "Nobody's group"` }),
+      expect.objectContaining({ level: "warning", node_uuid: node, action_uuid: enter, message: `there is no flow "Gone" (${missingFlow})` }),
+    ]);
+  });
+
   it("answers 404 for a version that does not exist, changing nothing", async () => {
     const flow = await exampleFlow();
     for (const path of [`/flows/${flow.uuid}/versions/1/restore`, `/flows/${flow.uuid}/versions/x/restore`]) expect((await call("POST", path)).status, path).toBe(404);

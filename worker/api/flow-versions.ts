@@ -2,12 +2,14 @@ import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
 import type { Database } from "../db";
-import { flows, flowVersions, runs } from "../db/schema";
+import { fields as fieldsTable, flows, flowVersions, groups, runs } from "../db/schema";
+import { listDependencies } from "../../durable/engine/flow/dependencies";
 import { loadFlow } from "../../durable/engine/flow/load";
+import type { FlowDefinition } from "../../durable/engine/flow/schema";
 import type { Principal } from "../auth/roles";
 import { now } from "./common";
 import type { ApiEnv } from "./context";
-import { ApiError, conflict, notFound } from "./errors";
+import { ApiError, conflict, IssueSchema, notFound, type Issue } from "./errors";
 import { FlowVersionOut, toIssue } from "./flows";
 import { describe, validate } from "./openapi";
 
@@ -29,6 +31,38 @@ type FlowRow = typeof flows.$inferSelect;
 type VersionRow = typeof flowVersions.$inferSelect;
 
 const versionOut = (flow: FlowRow, v: VersionRow): z.infer<typeof FlowVersionOut> => ({ flow_uuid: flow.uuid, version: v.version, published_on: v.publishedOn, definition: v.definition });
+
+const Published = FlowVersionOut.extend({
+  warnings: z.array(IssueSchema).describe("what the version refers to that does not exist (fields, groups, flows) and the definition's own warnings, each with its node"),
+});
+
+/**
+ * The fields, groups and flows a definition refers to that do not exist here, each where it is
+ * used. Warnings, not errors: the engine runs such a flow (a missing field is an error event at
+ * that step), and an export's flows may be published before the flows they enter.
+ */
+async function missingDependencies(db: Database, definition: FlowDefinition): Promise<Issue[]> {
+  const deps = listDependencies(definition).filter((d) => d.type === "field" || d.type === "group" || d.type === "flow");
+  if (!deps.length) return [];
+  const [fieldRows, groupRows, flowRows] = await db.batch([
+    db.select({ key: fieldsTable.key }).from(fieldsTable),
+    db.select({ uuid: groups.uuid, name: groups.name }).from(groups),
+    db.select({ uuid: flows.uuid }).from(flows),
+  ]);
+  const fieldKeys = new Set(fieldRows.map((f) => f.key));
+  const groupUuids = new Set(groupRows.map((g) => g.uuid));
+  const groupNames = new Set(groupRows.map((g) => g.name.toLowerCase()));
+  const flowUuids = new Set(flowRows.map((f) => f.uuid));
+  const issue = (d: (typeof deps)[number], message: string): Issue => ({ level: "warning", path: d.path, message, node_uuid: d.node_uuid, ...(d.action_uuid ? { action_uuid: d.action_uuid } : {}) });
+  return deps.flatMap((d) => {
+    if (d.type === "field") return d.key && !fieldKeys.has(d.key) ? [issue(d, `there is no contact field "${d.key}": create it, or change the reference`)] : [];
+    if (d.type === "group") {
+      const known = (d.uuid && groupUuids.has(d.uuid.toLowerCase())) || (d.name && groupNames.has(d.name.toLowerCase()));
+      return known ? [] : [issue(d, `there is no group "${d.name ?? d.uuid}"`)];
+    }
+    return d.uuid && !flowUuids.has(d.uuid.toLowerCase()) ? [issue(d, `there is no flow ${d.name ? `"${d.name}" ` : ""}(${d.uuid})`)] : [];
+  });
+}
 
 /** What the versions list shows as the publisher. */
 const publisher = (p: Principal | undefined) => (p?.kind === "user" ? p.email : "API token");
@@ -90,7 +124,7 @@ async function listVersions(db: Database, flow: FlowRow): Promise<z.infer<typeof
 export const flowVersionRoutes = new Hono<ApiEnv>()
   .post(
     "/:uuid/publish",
-    describe({ tag, summary: "Validate the draft and freeze it as the next version (422 lists every problem, with its node)", status: 201, response: FlowVersionOut }),
+    describe({ tag, summary: "Validate the draft and freeze it as the next version (422 lists every problem, with its node; warnings come with the version)", status: 201, response: Published }),
     validate("query", z.object({ draft_revision: z.coerce.number().int().min(1).optional().describe("the draft revision the caller saw: 409 if it was saved again since") })),
     async (c) => {
       const db = c.get("db");
@@ -106,11 +140,12 @@ export const flowVersionRoutes = new Hono<ApiEnv>()
         throw new ApiError(422, "flow_invalid", `the draft has ${errors} problem${errors === 1 ? "" : "s"} to fix before it can be published`, problems);
       }
       const definition = loaded.flow as Record<string, unknown>;
+      const warnings = [...loaded.problems.map(toIssue), ...(await missingDependencies(db, loaded.flow))];
 
       // Publishing an unchanged draft again gives back the current version instead of a copy.
       if (flow.publishedVersion !== null) {
         const latest = await db.select().from(flowVersions).where(and(eq(flowVersions.flowUuid, flow.uuid), eq(flowVersions.version, flow.publishedVersion))).get();
-        if (latest && JSON.stringify(latest.definition) === JSON.stringify(definition)) return c.json(versionOut(flow, latest), 200);
+        if (latest && JSON.stringify(latest.definition) === JSON.stringify(definition)) return c.json({ ...versionOut(flow, latest), warnings }, 200);
       }
 
       // The version number is computed inside the statement, and the batch is one transaction, so
@@ -128,7 +163,7 @@ export const flowVersionRoutes = new Hono<ApiEnv>()
           })
           .where(eq(flows.uuid, flow.uuid)),
       ]);
-      return c.json(versionOut(flow, version), 201);
+      return c.json({ ...versionOut(flow, version), warnings } satisfies z.infer<typeof Published>, 201);
     },
   )
   .get("/:uuid/versions", describe({ tag, summary: "List a flow's published versions, newest first: status, contacts still inside, publisher", response: z.object({ results: z.array(VersionListed) }) }), async (c) => {

@@ -13,7 +13,7 @@ export type PublishControlsProps = {
   onRestored(): void;
 };
 
-type Published = { version: number; published_on: string };
+type Published = { version: number; published_on: string; warnings: Problem[] };
 type Status = { text: string; tone: "ok" | "error" };
 
 // Restoring reloads the editor, which mounts these controls anew: the outcome is handed over here.
@@ -35,8 +35,9 @@ export function PublishControls({ flowUuid, revision, onProblems, onRestored }: 
     setStatus(null);
     try {
       const v = await api<Published>(`flows/${flowUuid}/publish${revision === undefined ? "" : `?draft_revision=${revision}`}`, { method: "POST" });
-      onProblems([]);
-      setStatus({ text: `Published version ${v.version}`, tone: "ok" });
+      onProblems(v.warnings);
+      const n = v.warnings.length;
+      setStatus({ text: `Published version ${v.version}${n ? `, with ${n} warning${n === 1 ? "" : "s"} shown on the nodes` : ""}`, tone: "ok" });
     } catch (e) {
       if (e instanceof ApiFailure && e.status === 422) {
         const problems = ((e.body as { issues?: Problem[] })?.issues ?? []) as Problem[];
