@@ -1,5 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-import { EngineError } from "../engine";
+import { EngineError, type ContactJSON } from "../engine";
 import type { InboundMessage } from "../../worker/channels/types";
 import { loadWorld } from "./contact";
 import type { Ctx } from "./context";
@@ -13,15 +13,29 @@ import { runFanouts, type ParentRun } from "./fanout";
 import * as fanouts from "./storage/fanouts";
 import * as inbox from "./storage/inbox";
 import * as outbox from "./storage/outbox";
+import * as profile from "./storage/profile";
 import * as startsSeen from "./storage/starts";
 import { createTables, getMeta, setMeta } from "./storage/schema";
 import * as sessions from "./storage/sessions";
 import * as timers from "./storage/timers";
 import { fireDueTimers, nextAlarmAt, RECOVERY_MS } from "./timers";
-import { currentAssets, type Assets } from "./assets";
+import type { Assets } from "./assets";
+import { currentAssets } from "./fresh-assets";
 import { Budget, meteredD1, SPRINT_COST } from "./budget";
 import { queueEventStarts, queueGroupStarts, runPendingStarts } from "./triggered";
 import { waitingRun } from "./waits";
+import { contactForUrn, splitUrn } from "../../worker/webhooks/contacts";
+
+/** Whether the contact (as the object has it) has this URN, compared as the Worker stores URNs. */
+function ownsUrn(contact: ContactJSON | null, urn: string): boolean {
+  if (!contact) return false;
+  const want = splitUrn(urn);
+  return (contact.urns ?? []).some((u) => {
+    const q = u.indexOf("?");
+    const have = splitUrn(q >= 0 ? u.slice(0, q) : u);
+    return have.scheme === want.scheme && have.path === want.path;
+  });
+}
 
 /**
  * How long `receive` waits for its messages to be handled before the provider gets its answer
@@ -68,9 +82,45 @@ export class ContactSession extends DurableObject<Env> {
     });
   }
 
-  /** Accepts inbound messages: stored and de-duplicated first, then handled in arrival order. */
+  /**
+   * Accepts inbound messages: stored and de-duplicated first, then handled in arrival order. The
+   * Worker found this contact from the URN with a hint it keeps (worker/webhooks/contacts.ts): a
+   * message whose URN is no longer this contact's (moved by the API, or the contact deleted) goes
+   * to the URN's owner in D1 instead, made when there is none.
+   */
   async receive(contactUuid: string, origin: string, messages: InboundMessage[]): Promise<inbox.Accepted[]> {
     const ctx = this.context(contactUuid, origin);
+    const { contact } = await loadWorld(ctx);
+    const mine = messages.filter((m) => ownsUrn(contact, m.urn));
+    const elsewhere = messages.filter((m) => !mine.includes(m));
+    const forwarded = elsewhere.length ? this.forward(ctx, origin, elsewhere) : Promise.resolve(new Map<InboundMessage, inbox.Accepted>());
+    const accepted = mine.length ? await this.accept(ctx, contactUuid, mine) : new Map<InboundMessage, inbox.Accepted>();
+    const others = await forwarded;
+    return messages.map((m) => (accepted.get(m) ?? others.get(m))!);
+  }
+
+  /** Messages for another contact, each to the URN's owner in D1 (the Worker's hint is corrected). */
+  private async forward(ctx: Ctx, origin: string, messages: InboundMessage[]): Promise<Map<InboundMessage, inbox.Accepted>> {
+    const byOwner = new Map<string, InboundMessage[]>();
+    for (const m of messages) {
+      const owner = await contactForUrn(this.env.DB, m.urn, m.channelUuid, m.contactName, true);
+      byOwner.set(owner, [...(byOwner.get(owner) ?? []), m]);
+    }
+    const out = new Map<InboundMessage, inbox.Accepted>();
+    for (const [owner, list] of byOwner) {
+      if (owner === ctx.contactUuid) {
+        // D1 says it is this contact's after all: the object's copy is behind; read it again.
+        profile.drop(ctx.sql);
+        for (const [m, a] of await this.accept(ctx, owner, list)) out.set(m, a);
+        continue;
+      }
+      const answers = await this.env.CONTACTS.getByName(owner).receive(owner, origin, list);
+      list.forEach((m, i) => out.set(m, answers[i]));
+    }
+    return out;
+  }
+
+  private async accept(ctx: Ctx, contactUuid: string, messages: InboundMessage[]): Promise<Map<InboundMessage, inbox.Accepted>> {
     const accepted = this.ctx.storage.transactionSync(() => {
       // The alarm that picks the inbox up again needs to know whose it is.
       this.saveIdentity();
@@ -87,7 +137,7 @@ export class ContactSession extends DurableObject<Env> {
     );
     const slow = await Promise.race([handled.then(() => false), waited]).finally(() => timer.abort());
     if (slow) this.ctx.waitUntil(handled.catch((e) => console.error("contact", contactUuid, "inbound handling failed:", e instanceof Error ? e.message : String(e))));
-    return accepted;
+    return new Map(messages.map((m, i) => [m, accepted[i]]));
   }
 
   /**
@@ -108,7 +158,7 @@ export class ContactSession extends DurableObject<Env> {
         if (req.startUuid) startsSeen.remember(ctx.sql, req.startUuid, r, ctx.now());
         return r;
       };
-      const world = await loadWorld(ctx.db, contactUuid, ctx.now());
+      const world = await loadWorld(ctx);
       read.assets = world.assets;
       if (!world.contact) return answer({ status: "failed", reason: "no such contact" });
       const flow = world.assets.flows.get(req.flowUuid);
@@ -136,7 +186,7 @@ export class ContactSession extends DurableObject<Env> {
   async sendMessage(contactUuid: string, origin: string, req: MessageRequest): Promise<{ uuid: string } | { error: string }> {
     const ctx = this.context(contactUuid, origin);
     return this.serially(ctx, async (read) => {
-      const world = await loadWorld(ctx.db, contactUuid, ctx.now());
+      const world = await loadWorld(ctx);
       read.assets = world.assets;
       if (!world.contact) return { error: "no such contact" };
       return queueMessage(ctx, world.contact, world.assets, req);
@@ -156,10 +206,19 @@ export class ContactSession extends DurableObject<Env> {
     });
   }
 
+  /** The API changed the contact in D1: the object's copy of it is read again when next needed. */
+  async profileChanged(): Promise<void> {
+    this.tables();
+    // After the operation in progress, which would store the copy it started from.
+    await this.queue.run(async () => profile.drop(this.ctx.storage.sql));
+  }
+
   /** The contact was added to these groups outside a flow (the API): their joined-group triggers start. */
   async joinedGroups(contactUuid: string, origin: string | null, groups: { uuid: string; name: string }[]): Promise<number> {
     const ctx = this.context(contactUuid, origin);
     return this.serially(ctx, async (read) => {
+      // Its groups changed in D1.
+      profile.drop(ctx.sql);
       const assets = (read.assets = await currentAssets(ctx.db, ctx.now()));
       return this.ctx.storage.transactionSync(() => queueGroupStarts(ctx.sql, assets, groups));
     });

@@ -1,18 +1,34 @@
 import type { ContactJSON, FieldValue } from "../engine";
-import { assetsFor, STAMP_SQL, type Assets } from "./assets";
+import type { Assets } from "./assets";
+import type { Ctx } from "./context";
+import { assetsAfterCheck, stampStatement, trustedAssets } from "./fresh-assets";
+import * as profile from "./storage/profile";
 
 /**
- * The contact as D1 has it, in goflow's shape, read fresh for every sprint (the API and console
- * change contacts in D1 directly), together with the assets, in one D1 round trip.
+ * What an operation starts from: the assets and the contact. The contact comes from the object's
+ * own copy (storage/profile.ts) when it has a recent one, else from D1, in the same round trip as
+ * the assets' stamp when those need checking too; a contact the object has seen costs no D1 query.
  */
-export async function loadWorld(db: D1Database, contactUuid: string, now: number): Promise<{ assets: Assets; contact: ContactJSON | null }> {
-  const [contactRows, urnRows, groupRows, stampRows] = await db.batch([
-    db.prepare("SELECT uuid, name, language, timezone, status, fields, created_on, last_seen_on FROM contacts WHERE uuid = ?").bind(contactUuid),
-    db.prepare("SELECT scheme, path, channel_uuid FROM contact_urns WHERE contact_uuid = ? ORDER BY priority, scheme, path").bind(contactUuid),
-    db.prepare("SELECT g.uuid, g.name FROM group_members m JOIN groups g ON g.uuid = m.group_uuid WHERE m.contact_uuid = ? ORDER BY g.name").bind(contactUuid),
-    db.prepare(STAMP_SQL),
-  ]);
-  const assets = await assetsFor(db, (stampRows.results[0] as { stamp: string }).stamp, now);
+export async function loadWorld(ctx: Ctx): Promise<{ assets: Assets; contact: ContactJSON | null }> {
+  const now = ctx.now();
+  const kept = profile.get(ctx.sql, now);
+  const trusted = trustedAssets(now);
+  if (kept && trusted) return { assets: trusted, contact: kept.contact };
+  const db = ctx.db;
+  const reads = [
+    ...(trusted ? [] : [stampStatement(db)]),
+    ...(kept
+      ? []
+      : [
+          db.prepare("SELECT uuid, name, language, timezone, status, fields, created_on, last_seen_on FROM contacts WHERE uuid = ?").bind(ctx.contactUuid),
+          db.prepare("SELECT scheme, path, channel_uuid FROM contact_urns WHERE contact_uuid = ? ORDER BY priority, scheme, path").bind(ctx.contactUuid),
+          db.prepare("SELECT g.uuid, g.name FROM group_members m JOIN groups g ON g.uuid = m.group_uuid WHERE m.contact_uuid = ? ORDER BY g.name").bind(ctx.contactUuid),
+        ]),
+  ];
+  const results = await db.batch(reads);
+  const assets = trusted ?? (await assetsAfterCheck(db, (results.shift()!.results[0] as { stamp: string }).stamp, now));
+  if (kept) return { assets, contact: kept.contact };
+  const [contactRows, urnRows, groupRows] = results;
   const row = contactRows.results[0] as Record<string, any> | undefined;
   if (!row) return { assets, contact: null };
   const stored = JSON.parse(row.fields ?? "{}") as Record<string, string | number>;
@@ -32,6 +48,7 @@ export async function loadWorld(db: D1Database, contactUuid: string, now: number
     ...(row.timezone ? { timezone: row.timezone } : {}),
     ...(row.last_seen_on ? { last_seen_on: row.last_seen_on } : {}),
   };
+  profile.save(ctx.sql, contact, now);
   return { assets, contact };
 }
 

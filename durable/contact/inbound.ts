@@ -44,7 +44,7 @@ const activeFlow = (assets: Assets, uuid: string) => {
  * stores what it caused. Returns the assets and contact it read, for sending the replies.
  */
 export async function handleInbound(ctx: Ctx, row: inbox.InboxRow): Promise<{ assets: Assets; contact: ContactJSON | null }> {
-  const { assets, contact } = await loadWorld(ctx.db, ctx.contactUuid, ctx.now());
+  const { assets, contact } = await loadWorld(ctx);
   if (!contact) {
     inbox.markDone(ctx.sql, row.id, "dropped");
     return { assets, contact };
@@ -109,7 +109,8 @@ export async function handleInbound(ctx: Ctx, row: inbox.InboxRow): Promise<{ as
   const last = outcomes[outcomes.length - 1]?.change.after;
   if (handledBy && last) handledBy.run = (last.runs.find((r) => r.flow.uuid === handledBy!.flow) ?? last.runs[0])?.uuid;
   if (newConversation) entries.rememberConversation(ctx.sql, row.channel_uuid, ctx.now());
-  commit(ctx, assets, outcomes, { statements: inboundStatements(ctx, row, msg, handledBy), inboxId: row.id });
+  const latest = [...outcomes].reverse().find((o) => o.contact)?.contact ?? contact;
+  commit(ctx, assets, outcomes, { statements: inboundStatements(ctx, row, msg, handledBy), inboxId: row.id, contact: { ...latest, last_seen_on: row.received_on } });
   return world;
 }
 

@@ -2,7 +2,8 @@ import { channelBucket, reserveSend, type BucketConfig } from "../../worker/chan
 import { getProvider } from "../../worker/channels/registry";
 import type { SendResult } from "../../worker/channels/types";
 import type { ContactJSON, MsgOut } from "../engine";
-import { channelSchemes, currentAssets, type Assets } from "./assets";
+import { channelSchemes, type Assets } from "./assets";
+import { currentAssets } from "./fresh-assets";
 import { SEND_COST } from "./budget";
 import { iso, type Ctx } from "./context";
 import { outMessage } from "./effects";
@@ -10,6 +11,7 @@ import { windowOpensAt } from "./settings";
 import * as journal from "./storage/journal";
 import type { Statement } from "./storage/journal";
 import * as outbox from "./storage/outbox";
+import * as profile from "./storage/profile";
 import * as timers from "./storage/timers";
 
 /** After this many tries a retryable failure becomes final. */
@@ -121,8 +123,10 @@ async function bookSlot(ctx: Ctx, row: outbox.OutboxRow, channelUuid: string, cf
   return slot.at;
 }
 
-/** The contact's time zone, for delivery windows in the contact's time. */
+/** The contact's time zone, for delivery windows in the contact's time: the object's copy, else D1's. */
 async function timezoneOf(ctx: Ctx): Promise<string | null> {
+  const kept = profile.get(ctx.sql, ctx.now());
+  if (kept) return kept.contact.timezone ?? null;
   const row = await ctx.db.prepare("SELECT timezone FROM contacts WHERE uuid = ?").bind(ctx.contactUuid).first<{ timezone: string | null }>();
   return row?.timezone ?? null;
 }

@@ -9,6 +9,7 @@ import * as inbox from "./storage/inbox";
 import * as journal from "./storage/journal";
 import type { Statement } from "./storage/journal";
 import * as outbox from "./storage/outbox";
+import * as profile from "./storage/profile";
 import * as sessions from "./storage/sessions";
 import * as timerRows from "./storage/timers";
 import { waitTimers } from "./waits";
@@ -25,6 +26,8 @@ export interface Outcome {
   change: SprintChange;
   /** The flow the contact entered with this sprint (a top-level start): counted for entry rules. */
   entered?: string;
+  /** The contact as the engine left it (absent when no sprint ran: a session ended without one). */
+  contact?: ContactJSON;
 }
 
 /** Trigger starts that lead to trigger starts (a flow adding its contact to a group...) stop this deep. */
@@ -60,7 +63,7 @@ export async function startFlow(ctx: Ctx, world: World, flow: FlowInfo, trigger:
     contact: world.contact,
     triggered_on: iso(ctx.now()),
   } as TriggerJSON);
-  outcomes.push({ kind, change: { before: null, after: sprint.session, events: sprint.events, pins: pinRuns(sprint.session, {}, world.assets) }, entered: flow.uuid });
+  outcomes.push({ kind, change: { before: null, after: sprint.session, events: sprint.events, pins: pinRuns(sprint.session, {}, world.assets) }, entered: flow.uuid, contact: sprint.session.contact });
   return { started: outcomes };
 }
 
@@ -71,18 +74,20 @@ export async function resumeSession(ctx: Ctx, world: World, stored: sessions.Sto
   return {
     kind: stored.kind,
     change: { before: stored.session, after: sprint.session, events: sprint.events, pins: pinRuns(sprint.session, stored.pins, world.assets) },
+    contact: sprint.session.contact,
   };
 }
 
 /**
  * Stores the outcomes of an operation in one transaction: sessions, their timers, the messages to
- * send, the D1 writes to make, and the inbox row or timer that caused it all, marked done.
+ * send, the D1 writes to make, the contact as it now is (the last sprint's, or `extra.contact`),
+ * and the inbox row or timer that caused it all, marked done.
  */
 export function commit(
   ctx: Ctx,
   assets: Assets,
   outcomes: Outcome[],
-  extra: { statements?: Statement[]; inboxId?: number; timerId?: number; pendingStartId?: number; depth?: number } = {},
+  extra: { statements?: Statement[]; inboxId?: number; timerId?: number; pendingStartId?: number; depth?: number; contact?: ContactJSON } = {},
 ): void {
   const now = ctx.now();
   const nowIso = iso(now);
@@ -103,6 +108,9 @@ export function commit(
     }
     statements.push(...(extra.statements ?? []));
     journal.append(ctx.sql, statements);
+    const contact = extra.contact ?? [...outcomes].reverse().find((o) => o.contact)?.contact;
+    // Kept as fresh as the D1 read it came from: the object's own changes don't make it fresher.
+    if (contact) profile.save(ctx.sql, contact, profile.readAt(ctx.sql) ?? now);
     if (extra.inboxId !== undefined) inbox.markDone(ctx.sql, extra.inboxId);
     if (extra.timerId !== undefined) timerRows.remove(ctx.sql, extra.timerId);
     if (extra.pendingStartId !== undefined) entries.removePendingStart(ctx.sql, extra.pendingStartId);

@@ -30,7 +30,7 @@ export async function fireDueTimers(ctx: Ctx): Promise<void> {
       timers.remove(ctx.sql, t.id);
       continue;
     }
-    const world = await loadWorld(ctx.db, ctx.contactUuid, ctx.now());
+    const world = await loadWorld(ctx);
     if (!world.contact) {
       timers.clearSession(ctx.sql, t.session_uuid);
       continue;

@@ -48,7 +48,7 @@ export async function runPendingStarts(ctx: Ctx): Promise<void> {
   for (let p = entries.nextPendingStart(ctx.sql); p && ctx.budget.allows(SPRINT_COST); p = entries.nextPendingStart(ctx.sql)) {
     const id = p.id;
     try {
-      const world = await loadWorld(ctx.db, ctx.contactUuid, ctx.now());
+      const world = await loadWorld(ctx);
       const flow = world.assets.flows.get(p.flow_uuid);
       if (!world.contact || world.contact.status !== "active" || !flow || flow.status !== "active") {
         entries.removePendingStart(ctx.sql, id);

@@ -310,7 +310,8 @@ describe("the events API", () => {
     expect(kept.body.results).toHaveLength(1000);
     expect(kept.body.results[0].properties).toEqual({ i: 1099 });
     expect(kept.body.results[999].properties).toEqual({ i: 100 });
-  });
+    // Eleven batches of a hundred events: slow on a busy machine.
+  }, 30_000);
 
   it("refuses a batch naming an unknown contact, storing none of it", async () => {
     const c = await newContact();

@@ -8,6 +8,7 @@ import { Language, Name, nonEmpty, now, Timezone, Uuid } from "./common";
 import type { ApiEnv } from "./context";
 import { conflict, invalid, invalidField, notFound, type Issue } from "./errors";
 import { FieldKey } from "./fields";
+import { profilesChanged } from "./contact-objects";
 import { notifyJoined, watchedGroups } from "./joined-groups";
 import { describe, validate } from "./openapi";
 import { afterCursor, page, PageQuery, toPage } from "./pagination";
@@ -291,6 +292,7 @@ export const contactRoutes = new Hono<ApiEnv>()
     const watched = await watchedGroups(c.env.DB, prepared.groupUuids ?? []);
     const before = watched.length ? new Set((await withRelations(db, [contact]))[0].groups.map((g) => g.uuid)) : new Set<string>();
     await db.batch([db.update(contacts).set(changes).where(eq(contacts.uuid, contact.uuid)), ...writes(db, contact.uuid, prepared)]);
+    await profilesChanged(c.env, [contact.uuid]);
     const joined = watched.filter((g) => !before.has(g.uuid));
     if (joined.length) await notifyJoined(c.env, new URL(c.req.url).origin, new Map([[contact.uuid, joined]]));
     const [out] = await withRelations(db, [await findContact(db, contact.uuid)]);

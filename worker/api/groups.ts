@@ -8,6 +8,7 @@ import { SegmentError } from "../segments/parse";
 import { Name, nonEmpty, Uuid } from "./common";
 import type { ApiEnv } from "./context";
 import { ApiError, conflict, invalid, notFound, type Issue } from "./errors";
+import { profilesChanged } from "./contact-objects";
 import { notifyJoined, watchedGroups } from "./joined-groups";
 import { describe, validate } from "./openapi";
 
@@ -107,7 +108,9 @@ export const groupRoutes = new Hono<ApiEnv>()
         for (const r of await db.select({ uuid: groupMembers.contactUuid }).from(groupMembers).where(and(eq(groupMembers.groupUuid, group.uuid), inArray(groupMembers.contactUuid, chunk)))) before.add(r.uuid);
     const rows = [...found].map((contactUuid) => ({ groupUuid: group.uuid, contactUuid }));
     await db.batch(nonEmpty(chunkRows(rows, 2).map((chunk) => db.insert(groupMembers).values(chunk).onConflictDoNothing())));
+    // The new members' objects learn of it (joinedGroups reads the contact again too).
     if (watched.length) await notifyJoined(c.env, new URL(c.req.url).origin, new Map([...found].filter((u) => !before.has(u)).map((u) => [u, watched])));
+    else await profilesChanged(c.env, found);
     return c.json(out(await findGroup(db, group.uuid)));
   })
   .delete("/:uuid/members/:contact", describe({ tag, summary: "Remove a contact from a group", status: 204, response: null }), async (c) => {
@@ -119,5 +122,6 @@ export const groupRoutes = new Hono<ApiEnv>()
       .where(and(eq(groupMembers.groupUuid, group.uuid), eq(groupMembers.contactUuid, c.req.param("contact"))))
       .returning();
     if (!removed.length) throw notFound(`member of group ${group.uuid}`, c.req.param("contact"));
+    await profilesChanged(c.env, [c.req.param("contact")]);
     return c.body(null, 204);
   });

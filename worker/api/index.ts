@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { database } from "../db";
+import { forgetAssets } from "../../durable/contact/fresh-assets";
 import { authenticate } from "../auth/middleware";
 import type { ApiEnv } from "./context";
 import { handleError } from "./errors";
@@ -31,6 +32,8 @@ api.onError(handleError);
 api.use("*", async (c, next) => {
   c.set("db", database(c.env.DB));
   await next();
+  // Flows, triggers, fields, groups or channels written here: this isolate's contact objects see them at once.
+  if (c.req.method !== "GET") forgetAssets();
 });
 
 // Registered before the auth middleware, so it answers without a token: Hono runs matching

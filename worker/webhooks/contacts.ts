@@ -1,7 +1,7 @@
 import { normalizeUrn } from "../api/urns";
 
 /** "scheme:path" split, normalised like the API stores URNs (the provider's spelling otherwise). */
-function splitUrn(urn: string): { scheme: string; path: string } {
+export function splitUrn(urn: string): { scheme: string; path: string } {
   const n = normalizeUrn(urn);
   if (n.ok) return n.urn;
   const colon = urn.indexOf(":");
@@ -9,12 +9,37 @@ function splitUrn(urn: string): { scheme: string; path: string } {
 }
 
 /**
+ * URN -> its contact, as this isolate last found it in D1 (and the channel the URN was seen on),
+ * so a message from a URN seen lately costs no D1 query. A hint, not the truth: the contact's
+ * object checks that the URN is still its contact's and, if not, passes the messages to the
+ * owner it finds in D1 (durable/contact/contact-session.ts `receive`), correcting the entry.
+ */
+const owners = new Map<string, { contact: string; channel: string; at: number }>();
+const OWNER_MAX_AGE_MS = 10 * 60_000;
+const MAX_OWNERS = 50_000;
+
+export function rememberOwner(urn: { scheme: string; path: string }, contact: string, channel: string): void {
+  const key = `${urn.scheme}:${urn.path}`;
+  owners.delete(key);
+  if (owners.size >= MAX_OWNERS) owners.delete(owners.keys().next().value!);
+  owners.set(key, { contact, channel, at: Date.now() });
+}
+
+/**
  * The contact that owns a URN, created when the URN is new. The URN remembers the channel it was
  * last seen on, so replies go back the same way. Two webhooks racing to create the same contact
- * both end up with the one whose URN row won.
+ * both end up with the one whose URN row won. `fresh` skips this isolate's memory of owners.
  */
-export async function contactForUrn(db: D1Database, urn: string, channelUuid: string, name: string | undefined): Promise<string> {
+export async function contactForUrn(db: D1Database, urn: string, channelUuid: string, name: string | undefined, fresh = false): Promise<string> {
   const { scheme, path } = splitUrn(urn);
+  const known = owners.get(`${scheme}:${path}`);
+  if (!fresh && known && known.channel === channelUuid && Date.now() - known.at < OWNER_MAX_AGE_MS) return known.contact;
+  const owner = await ownerInD1(db, scheme, path, channelUuid, name);
+  rememberOwner({ scheme, path }, owner, channelUuid);
+  return owner;
+}
+
+async function ownerInD1(db: D1Database, scheme: string, path: string, channelUuid: string, name: string | undefined): Promise<string> {
   const found = await db.prepare("SELECT contact_uuid, channel_uuid FROM contact_urns WHERE scheme = ? AND path = ?").bind(scheme, path).first<{ contact_uuid: string; channel_uuid: string | null }>();
   if (found) {
     if (found.channel_uuid !== channelUuid) await db.prepare("UPDATE contact_urns SET channel_uuid = ? WHERE scheme = ? AND path = ?").bind(channelUuid, scheme, path).run();

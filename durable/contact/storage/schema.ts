@@ -1,4 +1,5 @@
 import { FANOUT_TABLES } from "./fanouts";
+import { PROFILE_TABLE } from "./profile";
 
 /** The contact object's own SQLite tables, created when the object first wakes up. */
 const TABLES = [
@@ -91,10 +92,10 @@ const TABLES = [
 ];
 
 /** One exec for all of it: per-statement calls cost more than the statements. */
-const DDL = [...TABLES, ...FANOUT_TABLES].join(";\n");
+const DDL = [...TABLES, ...FANOUT_TABLES, PROFILE_TABLE].join(";\n");
 
 /** Bumped when TABLES change; an object that has this version already skips the DDL. */
-const SCHEMA_VERSION = "2";
+const SCHEMA_VERSION = "3";
 
 /** What takes an object made at an older version to the next one (new objects get TABLES as they are). */
 const UPGRADES: Record<string, string> = {
