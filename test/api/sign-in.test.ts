@@ -131,10 +131,14 @@ describe("signing in", () => {
     expect((await browser(cookie, "GET", "/me")).status).toBe(401);
   });
 
-  it("ends an expired session", async () => {
+  it("ends an expired session, and sweeps expired sessions as people sign in", async () => {
     const cookie = await cookieOf(ADMIN.email, ADMIN.password);
     await env.DB.prepare("UPDATE sessions SET expires_on = '2000-01-01T00:00:00.000Z'").run();
     expect(await browser(cookie, "GET", "/me")).toMatchObject({ status: 401, body: { error: "unauthorized" } });
+    const expired = () => env.DB.prepare("SELECT count(*) AS n FROM sessions WHERE expires_on < '2001'").first<{ n: number }>();
+    expect((await expired())!.n).toBeGreaterThan(0);
+    await cookieOf(ADMIN.email, ADMIN.password);
+    expect((await expired())!.n).toBe(0);
   });
 });
 

@@ -1,9 +1,10 @@
-import { and, eq, gt, lte } from "drizzle-orm";
+import { and, eq, gt, inArray, lte } from "drizzle-orm";
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { sha256Hex } from "../api/auth";
 import type { Database } from "../db";
-import { sessions, users } from "../db/schema";
+import { sessions, signInFailures, users } from "../db/schema";
+import { WINDOW_SECONDS } from "./throttle";
 import type { Role } from "./roles";
 
 export const COOKIE = "eddy_session";
@@ -18,6 +19,10 @@ const secure = (c: Context) => {
   return url.protocol === "https:" || !LOOPBACK.test(url.hostname);
 };
 
+// Expired rows are swept as people sign in, a bounded number each time, so neither table grows
+// forever and no sign-in pays for a long backlog.
+const SWEEP = 50;
+
 /** 32 random bytes: the cookie's value. Only its SHA-256 is stored, so a leaked table opens nothing. */
 function newSessionId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(32));
@@ -27,9 +32,10 @@ function newSessionId(): string {
 export async function startSession(c: Context, db: Database, userUuid: string): Promise<void> {
   const id = newSessionId();
   const now = new Date();
+  const windowOver = new Date(now.getTime() - WINDOW_SECONDS * 1000).toISOString();
   await db.batch([
-    // The user's expired sessions go as a new one starts, so the table does not grow forever.
-    db.delete(sessions).where(and(eq(sessions.userUuid, userUuid), lte(sessions.expiresOn, now.toISOString()))),
+    db.delete(sessions).where(inArray(sessions.hash, db.select({ hash: sessions.hash }).from(sessions).where(lte(sessions.expiresOn, now.toISOString())).limit(SWEEP))),
+    db.delete(signInFailures).where(inArray(signInFailures.key, db.select({ key: signInFailures.key }).from(signInFailures).where(lte(signInFailures.windowStart, windowOver)).limit(SWEEP))),
     db.insert(sessions).values({ hash: await sha256Hex(id), userUuid, expiresOn: new Date(now.getTime() + SESSION_SECONDS * 1000).toISOString() }),
     db.update(users).set({ lastSignInOn: now.toISOString() }).where(eq(users.uuid, userUuid)),
   ]);
