@@ -102,6 +102,23 @@ it("fires the wait's timeout from the virtual clock, and skipping ahead fires it
   expect(await chat.getByText(/^skipped ahead 3 h/).count()).toBe(1);
 });
 
+it("simulates a published version instead of the draft", async () => {
+  expect((await eddy.api("POST", `/flows/${flow}/publish`)).status).toBe(201);
+  const current = (await eddy.api("GET", `/flows/${flow}`)).body;
+  const draft = structuredClone(current.definition);
+  draft.nodes[0].actions[0].text = "Draft wording: your age?";
+  expect((await eddy.api("PATCH", `/flows/${flow}`, { definition: draft, draft_revision: current.draft_revision })).status).toBe(200);
+
+  const sim = await openSimulator(eddy.page);
+  await sim.getByLabel("Run").selectOption("1");
+  await sim.getByRole("button", { name: "Start the simulation" }).click();
+  await conversation(sim).getByText("Hi Ana, how old are you?").waitFor();
+  await sim.getByRole("button", { name: "Restart" }).click();
+  await sim.getByLabel("Run").selectOption("draft");
+  await sim.getByRole("button", { name: "Start the simulation" }).click();
+  await conversation(sim).getByText("Draft wording: your age?").waitFor();
+});
+
 it("refuses a test contact URN that is not scheme:path, starting nothing", async () => {
   const { page } = eddy;
   const sim = await openSimulator(page);
