@@ -3,6 +3,9 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { REPLY_SHARE } from "../../durable/rate/channel-rate";
 import { channelBucket } from "../../worker/channels/rate";
+import { keywordTrigger, linearFlow, phone, postTwilio, publishFlow, say, twilioChannel, twilioOutbox, twilioSms } from "../contact/support";
+
+const { sent } = twilioOutbox();
 
 // A channel of 10 sends a second: a burst of 10, then 10 a second across both lanes.
 const cfg = channelBucket(10, 1);
@@ -57,5 +60,21 @@ describe("a channel's send rate (ChannelRate)", () => {
     // Borrowing the idle bulk share: 30 replies within about 3 s, not 15 s at the reply share alone.
     expect(replies[29] - Date.now()).toBeLessThan(4_000);
     expect(densest(replies, 5_000)).toBeLessThanOrEqual(5 * cfg.perSecond + cfg.capacity);
+  });
+});
+
+describe("a contact's reply during a campaign", () => {
+  it("goes out at once, although the channel has a minute of bulk sends booked", { timeout: 30_000 }, async () => {
+    const ch = await twilioChannel(10);
+    // A campaign's backlog on this channel: 600 sends at 10 a second.
+    await env.CHANNEL_RATE.getByName(ch.uuid).reserve(channelBucket(10, 1), 500);
+    await env.CHANNEL_RATE.getByName(ch.uuid).reserve(channelBucket(10, 1), 100);
+    const flow = await publishFlow(linearFlow("Answer", "messaging", [{ actions: [say("Here is your answer")] }]));
+    await keywordTrigger(flow.uuid, ch.uuid, "question");
+    const from = phone();
+    expect((await postTwilio(ch.uuid, twilioSms(ch, from, "question please"))).status).toBe(200);
+    // The provider's answer comes once the message is handled: the reply has been sent by then.
+    for (let i = 0; i < 50 && !sent.some((m) => m.to === from); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(sent.filter((m) => m.to === from).map((m) => m.body)).toEqual(["Here is your answer"]);
   });
 });
