@@ -2,6 +2,7 @@ import { Hono, type Context } from "hono";
 import { getProvider } from "../channels/registry";
 import type { Channel, InboundMessage } from "../channels/types";
 import { channelFromRow, CHANNEL_COLUMNS } from "../../durable/contact/assets";
+import { currentAssets } from "../../durable/contact/fresh-assets";
 import { checkParsed } from "./checks";
 import { contactForUrn } from "./contacts";
 import { applyStatuses } from "./statuses";
@@ -16,7 +17,13 @@ type Env = { Bindings: Cloudflare.Env };
 
 export const webhooks = new Hono<Env>();
 
+/**
+ * The channel from the isolate's assets (durable/contact/fresh-assets.ts: no D1 query while they
+ * are fresh, one for their stamp every 5 s), else from D1 (a channel made since).
+ */
 async function findChannel(db: D1Database, uuid: string): Promise<Channel | null> {
+  const known = (await currentAssets(db, Date.now())).channels.get(uuid);
+  if (known) return known;
   const r = await db.prepare(`SELECT ${CHANNEL_COLUMNS} FROM channels WHERE uuid = ?`).bind(uuid).first<Record<string, unknown>>();
   return r && channelFromRow(r);
 }
