@@ -1,5 +1,6 @@
 import { normalizeUrn, urnString } from "../api/urns";
 import { splitAttachment } from "../channels/shared/attachments";
+import { isGeo } from "../channels/shared/fields";
 import type { InboundMessage, StatusUpdate } from "../channels/types";
 
 /**
@@ -19,8 +20,7 @@ const MAX_ID = 1024;
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 function attachmentProblem(a: string): string | null {
-  const geo = /^geo:(-?\d{1,3}(?:\.\d+)?),(-?\d{1,3}(?:\.\d+)?)$/.exec(a);
-  if (geo) return Math.abs(Number(geo[1])) <= 90 && Math.abs(Number(geo[2])) <= 180 ? null : "the coordinates are out of range";
+  if (a.startsWith("geo:")) return isGeo(a) ? null : "is not geo:latitude,longitude in range";
   const { contentType, url } = splitAttachment(a);
   if (!contentType) return "has no content type";
   if (/^media:[\x21-\x7e]{1,512}$/.test(url)) return null;

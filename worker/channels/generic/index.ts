@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { hmac, safeEqual, toHex } from "../shared/crypto";
 import { callApi, failure, secretValues } from "../shared/send";
-import { httpUrl, latitude, longitude, mimeType, providerId, senderName, senderUrn } from "../shared/fields";
+import { httpUrl, isGeo, mimeType, providerId, senderName, senderUrn } from "../shared/fields";
 import { accepted, invalid, parseJson, rejected, zodMessage } from "../shared/webhook";
 import type { InboundMessage, Provider, SendResult, StatusUpdate } from "../types";
 
@@ -26,8 +26,7 @@ const text = (max: number) => z.string().max(max, `is longer than ${max} charact
 
 /** "image/jpeg:https://..." (http or https) or "geo:lat,long". */
 const attachment = z.string().refine((a) => {
-  const geo = /^geo:(-?\d{1,3}(?:\.\d+)?),(-?\d{1,3}(?:\.\d+)?)$/.exec(a);
-  if (geo) return latitude.safeParse(Number(geo[1])).success && longitude.safeParse(Number(geo[2])).success;
+  if (a.startsWith("geo:")) return isGeo(a);
   const i = a.indexOf(":");
   return i > 0 && mimeType.safeParse(a.slice(0, i)).success && httpUrl.safeParse(a.slice(i + 1)).success;
 }, 'must be "content-type:http(s) URL" like "image/jpeg:https://..." or "geo:lat,long"');

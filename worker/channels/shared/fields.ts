@@ -21,13 +21,18 @@ export const providerId = (max = 256) => z.string().min(1).max(max).regex(/^[\x2
 export const latitude = z.number().min(-90).max(90);
 export const longitude = z.number().min(-180).max(180);
 
-/** A coordinate sent as form text ("-1.9441"): numeric, then in range. */
+/** A coordinate sent as form text ("-1.9441"): numeric and in range, kept as written. */
 export const decimalText = (range: z.ZodNumber) =>
   z
     .string()
     .regex(/^-?\d{1,3}(\.\d{1,15})?$/, "must be a decimal number")
-    .transform(Number)
-    .pipe(range);
+    .refine((s) => range.safeParse(Number(s)).success, "is out of range");
+
+/** A goflow location attachment, "geo:lat,long": both numeric and in range. */
+export function isGeo(attachment: string): boolean {
+  const m = /^geo:([-+.\deE]{1,32}),([-+.\deE]{1,32})$/.exec(attachment);
+  return !!m && latitude.safeParse(Number(m[1])).success && longitude.safeParse(Number(m[2])).success;
+}
 
 /** Unix seconds as Meta sends them ("1700000000"). */
 export const unixSecondsText = z.string().regex(/^\d{1,12}$/, "must be Unix seconds");
