@@ -150,6 +150,7 @@ it("launches a flow for a group with a live count, and follows the start's progr
   expect(await page.getByTestId("skipped").textContent()).toBe("0");
   expect(await page.getByRole("button", { name: "Cancel the start" }).count()).toBe(0);
   await screenshot(page.locator("main"), "start");
+  expect(await seriousA11yViolations(page)).toEqual([]);
   for (const m of members) expect((await eddy.api("GET", `/contacts/${m}`)).body.fields.tier).toBe("gold");
 });
 

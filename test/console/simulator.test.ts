@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import type { Locator, Page } from "playwright-core";
 import { beforeAll, expect, it } from "vitest";
+import { seriousA11yViolations } from "./axe";
 import { useConsole } from "./harness";
 import { screenshot } from "./screenshot";
 
@@ -40,6 +41,7 @@ it("chats with the draft as a test contact, with a mocked webhook, and lights th
   await sim.getByRole("button", { name: "Add a mock" }).click();
   await sim.getByLabel("URL").fill("https://example.org/hooks/age");
   await sim.getByLabel("Body").fill('{"code": "AB12"}');
+  expect(await seriousA11yViolations(page)).toEqual([]);
   await sim.getByRole("button", { name: "Start the simulation" }).click();
 
   const chat = conversation(sim);
@@ -57,6 +59,7 @@ it("chats with the draft as a test contact, with a mocked webhook, and lights th
   expect(await page.locator('[data-node-uuid="40000000-0000-4000-8000-00000000000d"].lit').count()).toBe(0);
 
   await screenshot(page, "simulator");
+  expect(await seriousA11yViolations(page)).toEqual([]);
 
   await sim.getByRole("tab", { name: /^Events/ }).click();
   await sim.getByRole("list", { name: "Events" }).getByText("webhook_called").waitFor();
