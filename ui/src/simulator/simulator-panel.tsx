@@ -52,6 +52,8 @@ export function SimulatorPanel({ definition, flowUuid, onPath }: SimulatorPanelP
   const [busy, setBusy] = useState(false);
   const [tab, setTab] = useState<Tab>("chat");
   const [problem, setProblem] = useState("");
+  // The draft the running simulation was started on: editing the canvas does not change it.
+  const startedOn = useRef<unknown>(undefined);
   const mocks = useRef(setup.mocks);
   mocks.current = setup.mocks;
 
@@ -96,6 +98,7 @@ export function SimulatorPanel({ definition, flowUuid, onPath }: SimulatorPanelP
       const assets = simulatorAssets(await reachableFlows(root), fields.map((f) => ({ key: f.key, name: f.name, type: f.type as FieldType })), groups.map((g) => ({ uuid: g.uuid, name: g.name, ...(g.query ? { query: g.query } : {}) })));
       const s = new Simulation(assets, { uuid: root.uuid, name: root.name }, contactJSON(setup.contact, new Map(fields.map((f) => [f.key, f.type])), Date.now()), simulatorHttp(() => mocks.current));
       await s.start(params);
+      startedOn.current = definition;
       setSim(s);
       setTab("chat");
       refresh(s);
@@ -164,6 +167,7 @@ export function SimulatorPanel({ definition, flowUuid, onPath }: SimulatorPanelP
         </form>
       ) : (
         <>
+          {source === "draft" && startedOn.current !== definition && <p class="sim-hint">The draft has changed since this simulation started: restart to try the changes.</p>}
           <div class="sim-tabs" role="tablist">
             {(["chat", "events", "context", "mocks"] as Tab[]).map((t) => (
               <button type="button" role="tab" aria-selected={tab === t} onClick={() => setTab(t)}>
