@@ -90,6 +90,44 @@ it("searches by name and filters by type and status", async () => {
   await page.getByText("No flow matches.").waitFor();
 });
 
+/** A node that only waits for a reply, so contacts started in the flow stay in it. */
+function waitingDefinition(category: string) {
+  const [node, cat, exit] = [crypto.randomUUID(), crypto.randomUUID(), crypto.randomUUID()];
+  return {
+    language: "eng",
+    spec_version: "14.3.0",
+    nodes: [{ uuid: node, actions: [], router: { type: "switch", wait: { type: "msg" }, operand: "@input.text", cases: [], categories: [{ uuid: cat, name: category, exit_uuid: exit }], default_category_uuid: cat }, exits: [{ uuid: exit }] }],
+  };
+}
+
+it("shows the contacts in a flow now, and an older version finishing while contacts are still in it", async () => {
+  const { page } = eddy;
+  const uuid = crypto.randomUUID();
+  expect((await eddy.api("POST", "/flows", { uuid, name: "Quiz", type: "messaging", definition: waitingDefinition("Answer") })).status).toBe(201);
+  expect((await eddy.api("POST", `/flows/${uuid}/publish`)).status).toBe(201);
+  const contacts: string[] = [];
+  for (let i = 0; i < 3; i++) contacts.push((await eddy.api("POST", "/contacts", { name: `Player ${i}` })).body.uuid);
+  const started = await eddy.api("POST", `/flows/${uuid}/start`, { contacts });
+  expect(started.body, JSON.stringify(started.body)).toMatchObject({ started: 3 });
+  // The contacts' objects write their runs to D1 as they go: wait for them before version 2.
+  await expect.poll(async () => (await eddy.api("GET", `/runs?flow=${uuid}&status=waiting`)).body.results.length, { timeout: 30_000 }).toBe(3);
+  expect((await eddy.api("PATCH", `/flows/${uuid}`, { definition: waitingDefinition("Reply") })).status).toBe(200);
+  expect((await eddy.api("POST", `/flows/${uuid}/publish`)).status).toBe(201);
+
+  await page.goto("/flows");
+  const r = row(page, "Quiz");
+  await r.getByText("v1 finishing (3)").waitFor();
+  expect(await r.getByText("v2", { exact: true }).count()).toBe(1);
+  expect(await r.getByRole("cell", { name: "3", exact: true }).count()).toBe(1);
+  await page.getByLabel("Status").selectOption("finishing");
+  await expect.poll(() => page.getByRole("table", { name: "Flows" }).getByRole("link").allTextContents()).toEqual(["Quiz"]);
+  await page.getByLabel("Status").selectOption("");
+  await row(page, "Registration").waitFor();
+  await page.setViewportSize({ width: 1100, height: 460 });
+  await screenshot(page, "flows-list");
+  await page.setViewportSize({ width: 1280, height: 800 });
+});
+
 it("pauses, resumes and archives a published flow; duplicates one; deletes a never-published draft", async () => {
   const { page } = eddy;
   await publishedFlow("Vaccination reminders");
@@ -98,9 +136,6 @@ it("pauses, resumes and archives a published flow; duplicates one; deletes a nev
   const r = row(page, "Vaccination reminders");
   await r.getByText("Active", { exact: true }).waitFor();
   expect(await r.getByText("v1", { exact: true }).count()).toBe(1);
-  await page.setViewportSize({ width: 1100, height: 420 });
-  await screenshot(page, "flows-list");
-  await page.setViewportSize({ width: 1280, height: 800 });
 
   await r.getByRole("button", { name: "Pause Vaccination reminders" }).click();
   await r.getByText("Paused", { exact: true }).waitFor();
