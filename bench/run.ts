@@ -1,11 +1,12 @@
 // `npm run bench`: every bench in turn, or the ones named (`npm run bench -- webhook`).
 // A new bench is its own file exporting one async function, listed here.
+import { consoleBench } from "./console.bench";
 import { cronBench } from "./cron.bench";
 import { engineBench } from "./engine.bench";
 import { startBench } from "./start.bench";
 import { webhookBench } from "./webhook.bench";
 
-const BENCHES: Record<string, () => Promise<void>> = { engine: engineBench, webhook: webhookBench, start: startBench, cron: cronBench };
+const BENCHES: Record<string, () => Promise<void>> = { engine: engineBench, webhook: webhookBench, start: startBench, cron: cronBench, console: consoleBench };
 
 const only = process.argv.slice(2);
 const unknown = only.filter((name) => !(name in BENCHES));

@@ -65,19 +65,29 @@ function EditorInner({ flowUuid, initial, revision, readOnly, assets, onReload }
   useEffect(() => setPublished(null), [d]);
 
   const [lit, setLit] = useState<Lit>(NO_LIT);
+  const insertRef = useRef<(exitUuid: string) => void>(() => {});
   const [panel, setPanel] = useState<"none" | "simulator" | "translations" | "problems">("none");
-  const [rf, setRf] = useState<{ nodes: RfNode[]; edges: Edge[] }>({ nodes: [], edges: [] });
-  const [selection, setSelection] = useState<{ nodes: string[]; edges: string[] }>({ nodes: [], edges: [] });
   const cache = useRef(new Map());
   const make = useMemo(() => makeCanvasItems(cache.current), []);
+  const [selection, setSelection] = useState<{ nodes: string[]; edges: string[] }>({ nodes: [], edges: [] });
+  // The first canvas is built during the first render, not one effect later.
+  const [rf, setRf] = useState<{ nodes: RfNode[]; edges: Edge[] }>(() => make(d, problemMap, NO_LIT, new Set(), (id) => insertRef.current(id)));
   const pointer = useRef<{ x: number; y: number } | null>(null);
+  // Opens at 100% on the flow's top-left, as TextIt does: fitting a 300-node flow would render
+  // every node at once, unreadably small.
+  const startViewport = useMemo(() => {
+    const ps = Object.values(initial._ui?.nodes ?? {}).map((u) => u.position);
+    const left = ps.length ? Math.min(...ps.map((p) => p.left)) : 0;
+    const top = ps.length ? Math.min(...ps.map((p) => p.top)) : 0;
+    return { x: 40 - left, y: 30 - top, zoom: 1 };
+  }, []);
 
   const viewportCenter = () => {
     const el = document.querySelector(".editor-canvas")?.getBoundingClientRect();
     return flow.screenToFlowPosition(el ? { x: el.left + el.width / 2, y: el.top + el.height / 2 } : { x: 400, y: 300 });
   };
 
-  const insertOnEdge = useCallback(
+  const insertOnEdge: (exitUuid: string) => void = useCallback(
     (exitUuid: string) =>
       edit((cur) => {
         const from = cur.nodes.find((n) => n.exits.some((e) => e.uuid === exitUuid));
@@ -92,10 +102,12 @@ function EditorInner({ flowUuid, initial, revision, readOnly, assets, onReload }
     [edit],
   );
 
+  insertRef.current = insertOnEdge;
+
   // Rebuilt on every change of the draft; measured sizes and selection carry over.
   useEffect(() => {
     setRf((prev) => {
-      const built = make(d, problemMap, lit, new Set([...selection.nodes, ...selection.edges]), insertOnEdge);
+      const built = make(d, problemMap, lit, new Set([...selection.nodes, ...selection.edges]), (id) => insertRef.current(id));
       const before = new Map(prev.nodes.map((n) => [n.id, n]));
       const nodes = built.nodes.map((n) => {
         const p = before.get(n.id);
@@ -266,8 +278,7 @@ function EditorInner({ flowUuid, initial, revision, readOnly, assets, onReload }
             multiSelectionKeyCode={["Meta", "Control"]}
             selectionKeyCode="Shift"
             onlyRenderVisibleElements
-            fitView
-            fitViewOptions={{ maxZoom: 1 }}
+            defaultViewport={startViewport}
             minZoom={0.1}
             maxZoom={2}
             proOptions={{ hideAttribution: true }}
