@@ -96,6 +96,7 @@ describe("text that cannot be stored", () => {
       expect((await call("POST", "/groups", { name })).body.issues, JSON.stringify(name)).toEqual([{ path: "name", message: expect.stringContaining("control characters") }]);
       expect((await call("POST", "/fields", { key: `f_${unique()}`, name, type: "text" })).status).toBe(400);
       expect((await call("PATCH", `/contacts/${contact}`, { name })).status).toBe(400);
+      expect((await call("POST", "/flows", { name, type: "messaging" })).body.issues).toEqual([{ path: "name", message: expect.stringContaining("control characters") }]);
     }
     expect(await snapshot()).toEqual(before);
     // An emoji (a surrogate pair) is text like any other.
@@ -125,6 +126,11 @@ describe("contacts, fields and sends", () => {
       expect(res.status, key).toBe(400);
       expect(res.body.issues).toEqual([{ path: "key", message: expect.stringContaining("reserved") }]);
     }
+    // Nor through a flow export's fields.
+    const flow = { uuid: crypto.randomUUID(), name: "Imported", type: "messaging", spec_version: "14.3.0", language: "eng", nodes: [] };
+    const imported = await call("POST", "/flows/import", { version: "13", flows: [flow], fields: [{ key: "name", name: "Name", type: "text" }], groups: [] });
+    expect(imported.status).toBe(400);
+    expect(imported.body.issues).toEqual([{ path: "fields.0.key", message: expect.stringContaining("reserved") }]);
     expect(await snapshot()).toEqual(before);
   });
 

@@ -7,7 +7,7 @@ import { getProvider, providers } from "../channels/registry";
 import { CHANNEL_TYPES, type ChannelType } from "../channels/types";
 import type { Database } from "../db";
 import { channels, triggers } from "../db/schema";
-import { now } from "./common";
+import { Name, now } from "./common";
 import type { ApiEnv } from "./context";
 import { conflict, invalid, notFound, zodIssues } from "./errors";
 import { describe, validate } from "./openapi";
@@ -15,7 +15,7 @@ import { describe, validate } from "./openapi";
 const tag = "channels";
 
 const common = {
-  name: z.string().trim().min(1).max(64),
+  name: Name(64),
   address: z.string().trim().min(1).max(255).describe("the channel's own number, bot username or email address"),
   base_url: z.url({ protocol: /^https?$/ }).nullable().optional().describe("overrides the provider's API base URL"),
   sends_per_second: z.number().positive().max(1000).nullable().optional(),

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import { Uuid } from "./common";
+import { Name, Uuid } from "./common";
 import type { ApiEnv } from "./context";
 import { ApiError, invalid, notFound, type Issue } from "./errors";
 import { describe, validate } from "./openapi";
@@ -19,7 +19,7 @@ const Who = {
 
 const Event = z.strictObject({
   ...Who,
-  name: z.string().trim().min(1).max(64),
+  name: Name(64),
   properties: z.record(z.string(), z.unknown()).default({}),
   time: z.iso.datetime({ offset: true }).optional().describe("when it happened; default now"),
 });

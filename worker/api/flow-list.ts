@@ -7,7 +7,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { Database } from "../db";
 import { flows, flowVersions, runs } from "../db/schema";
-import { now } from "./common";
+import { Name, now } from "./common";
 import type { ApiEnv } from "./context";
 import { notFound } from "./errors";
 import { FlowDetail, FlowOut, FlowStatus, FlowType, flowDetail, flowOut } from "./flows";
@@ -32,7 +32,7 @@ const ListQuery = PageQuery.extend({
 });
 
 const Duplicate = z.strictObject({
-  name: z.string().trim().min(1).max(64).optional().describe('the copy\'s name; "Copy of <name>" when not given'),
+  name: Name(64).optional().describe('the copy\'s name; "Copy of <name>" when not given'),
   version: z.number().int().min(1).optional().describe("copy this published version instead of the draft"),
 });
 

@@ -6,10 +6,10 @@ import { MigrationError, readExport } from "../../durable/engine/flow/migrate";
 import { SPEC_VERSION } from "../../durable/engine/flow/schema";
 import { chunkRows } from "../db";
 import { fields as fieldsTable, flows, flowVersions, groups, triggers } from "../db/schema";
-import { nonEmpty, now, Timezone, Uuid } from "./common";
+import { Name, nonEmpty, now, Timezone, Uuid } from "./common";
 import type { ApiEnv } from "./context";
 import { ApiError, conflict, invalid, IssueSchema, notFound, type Issue } from "./errors";
-import { FieldType } from "./fields";
+import { FieldType, RESERVED_FIELD_KEYS } from "./fields";
 import { describe, validate } from "./openapi";
 
 const tag = "flows";
@@ -57,14 +57,14 @@ const refuseSchedule = {
 
 export const FlowCreate = z.strictObject({
   uuid: Uuid.optional(),
-  name: z.string().trim().min(1).max(64),
+  name: Name(64),
   type: FlowType,
   definition: Definition.optional(),
   ...settings,
 }, refuseSchedule);
 
 export const FlowUpdate = z.strictObject({
-  name: z.string().trim().min(1).max(64).optional(),
+  name: Name(64).optional(),
   definition: Definition.optional(),
   draft_revision: z
     .number()
@@ -239,6 +239,7 @@ export const flowRoutes = new Hono<ApiEnv>()
       const type = FIELD_TYPES_FROM_EXPORTS[f.type];
       if (!type) issues.push({ path: `fields.${i}.type`, message: `unknown field type ${f.type}` });
       if (!/^[a-z][a-z0-9_]{0,35}$/.test(f.key)) issues.push({ path: `fields.${i}.key`, message: "must be snake_case, at most 36 characters" });
+      else if (RESERVED_FIELD_KEYS.has(f.key)) issues.push({ path: `fields.${i}.key`, message: "is reserved for the contact's own attributes and URN schemes" });
       return { key: f.key, name: f.name, type: type ?? "text" };
     });
     if (issues.length) throw invalid(issues);
