@@ -183,11 +183,11 @@ export class StartCoordinator extends DurableObject<Env> {
     const db = this.env.DB;
     const row = await db
       .prepare(
-        `SELECT s.flow_uuid, s.audience, s.options, s.origin, s.created_on, f.status AS flow_status, f.published_version, v.definition
+        `SELECT s.flow_uuid, s.audience, s.options, s.origin, s.created_on, f.status AS flow_status, f.type AS flow_type, f.published_version, v.definition
          FROM starts s JOIN flows f ON f.uuid = s.flow_uuid LEFT JOIN flow_versions v ON v.flow_uuid = f.uuid AND v.version = f.published_version WHERE s.uuid = ?`,
       )
       .bind(startUuid)
-      .first<{ flow_uuid: string; audience: string; options: string; origin: string | null; created_on: string; flow_status: string; published_version: number | null; definition: string | null }>();
+      .first<{ flow_uuid: string; audience: string; options: string; origin: string | null; created_on: string; flow_status: string; flow_type: string; published_version: number | null; definition: string | null }>();
     if (!row) {
       this.setMeta("status", "failed");
       return null;
@@ -209,7 +209,9 @@ export class StartCoordinator extends DurableObject<Env> {
       // The page query binds ?1..?4 itself (cursor, limit, flow, cutoff); the audience's follow.
       where: await audienceWhere(db, startUuid, audience, 4, { cursor: "?1", limit: "?2" }),
       cutoff: days ? new Date(Date.parse(row.created_on) - days * 86_400_000).toISOString() : null,
-      sends: sendsOnEntry(row.definition ? JSON.parse(row.definition) : null),
+      // Not when the contacts' objects may skip many of them (in a messaging flow, not interrupted):
+      // a booked slot cannot be given back without breaking the rate, so it would go unused.
+      sends: options.interrupt === false && row.flow_type === "messaging" ? 0 : sendsOnEntry(row.definition ? JSON.parse(row.definition) : null),
     };
     this.ctx.storage.transactionSync(() => {
       this.setMeta("plan", JSON.stringify(plan));
