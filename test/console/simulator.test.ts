@@ -82,7 +82,7 @@ it("chats with the draft as a test contact, with a mocked webhook, and lights th
   expect(text).toContain("FLOW: Thanks! Your code is AB12");
 });
 
-it("fires the wait's timeout from the virtual clock, and skipping ahead fires it on the way", async () => {
+it("fires the wait's timeout from the virtual clock, skipping ahead fires it on the way, and expiring ends the run", async () => {
   const { page } = eddy;
   const sim = await openSimulator(page);
   await sim.getByRole("button", { name: "Start the simulation" }).click();
@@ -103,6 +103,14 @@ it("fires the wait's timeout from the virtual clock, and skipping ahead fires it
   await sim.getByRole("button", { name: "Skip", exact: true }).click();
   await chat.getByText("No problem, we'll ask again tomorrow.").waitFor();
   expect(await chat.getByText(/^skipped ahead 3 h/).count()).toBe(1);
+
+  // Expiring the wait ends the run without taking the timeout's branch.
+  await sim.getByRole("button", { name: "Restart" }).click();
+  await sim.getByRole("button", { name: "Start the simulation" }).click();
+  await chat.getByText(/how old are you\?/).waitFor();
+  await sim.getByRole("button", { name: /^Expire \(in 2[34] h/ }).click();
+  await chat.getByText("Age check-in expired").waitFor();
+  expect(await chat.getByText("No problem, we'll ask again tomorrow.").count()).toBe(0);
 });
 
 it("simulates a published version instead of the draft", async () => {
