@@ -1,4 +1,4 @@
-import { exports } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { contactByUrn, messagesOf, ORIGIN, phone, telegramText, twilioSms, vonageSms, whatsappText } from "../contact/support";
 import { channels, postGeneric, postMailgun, postTelegram, postTwilio, postVonage, postWhatsApp, stored } from "./signed";
@@ -60,6 +60,13 @@ describe("Twilio", () => {
     const attachments = JSON.parse(msg.attachments) as string[];
     expect(attachments).toHaveLength(11);
     expect(attachments.at(-1)).toBe("geo:-1.9441,30.0619");
+  });
+
+  it("makes a profile name one line, as the API wants names", async () => {
+    const from = phone();
+    expect((await postTwilio(ch.uuid, { ...twilioSms(ch, from, "hi"), ProfileName: "Ana\n\u0007Lima\t" })).status).toBe(200);
+    const contact = await contactByUrn(`tel:${from}`);
+    expect((await env.DB.prepare("SELECT name FROM contacts WHERE uuid = ?").bind(contact).first<{ name: string }>())!.name).toBe("Ana Lima");
   });
 
   it("refuses a body larger than any provider sends with 413, before reading it", async () => {

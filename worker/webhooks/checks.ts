@@ -19,6 +19,8 @@ const MAX_ID = 1024;
 // See worker/api/body.ts: NUL and unpaired surrogates are not storable text.
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
+
 function attachmentProblem(a: string): string | null {
   if (a.startsWith("geo:")) return isGeo(a) ? null : "is not geo:latitude,longitude in range";
   const { contentType, url } = splitAttachment(a);
@@ -28,7 +30,7 @@ function attachmentProblem(a: string): string | null {
   return "is not an http(s) URL";
 }
 
-/** The first problem, naming the message and its part; the messages get their URNs normalised. */
+/** The first problem, naming the message and its part; the messages get their URNs normalised and their names made one line. */
 export function checkParsed(messages: InboundMessage[], statuses: StatusUpdate[]): string | null {
   for (const [i, m] of messages.entries()) {
     const at = `messages.${i}`;
@@ -42,7 +44,13 @@ export function checkParsed(messages: InboundMessage[], statuses: StatusUpdate[]
       const problem = attachmentProblem(a);
       if (problem) return `${at}.attachments.${j}: ${problem}`;
     }
-    if (m.contactName !== undefined && (m.contactName.length > MAX_NAME || UNSTORABLE.test(m.contactName))) return `${at}.name: longer than ${MAX_NAME} characters, or not storable text`;
+    if (m.contactName !== undefined) {
+      if (m.contactName.length > MAX_NAME || UNSTORABLE.test(m.contactName)) return `${at}.name: longer than ${MAX_NAME} characters, or not storable text`;
+      // A profile name is display text: made one line as the API wants names, rather than losing the message.
+      const name = m.contactName.replace(CONTROL, " ").trim();
+      if (name) m.contactName = name;
+      else delete m.contactName;
+    }
     if (m.externalId !== undefined && (!m.externalId || m.externalId.length > MAX_ID)) return `${at}.id: empty or longer than ${MAX_ID} characters`;
     if (Number.isNaN(Date.parse(m.receivedOn))) return `${at}.timestamp: not a time`;
   }
