@@ -36,26 +36,132 @@ function actionsOfType(flow: Json, type: string): Json[] {
 
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.map((s) => String(s)) : []);
 
-/** open_ticket's `body` became `note`. */
-function openTicketBodyToNote(flow: Json): void {
-  for (const action of actionsOfType(flow, "open_ticket")) {
-    if (!("body" in action)) continue;
-    if (action.note === undefined && action.body !== "") action.note = action.body;
-    delete action.body;
-  }
-}
-
-/** Tickets stopped going to external ticketers: open_ticket loses its `ticketer`. */
-function removeTicketers(flow: Json): void {
-  for (const action of actionsOfType(flow, "open_ticket")) delete action.ticketer;
+/** Every node's switch router, with its node. */
+function routers(flow: Json): { node: Json; router: Json }[] {
+  return objects(flow.nodes).flatMap((node) => (isObject(node.router) ? [{ node, router: node.router }] : []));
 }
 
 /**
- * send_msg's `templating` ({template, variables} with its own UUID, later {template, components:
- * [{uuid, name, params}]}) became `template` plus a flat `template_variables` list, translated on
- * the action itself rather than on the templating or component UUIDs.
+ * Every template in a definition (action texts, router operands, case arguments, translations),
+ * rewritten by `fn`. Keys that are not templates (UUIDs, types, names of results) are left alone.
  */
-function templatingToTemplateVariables(flow: Json): void {
+const NOT_TEMPLATES = new Set(["uuid", "type", "name", "result_name", "category_uuid", "exit_uuid", "destination_uuid", "default_category_uuid", "_ui", "key", "slug", "resthook", "local", "operation", "method", "scheme", "language", "flow", "field", "groups", "labels", "channel", "topic", "template", "categories", "exits"]);
+
+function rewriteTemplates(flow: Json, fn: (template: string) => string): void {
+  const walk = (v: unknown): unknown => {
+    if (typeof v === "string") return v.includes("@") ? fn(v) : v;
+    if (Array.isArray(v)) return v.map(walk);
+    if (isObject(v)) {
+      for (const [k, child] of Object.entries(v)) if (!NOT_TEMPLATES.has(k)) v[k] = walk(child);
+    }
+    return v;
+  };
+  for (const node of objects(flow.nodes)) {
+    node.actions = walk(node.actions);
+    if (isObject(node.router)) {
+      const r = node.router;
+      if (typeof r.operand === "string") r.operand = walk(r.operand);
+      for (const c of objects(r.cases)) c.arguments = walk(c.arguments);
+    }
+  }
+  if (isObject(flow.localization)) for (const lang of Object.values(flow.localization)) if (isObject(lang)) for (const item of Object.values(lang)) walk(item);
+}
+
+/** Applies `fn` to the identifiers inside every `@(...)` expression and to every `@a.b` path. */
+function rewriteReferences(template: string, fn: (path: string) => string): string {
+  let out = "";
+  for (let i = 0; i < template.length; i++) {
+    const ch = template[i];
+    if (ch !== "@") {
+      out += ch;
+      continue;
+    }
+    if (template[i + 1] === "@") {
+      out += "@@";
+      i++;
+      continue;
+    }
+    if (template[i + 1] === "(") {
+      // To the matching parenthesis, skipping string literals.
+      let depth = 0;
+      let j = i + 1;
+      let inString = false;
+      for (; j < template.length; j++) {
+        const c = template[j];
+        if (inString) {
+          if (c === "\\") j++;
+          else if (c === '"') inString = false;
+        } else if (c === '"') inString = true;
+        else if (c === "(") depth++;
+        else if (c === ")" && --depth === 0) break;
+      }
+      const expr = template.slice(i + 2, j);
+      out += "@(" + rewriteOutsideStrings(expr, (code) => code.replace(/(?<![\w.])[a-z_][\w]*(?:\.[\w]+)*/gi, fn)) + ")";
+      i = j;
+      continue;
+    }
+    const m = /^[a-z_][\w]*(?:\.[\w]+)*/i.exec(template.slice(i + 1));
+    if (!m) {
+      out += ch;
+      continue;
+    }
+    // A trailing dot ends the sentence, it is not part of the path.
+    out += "@" + fn(m[0]);
+    i += m[0].length;
+  }
+  return out;
+}
+
+function rewriteOutsideStrings(code: string, fn: (code: string) => string): string {
+  return code
+    .split(/("(?:[^"\\]|\\.)*")/)
+    .map((part, i) => (i % 2 === 1 ? part : fn(part)))
+    .join("");
+}
+
+/** 13.1.0: send_msg templating gets its own UUID (its translations are keyed by it). */
+function templatingUUID(flow: Json): void {
+  for (const action of actionsOfType(flow, "send_msg")) {
+    if (isObject(action.templating) && typeof action.templating.uuid !== "string") action.templating.uuid = derivedUUID(action.uuid, 1);
+  }
+}
+
+/** 13.2.0: the flow language `base` (no language) becomes `und`. */
+function baseToUnd(flow: Json): void {
+  if (flow.language === "base") flow.language = "und";
+}
+
+/** 13.3.0: `@webhook` used to be the response JSON; it is now `@webhook.json`. */
+function webhookToWebhookJSON(flow: Json): void {
+  rewriteTemplates(flow, (t) => rewriteReferences(t, (path) => (path === "webhook" ? "webhook.json" : path)));
+}
+
+/** 13.4.0: templating variables become a list of components (a body with its params). */
+function templatingToComponents(flow: Json): void {
+  for (const action of actionsOfType(flow, "send_msg")) {
+    const templating = action.templating;
+    if (!isObject(templating) || !Array.isArray(templating.variables) || Array.isArray(templating.components)) continue;
+    const uuid = typeof templating.uuid === "string" ? templating.uuid : derivedUUID(action.uuid, 1);
+    templating.components = [{ uuid, name: "body", params: strings(templating.variables) }];
+    delete templating.variables;
+    delete templating.uuid;
+    if (!isObject(flow.localization)) continue;
+    for (const lang of Object.values(flow.localization)) {
+      if (!isObject(lang) || !isObject(lang[uuid])) continue;
+      const item = lang[uuid] as Json;
+      if (Array.isArray(item.variables)) {
+        item.params = item.variables;
+        delete item.variables;
+      }
+    }
+  }
+}
+
+/**
+ * 13.5.0: the components' params merge into one list of variables: send_msg gets `template` and
+ * `template_variables`, translated on the action itself rather than on the component UUIDs.
+ */
+function componentsToTemplateVariables(flow: Json): void {
   for (const action of actionsOfType(flow, "send_msg")) {
     const templating = action.templating;
     if (!isObject(templating)) continue;
@@ -87,6 +193,38 @@ function templatingToTemplateVariables(flow: Json): void {
   }
 }
 
+const MAX_RESULT_NAME = 64;
+const MAX_CATEGORY_NAME = 36;
+const RESULT_NAME_KEYS = ["result_name", "name"];
+
+/** 13.6.0: result names cut to 64 characters, category names to 36. */
+function truncateNames(flow: Json): void {
+  for (const node of objects(flow.nodes)) {
+    for (const action of objects(node.actions)) {
+      for (const key of RESULT_NAME_KEYS) {
+        if (key === "name" && action.type !== "set_run_result") continue;
+        if (typeof action[key] === "string") action[key] = (action[key] as string).slice(0, MAX_RESULT_NAME);
+      }
+    }
+    if (isObject(node.router)) {
+      if (typeof node.router.result_name === "string") node.router.result_name = node.router.result_name.slice(0, MAX_RESULT_NAME);
+      for (const c of objects(node.router.categories)) if (typeof c.name === "string") c.name = c.name.slice(0, MAX_CATEGORY_NAME);
+    }
+  }
+  if (isObject(flow.localization))
+    for (const lang of Object.values(flow.localization))
+      if (isObject(lang))
+        for (const item of Object.values(lang))
+          if (isObject(item) && Array.isArray(item.name)) item.name = strings(item.name).map((n) => n.slice(0, MAX_CATEGORY_NAME));
+}
+
+/** 13.6.1: references to results follow: a result key is at most 64 characters too. */
+function truncateResultLookups(flow: Json): void {
+  rewriteTemplates(flow, (t) =>
+    rewriteReferences(t, (path) => path.replace(/(^|\.)(results\.)([\w]{65,})/i, (_, pre: string, results: string, key: string) => pre + results + key.slice(0, MAX_RESULT_NAME))),
+  );
+}
+
 /** Expiration bounds per flow type (minutes); background flows have none. */
 const EXPIRES: Record<string, { min: number; max: number; default: number }> = {
   messaging: { min: 5, max: 43200, default: 10080 },
@@ -94,20 +232,117 @@ const EXPIRES: Record<string, { min: number; max: number; default: number }> = {
   voice: { min: 1, max: 15, default: 5 },
 };
 
-function fixExpires(flow: Json): void {
+/** 14.0.0: expiry within the flow type's bounds; a category without a name gets one. */
+function fixExpiresAndCategories(flow: Json): void {
   const bounds = EXPIRES[flow.type as string];
-  if (!bounds) return;
-  const value = typeof flow.expire_after_minutes === "number" ? flow.expire_after_minutes : 0;
-  flow.expire_after_minutes = value === 0 ? bounds.default : Math.min(bounds.max, Math.max(bounds.min, Math.round(value)));
+  if (bounds) {
+    const value = typeof flow.expire_after_minutes === "number" ? flow.expire_after_minutes : 0;
+    flow.expire_after_minutes = value === 0 ? bounds.default : Math.min(bounds.max, Math.max(bounds.min, Math.round(value)));
+  }
+  for (const { router } of routers(flow)) {
+    objects(router.categories).forEach((c, i) => {
+      if (typeof c.name !== "string" || c.name.trim() === "") c.name = c.uuid === router.default_category_uuid ? "Other" : `Category ${i + 1}`;
+    });
+  }
+}
+
+const CALL_ACTIONS = new Set(["call_webhook", "call_resthook"]);
+
+/** A node that calls a webhook or resthook and splits on how the call went. */
+function callSplits(flow: Json): { node: Json; router: Json }[] {
+  return routers(flow).filter(({ node, router }) => {
+    const actions = objects(node.actions);
+    return router.type === "switch" && actions.length === 1 && CALL_ACTIONS.has(actions[0].type as string);
+  });
+}
+
+/** 14.1.0: webhook nodes split on `@webhook` rather than on the action's result. */
+function webhookSplitsOnWebhook(flow: Json): void {
+  for (const { router } of callSplits(flow)) if (typeof router.operand === "string" && /results\./.test(router.operand)) router.operand = "@webhook";
+}
+
+/** 14.2.0: open_ticket's `body` is its `note`, and it has no ticketer; unknown translation languages go. */
+function ticketNotesAndLanguages(flow: Json): void {
+  for (const action of actionsOfType(flow, "open_ticket")) {
+    if ("body" in action) {
+      if (action.note === undefined && action.body !== "") action.note = action.body;
+      delete action.body;
+    }
+    delete action.ticketer;
+  }
+  if (isObject(flow.localization)) for (const lang of Object.keys(flow.localization)) if (!/^[a-z]{3}$/.test(lang)) delete flow.localization[lang];
+}
+
+/** 14.3.0: airtime and ticket nodes split on the local their action sets. */
+function splitOnOutputLocal(flow: Json): void {
+  const locals: Record<string, string> = { open_ticket: "@locals._new_ticket", transfer_airtime: "@locals._new_transfer" };
+  for (const { node, router } of routers(flow)) {
+    const actions = objects(node.actions);
+    const local = actions.length === 1 ? locals[actions[0].type as string] : undefined;
+    if (!local || router.type !== "switch") continue;
+    const success = objects(router.categories).find((c) => c.name === "Success");
+    router.operand = local;
+    if (success) router.cases = [{ uuid: objects(router.cases)[0]?.uuid ?? derivedUUID(success.uuid, 2), type: "has_text", arguments: [], category_uuid: success.uuid }];
+  }
+}
+
+const TEXT_TESTS = new Set(["has_any_word", "has_all_words", "has_phrase", "has_only_phrase", "has_beginning", "has_only_text", "has_text"]);
+
+/** 14.3.1: a text test with several arguments gets them as one, space separated. */
+function joinTextTestArguments(flow: Json): void {
+  for (const { router } of routers(flow))
+    for (const c of objects(router.cases))
+      if (TEXT_TESTS.has(c.type as string) && Array.isArray(c.arguments) && c.arguments.length > 1) c.arguments = [strings(c.arguments).join(" ")];
+}
+
+/** 14.4.0: send_msg loses `all_urns`. */
+function removeAllUrns(flow: Json): void {
+  for (const action of actionsOfType(flow, "send_msg")) delete action.all_urns;
+}
+
+/** 14.4.1: a webhook or resthook split is on `@webhook.status`, 200 to 299 being Success. */
+function normalizeCallSplits(flow: Json): void {
+  for (const { router } of callSplits(flow)) {
+    const categories = objects(router.categories);
+    const success = categories.find((c) => c.name === "Success");
+    const failure = categories.find((c) => c.name === "Failure");
+    if (!success) continue;
+    router.operand = "@webhook.status";
+    router.cases = [{ uuid: objects(router.cases)[0]?.uuid ?? derivedUUID(success.uuid, 3), type: "has_number_between", arguments: ["200", "299"], category_uuid: success.uuid }];
+    if (failure) router.default_category_uuid = failure.uuid;
+  }
+}
+
+/** 14.4.2: ... on `@(default(webhook.status, 0))`, so a call never made is a Failure, not an error. */
+function defaultCallStatus(flow: Json): void {
+  for (const { router } of callSplits(flow)) if (router.operand === "@webhook.status") router.operand = "@(default(webhook.status, 0))";
+}
+
+/** A UUID made from another, for parts a step adds: the same input always migrates the same way. */
+function derivedUUID(from: unknown, n: number): string {
+  const base = typeof from === "string" && from.length === 36 ? from : "00000000-0000-4000-8000-000000000000";
+  return base.slice(0, 34) + ((parseInt(base.slice(34), 16) + n) % 256).toString(16).padStart(2, "0");
 }
 
 export type MigrationStep = { version: string; name: string; apply: (flow: Json) => void };
 
+/** goflow's fifteen steps from 13.0 to 14.4.2, each under the version that introduced it. */
 export const MIGRATIONS: readonly MigrationStep[] = [
-  { version: "13.3.0", name: "open_ticket body becomes note", apply: openTicketBodyToNote },
-  { version: "13.4.0", name: "open_ticket loses its ticketer", apply: removeTicketers },
-  { version: "14.0.0", name: "send_msg templating becomes template and template_variables", apply: templatingToTemplateVariables },
-  { version: "14.1.0", name: "expire_after_minutes within its flow type's bounds", apply: fixExpires },
+  { version: "13.1.0", name: "send_msg templating gets a UUID", apply: templatingUUID },
+  { version: "13.2.0", name: "flow language base becomes und", apply: baseToUnd },
+  { version: "13.3.0", name: "@webhook becomes @webhook.json", apply: webhookToWebhookJSON },
+  { version: "13.4.0", name: "send_msg templating variables become components", apply: templatingToComponents },
+  { version: "13.5.0", name: "send_msg templating becomes template and template_variables", apply: componentsToTemplateVariables },
+  { version: "13.6.0", name: "result and category names cut to their limits", apply: truncateNames },
+  { version: "13.6.1", name: "result lookups cut to match", apply: truncateResultLookups },
+  { version: "14.0.0", name: "expire_after_minutes within its flow type's bounds, unnamed categories named", apply: fixExpiresAndCategories },
+  { version: "14.1.0", name: "webhook nodes split on @webhook", apply: webhookSplitsOnWebhook },
+  { version: "14.2.0", name: "open_ticket body becomes note, invalid translation languages dropped", apply: ticketNotesAndLanguages },
+  { version: "14.3.0", name: "airtime and ticket nodes split on their output local", apply: splitOnOutputLocal },
+  { version: "14.3.1", name: "text tests with several arguments take them as one", apply: joinTextTestArguments },
+  { version: "14.4.0", name: "send_msg loses all_urns", apply: removeAllUrns },
+  { version: "14.4.1", name: "webhook and resthook splits on @webhook.status", apply: normalizeCallSplits },
+  { version: "14.4.2", name: "webhook and resthook splits on @(default(webhook.status, 0))", apply: defaultCallStatus },
 ];
 
 export type Migrated = { definition: Json; from: string; applied: string[] };

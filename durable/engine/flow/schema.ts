@@ -7,7 +7,7 @@ import { z } from "zod";
  * a run fails with a clear error when it reaches one.
  */
 
-export const SPEC_VERSION = "14.4.0";
+export const SPEC_VERSION = "14.4.2";
 
 const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "must be a UUID");
 
