@@ -366,3 +366,44 @@ export const signInFailures = sqliteTable("sign_in_failures", {
   windowStart: text("window_start").notNull(),
   failures: integer("failures").notNull(),
 });
+
+/**
+ * A WhatsApp Flow ("WhatsApp form", next to Eddy's own flows): a mirror of Meta's object on a
+ * WhatsApp Cloud channel's business account (docs/whatsapp-forms.md). Meta holds the truth; this
+ * row is what Eddy last learnt, by its own calls and by Meta's `flows` webhooks.
+ */
+export const whatsappForms = sqliteTable(
+  "whatsapp_forms",
+  {
+    uuid: text("uuid").primaryKey(),
+    channelUuid: text("channel_uuid")
+      .notNull()
+      .references(() => channels.uuid),
+    /** The WhatsApp Business Account (WABA) id: names are unique per account, and webhooks name it. */
+    wabaId: text("waba_id").notNull(),
+    /** Meta's flow id. */
+    metaId: text("meta_id").notNull(),
+    name: text("name").notNull(),
+    categories: text("categories", { mode: "json" }).$type<string[]>().notNull(),
+    /** The Flow JSON last uploaded by Eddy; null for a form synced from the account. */
+    flowJson: text("flow_json", { mode: "json" }).$type<Record<string, unknown>>(),
+    /** The Flow JSON's own `version` ("7.3"). */
+    jsonVersion: text("json_version"),
+    usesEndpoint: integer("uses_endpoint", { mode: "boolean" }).notNull().default(false),
+    status: text("status", { enum: ["DRAFT", "PUBLISHED", "DEPRECATED", "THROTTLED", "BLOCKED"] }).notNull(),
+    /** Meta's validation errors from the last upload or read; a form with any is not published. */
+    validationErrors: text("validation_errors", { mode: "json" }).$type<Record<string, unknown>[]>().notNull().default(sql`'[]'`),
+    previewUrl: text("preview_url"),
+    /** Status changes and endpoint alerts, oldest first (the last 100). */
+    history: text("history", { mode: "json" }).$type<Record<string, unknown>[]>().notNull().default(sql`'[]'`),
+    /** The latest alert per kind (ENDPOINT_LATENCY, ...), as Meta sent it. */
+    health: text("health", { mode: "json" }).$type<Record<string, Record<string, unknown>>>().notNull().default(sql`'{}'`),
+    /** The webhook time (unix seconds) of the status change applied last: an older one arriving late changes nothing. */
+    statusAt: integer("status_at").notNull().default(0),
+    /** What the data endpoint answers per screen (docs/whatsapp-forms.md): static data. */
+    endpointScreens: text("endpoint_screens", { mode: "json" }).$type<Record<string, Record<string, unknown>>>().notNull().default(sql`'{}'`),
+    createdOn: createdOn(),
+    modifiedOn: modifiedOn(),
+  },
+  (t) => [uniqueIndex("whatsapp_forms_meta").on(t.metaId), uniqueIndex("whatsapp_forms_name").on(t.wabaId, t.name), index("whatsapp_forms_channel").on(t.channelUuid, t.name)],
+);
