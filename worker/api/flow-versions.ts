@@ -10,7 +10,7 @@ import type { Principal } from "../auth/roles";
 import { now } from "./common";
 import type { ApiEnv } from "./context";
 import { ApiError, conflict, IssueSchema, notFound, type Issue } from "./errors";
-import { FlowVersionOut, toIssue } from "./flows";
+import { FlowVersionOut, toIssue, withIdentity } from "./flows";
 import { describe, validate } from "./openapi";
 
 const tag = "flows";
@@ -81,15 +81,6 @@ async function findVersion(db: Database, flow: FlowRow, raw: string) {
   if (!version) throw notFound(`version of flow ${flow.uuid}`, raw);
   return version;
 }
-
-/** The flow row owns uuid, name and type; a definition taken from a version follows it (as flows.ts does for drafts). */
-const identity = (definition: Record<string, unknown>, flow: { uuid: string; name: string; type: string }, revision: number) => ({
-  ...definition,
-  uuid: flow.uuid,
-  name: flow.name,
-  type: flow.type,
-  revision,
-});
 
 /**
  * Versions with their publisher and who is still inside: one query over the flow's runs that are
@@ -180,6 +171,6 @@ export const flowVersionRoutes = new Hono<ApiEnv>()
     const flow = await findFlow(db, c.req.param("uuid"));
     const version = await findVersion(db, flow, c.req.param("version"));
     const revision = flow.draftRevision + 1;
-    await db.update(flows).set({ draft: identity(version.definition, flow, revision), draftRevision: revision, modifiedOn: now() }).where(eq(flows.uuid, flow.uuid));
+    await db.update(flows).set({ draft: withIdentity(version.definition, flow, revision), draftRevision: revision, modifiedOn: now() }).where(eq(flows.uuid, flow.uuid));
     return c.json({ flow_uuid: flow.uuid, restored_version: version.version, draft_revision: revision } satisfies z.infer<typeof Restored>);
   });

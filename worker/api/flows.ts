@@ -135,7 +135,7 @@ function emptyDefinition(uuid: string, name: string, type: string): Record<strin
 }
 
 /** The flow row owns uuid, name and type; the definition is kept in step with it. */
-const withIdentity = (definition: Record<string, unknown>, flow: { uuid: string; name: string; type: string }, revision: number) => ({
+export const withIdentity = (definition: Record<string, unknown>, flow: { uuid: string; name: string; type: string }, revision: number) => ({
   ...definition,
   uuid: flow.uuid,
   name: flow.name,
