@@ -1,7 +1,8 @@
-import type { Edge, Node as RfNode } from "@xyflow/react";
+import { Position, type Edge, type NodeHandle, type Node as RfNode } from "@xyflow/react";
 import { splitOf } from "../elements/registry";
 import type { FlowNodeData } from "./flow-node";
 import type { InsertEdgeData } from "./insert-edge";
+import { NODE_WIDTH, estimatedHeight } from "./layout";
 import { uiOf, type Definition } from "./model";
 import type { Problem } from "./problems";
 
@@ -28,7 +29,7 @@ export function makeCanvasItems(cache: Map<string, Cached>) {
         cache.set(n.uuid, c);
       }
       const pos = ui[n.uuid]?.position ?? { left: 0, top: 0 };
-      return { id: n.uuid, type: "flow", position: { x: pos.left, y: pos.top }, data: c.data, selected: selected.has(n.uuid) };
+      return { id: n.uuid, type: "flow", position: { x: pos.left, y: pos.top }, data: c.data, selected: selected.has(n.uuid), ...estimatedGeometry(n) };
     });
     for (const k of cache.keys()) if (!seen.has(k)) cache.delete(k);
 
@@ -45,4 +46,28 @@ function sameProblems(a?: Problem[], b?: Problem[]): boolean {
   if (a === b) return true;
   if (!a || !b || a.length !== b.length) return false;
   return a.every((p, i) => p.message === b[i].message && p.level === b[i].level);
+}
+
+/**
+ * Where a node not yet drawn probably is: its size and handles estimated, so React Flow draws only
+ * the nodes in view instead of every node once to measure it (what made a 300-node flow slow to
+ * open). A drawn node is measured and loses these (see `measuredOnly`).
+ */
+export function estimatedGeometry(n: Definition["nodes"][number]): { initialWidth: number; initialHeight: number; handles: NodeHandle[] } {
+  const height = estimatedHeight(n);
+  return {
+    initialWidth: NODE_WIDTH,
+    initialHeight: height,
+    handles: [
+      { type: "target", position: Position.Top, x: NODE_WIDTH / 2 - 4, y: -4, width: 8, height: 8 },
+      ...n.exits.map((e, i) => ({ id: e.uuid, type: "source" as const, position: Position.Bottom, x: (NODE_WIDTH * (i + 0.5)) / n.exits.length - 5, y: height - 5, width: 10, height: 10 })),
+    ],
+  };
+}
+
+/** A measured node keeps React Flow's measured handles instead of the estimate. */
+export function measuredOnly(node: RfNode): RfNode {
+  if (!node.measured?.width || !node.handles) return node;
+  const { handles: _h, initialWidth: _w, initialHeight: _ht, ...rest } = node;
+  return rest;
 }

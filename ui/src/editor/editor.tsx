@@ -21,7 +21,7 @@ import { ACTIONS, SPLITS, allowedIn } from "../elements/registry";
 import { PublishControls } from "../versions/publish-controls";
 import type { Assets } from "./assets";
 import { useAutosave } from "./autosave";
-import { makeCanvasItems, type Lit } from "./canvas-items";
+import { makeCanvasItems, measuredOnly, type Lit } from "./canvas-items";
 import { copyNodes, pasteNodes } from "./clipboard";
 import { FlowNode } from "./flow-node";
 import { useHistory } from "./history";
@@ -113,13 +113,20 @@ function EditorInner({ flowUuid, initial, revision, readOnly, assets, onReload }
         const p = before.get(n.id);
         if (!p) return n;
         if (p.data === n.data && p.position.x === n.position.x && p.position.y === n.position.y) return p;
-        return { ...n, measured: p.measured, selected: p.selected };
+        return measuredOnly({ ...n, measured: p.measured, selected: p.selected });
       });
       return { nodes, edges: built.edges };
     });
   }, [d, problemMap, lit]);
 
-  const onNodesChange = useCallback((changes: NodeChange[]) => setRf((s) => ({ ...s, nodes: applyNodeChanges(changes, s.nodes) })), []);
+  const onNodesChange = useCallback(
+    (changes: NodeChange[]) =>
+      setRf((s) => {
+        const nodes = applyNodeChanges(changes, s.nodes);
+        return { ...s, nodes: changes.some((c) => c.type === "dimensions") ? nodes.map(measuredOnly) : nodes };
+      }),
+    [],
+  );
   const onEdgesChange = useCallback((changes: EdgeChange[]) => setRf((s) => ({ ...s, edges: applyEdgeChanges(changes, s.edges) })), []);
   const onSelectionChange = useCallback(({ nodes, edges }: { nodes: RfNode[]; edges: Edge[] }) => setSelection({ nodes: nodes.map((n) => n.id), edges: edges.map((e) => e.id) }), []);
 
