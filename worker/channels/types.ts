@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import type { FormEvent } from "../whatsapp-forms/events";
 
 export type ChannelType = "twilio" | "twilio_whatsapp" | "whatsapp_cloud" | "telegram" | "vonage" | "generic" | "email";
 
@@ -56,6 +57,8 @@ export type WebhookResult =
       statuses: StatusUpdate[];
       /** What the provider expects back once the caller has stored the messages and statuses. */
       response: Response;
+      /** WhatsApp forms' status changes and endpoint alerts (Meta's `flows` webhook field). */
+      formEvents?: FormEvent[];
     };
 
 export interface OutboundMessage {

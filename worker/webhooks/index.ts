@@ -6,6 +6,7 @@ import { currentAssets } from "../../durable/contact/fresh-assets";
 import { checkParsed } from "./checks";
 import { contactForUrn } from "./contacts";
 import { applyStatuses } from "./statuses";
+import { applyFormEvents } from "../whatsapp-forms/apply";
 
 /**
  * Channel webhooks: `/channels/:uuid/receive` (messages, and statuses for providers with one URL;
@@ -64,6 +65,7 @@ async function receive(c: Context<Env, "/channels/:uuid/*">): Promise<Response> 
   await Promise.all([
     ...[...byContact].map(([contact, messages]) => c.env.CONTACTS.getByName(contact).receive(contact, origin, messages)),
     applyStatuses(c.env.DB, channel.uuid, result.statuses),
+    applyFormEvents(c.env.DB, result.formEvents),
   ]);
   return result.response;
 }

@@ -4,6 +4,7 @@ import { mediaKind, splitAttachment, urnPath, urnScheme } from "../shared/attach
 import { callApi, failure, scrub, secretValues, sendParts, type ApiOutcome } from "../shared/send";
 import { latitude, longitude, mimeType, providerId, senderName, senderUrn, unixSecondsText } from "../shared/fields";
 import { accepted, invalid, parseJson, rejected, unixToIso, zodMessage } from "../shared/webhook";
+import { withFormEvents } from "./forms";
 import type { Channel, Fetcher, InboundMessage, MessageStatus, OutboundMessage, Provider, SendResult, StatusUpdate } from "../types";
 
 export const DEFAULT_BASE = "https://graph.facebook.com";
@@ -21,9 +22,13 @@ export const whatsappCloudConfig = z.object({
     .default("v21.0"),
   /** The label of the button that opens a list of 4 to 10 quick replies (max 20 characters). */
   list_button: z.string().min(1).max(20).default("Menu"),
+  /** The WhatsApp Business Account id: WhatsApp forms are created and synced on it (docs/whatsapp-forms.md). */
+  business_account_id: z.string().regex(/^\d+$/, "must be the numeric WhatsApp Business Account id").optional(),
+  /** The RSA private key (PKCS#8 PEM) whose public key is uploaded to Meta: it opens WhatsApp forms' data endpoint requests. */
+  flows_private_key: z.string().max(8192).regex(/^\s*-----BEGIN PRIVATE KEY-----[\s\S]+-----END PRIVATE KEY-----\s*$/, "must be a PKCS#8 PEM (-----BEGIN PRIVATE KEY-----)").optional(),
 });
 type WaConfig = z.infer<typeof whatsappCloudConfig>;
-const SECRETS = ["access_token", "app_secret", "verify_token"] as const;
+const SECRETS = ["access_token", "app_secret", "verify_token", "flows_private_key"] as const;
 
 // Meta's limits: a text message is at most 4,096 characters, a media caption 1,024, a reply
 // button's title 20, a list row's title 24 and its description 72 (Eddy sends within them too).
@@ -250,7 +255,7 @@ export const whatsappCloud: Provider = {
         }
       }
     }
-    return accepted(messages, statuses);
+    return withFormEvents(accepted(messages, statuses), json.value);
   },
 
   async send(msg, channel, fetcher): Promise<SendResult> {
