@@ -19,7 +19,7 @@ export default defineConfig(async () => {
             name: "workers",
             include: ["test/**/*.test.ts"],
             exclude: ["test/cli/**", "test/console/**"],
-            setupFiles: ["./test/apply-migrations.ts"],
+            setupFiles: ["./test/apply-migrations.ts", "./test/contact/answer-after-handling.ts"],
           },
         },
         {
@@ -37,7 +37,7 @@ export default defineConfig(async () => {
             fileParallelism: false,
             sequence: { groupOrder: 1 },
             testTimeout: 60_000,
-            hookTimeout: 180_000,
+            hookTimeout: 300_000,
           },
         },
       ],

@@ -17,6 +17,7 @@ it("makes users of each role and pages signed in as them, or signed out", async 
   await page.goto("/");
   expect(await page.evaluate(async () => (await fetch("/api/v1/me")).json())).toMatchObject({ email: viewer.email, role: "viewer" });
   const anonymous = await eddy.newPage(null);
-  await anonymous.goto("/");
+  // The sign-in page, where a 401 does not send the page elsewhere mid-check.
+  await anonymous.goto("/login");
   expect(await anonymous.evaluate(async () => (await fetch("/api/v1/me")).status)).toBe(401);
 });

@@ -26,7 +26,7 @@ const CHROMIUM_ARGS = [
   "--disable-component-update",
   "--disable-sync",
 ];
-const READY_MS = 60_000;
+const READY_MS = 90_000;
 // Any other step of the start-up; generous, since the machine may be busy.
 const STEP_MS = 45_000;
 
@@ -75,8 +75,6 @@ export async function startConsole(track: (stop: () => Promise<void>) => void = 
   const state = await mkdtemp(join(tmpdir(), "eddy-console-state-"));
   await cp(build.state, state, { recursive: true });
   const token = `console-test-${randomBytes(16).toString("hex")}`;
-  const [port, inspectorPort] = [await freePort(), await freePort()];
-  const origin = `http://127.0.0.1:${port}`;
   const children: Child[] = [];
   let browser: Browser | undefined;
 
@@ -88,14 +86,26 @@ export async function startConsole(track: (stop: () => Promise<void>) => void = 
   track(stop);
 
   try {
-    // The config named so that bindings, assets routing and compatibility come from wrangler.toml.
-    const dev = node(WRANGLER, [
-      "dev", build.entry, "--no-bundle", "--config", "wrangler.toml", "--assets", build.assets,
-      "--ip", "127.0.0.1", "--port", String(port), "--inspector-ip", "127.0.0.1", "--inspector-port", String(inspectorPort),
-      "--persist-to", state, "--show-interactive-dev-session=false", "--var", `EDDY_API_TOKEN:${token}`,
-    ]);
-    children.push(dev);
-    await waitForHealth(dev, origin);
+    // A free port can be taken by someone else's process before wrangler binds it: one more try then.
+    let started: { dev: Child; origin: string } | undefined;
+    for (let attempt = 1; !started; attempt++) {
+      const [port, inspectorPort] = [await freePort(), await freePort()];
+      // The config named so that bindings, assets routing and compatibility come from wrangler.toml.
+      const dev = node(WRANGLER, [
+        "dev", build.entry, "--no-bundle", "--config", "wrangler.toml", "--assets", build.assets,
+        "--ip", "127.0.0.1", "--port", String(port), "--inspector-ip", "127.0.0.1", "--inspector-port", String(inspectorPort),
+        "--persist-to", state, "--show-interactive-dev-session=false", "--var", `EDDY_API_TOKEN:${token}`,
+      ]);
+      children.push(dev);
+      try {
+        await waitForHealth(dev, `http://127.0.0.1:${port}`);
+        started = { dev, origin: `http://127.0.0.1:${port}` };
+      } catch (e) {
+        await dev.stop();
+        if (attempt === 2) throw e;
+      }
+    }
+    const { dev, origin } = started;
 
     const admin: Account = { email: "admin@example.org", password: randomPassword() };
     const setup = await fetch(`${origin}/auth/setup`, {
