@@ -113,6 +113,19 @@ it("fires the wait's timeout from the virtual clock, skipping ahead fires it on 
   expect(await chat.getByText("No problem, we'll ask again tomorrow.").count()).toBe(0);
 });
 
+it("starts with a message from the contact, which answers the flow's first wait", async () => {
+  const sim = await openSimulator(eddy.page);
+  await sim.getByLabel(/^First message from the contact/).fill("30");
+  await sim.getByRole("button", { name: "Start the simulation" }).click();
+  const chat = conversation(sim);
+  await chat.getByText("Thanks! Your code is AB12").waitFor();
+  const lines = await chat.locator(".sim-line").allTextContents();
+  expect(lines.slice(0, 2)).toEqual(["30", "Hi Ana, how old are you?"]);
+  // The setup is kept per flow: the next tests start without a message again.
+  await sim.getByRole("button", { name: "Restart" }).click();
+  await sim.getByLabel(/^First message from the contact/).fill("");
+});
+
 it("simulates a published version instead of the draft", async () => {
   expect((await eddy.api("POST", `/flows/${flow}/publish`)).status).toBe(201);
   const current = (await eddy.api("GET", `/flows/${flow}`)).body;

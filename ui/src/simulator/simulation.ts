@@ -131,9 +131,20 @@ export class Simulation {
     return this.waiting && at ? Date.parse(at) : undefined;
   }
 
-  async start(params: Record<string, unknown>): Promise<void> {
-    const trigger = { type: "manual", flow: this.flow, contact: this.contact, environment: null, triggered_on: iso(this.now()), params } as TriggerJSON;
+  /**
+   * Starts the flow as a manual start does, or, given a message, as a keyword or catch-all trigger
+   * does: the message answers the flow's first wait (goflow's rule, docs/engine.md).
+   */
+  async start(params: Record<string, unknown>, message?: string): Promise<void> {
+    const base = { flow: this.flow, contact: this.contact, environment: null, triggered_on: iso(this.now()), params };
+    const trigger = (message ? { ...base, type: "msg", msg: this.incoming(message) } : { ...base, type: "manual" }) as TriggerJSON;
+    // A triggering message logs no msg_received (the caller already has it): it is shown here.
+    if (message) this.lines.push({ kind: "in", at: this.now(), text: message });
     await this.sprint(() => this.engine.start(this.assets, trigger));
+  }
+
+  private incoming(text: string) {
+    return { uuid: crypto.randomUUID(), urn: this.contact.urns?.[0]?.split("?")[0], channel: SIMULATOR_CHANNEL, text, attachments: [] };
   }
 
   async reply(text: string): Promise<void> {
@@ -141,8 +152,7 @@ export class Simulation {
       this.note(this.session ? "the flow is over: nothing reads this message (restart to run it again)" : "the flow has not started");
       return;
     }
-    const msg = { uuid: crypto.randomUUID(), urn: this.contact.urns?.[0]?.split("?")[0], channel: SIMULATOR_CHANNEL, text, attachments: [] };
-    await this.resume({ type: "msg", msg, resumed_on: iso(this.now()) });
+    await this.resume({ type: "msg", msg: this.incoming(text), resumed_on: iso(this.now()) });
   }
 
   /** Moves the clock to the timeout and fires it, as the contact's object does when no reply came. */

@@ -19,12 +19,13 @@ export type SimulatorPanelProps = {
 };
 
 type Tab = "chat" | "events" | "context" | "mocks";
-type Setup = { contact: TestContact; mocks: Mock[]; params: string };
+type Setup = { contact: TestContact; mocks: Mock[]; params: string; message: string };
 
 const DEFAULT_SETUP: Setup = {
   contact: { name: "Test Contact", urn: "tel:+250788000001", language: "eng", timezone: "", fields: {}, groups: [] },
   mocks: [],
   params: "{}",
+  message: "",
 };
 
 // Kept per flow in this browser, so testing again after an edit needs no retyping.
@@ -97,7 +98,7 @@ export function SimulatorPanel({ definition, flowUuid, onPath }: SimulatorPanelP
       const root = def as { uuid: string; name: string };
       const assets = simulatorAssets(await reachableFlows(root), fields.map((f) => ({ key: f.key, name: f.name, type: f.type as FieldType })), groups.map((g) => ({ uuid: g.uuid, name: g.name, ...(g.query ? { query: g.query } : {}) })));
       const s = new Simulation(assets, { uuid: root.uuid, name: root.name }, contactJSON(setup.contact, new Map(fields.map((f) => [f.key, f.type])), Date.now()), simulatorHttp(() => mocks.current));
-      await s.start(params);
+      await s.start(params, setup.message.trim() || undefined);
       startedOn.current = definition;
       setSim(s);
       setTab("chat");
@@ -149,6 +150,10 @@ export function SimulatorPanel({ definition, flowUuid, onPath }: SimulatorPanelP
                 <option value={String(v)}>version {v}</option>
               ))}
             </select>
+          </label>
+          <label>
+            First message from the contact (optional: the flow starts as a keyword would start it, and the message answers its first wait)
+            <input value={setup.message} placeholder="join" onInput={(e) => setSetup({ ...setup, message: e.currentTarget.value })} />
           </label>
           <ContactForm contact={setup.contact} fields={fields} groups={groups} onChange={(contact) => setSetup({ ...setup, contact })} />
           <label>
