@@ -1,6 +1,8 @@
 /**
  * Passwords are kept as salted PBKDF2-SHA256 through WebCrypto. 100,000 iterations is the most
- * workerd accepts (it refuses more, on Cloudflare as locally). Offline, a stolen hash costs a
+ * Cloudflare accepts: a deployed Worker refuses more ("iteration counts above 100000 are not
+ * supported"), although the local workerd of this version takes 100,001 (checked), so a higher
+ * count would pass every test here and break sign-in in production. Offline, a stolen hash costs a
  * guesser 100,000 SHA-256 rounds per try; online, the sign-in throttle (throttle.ts) caps the tries.
  */
 const ALGORITHM = "pbkdf2-sha256";
