@@ -220,3 +220,29 @@ it("lays out a flow without positions, and the screenshot for the docs", async (
     await screenshot(page, "editor");
   });
 });
+
+it("completes @ expressions from the context, the flow's results and the contact fields, and flags what the engine would refuse", async () => {
+  await eddy.api("POST", "/fields", { key: "district", name: "District", type: "text" });
+  const ask = { uuid: uuid(), actions: [{ uuid: uuid(), type: "set_run_result", name: "Favourite Colour", value: "blue" }], exits: [{ uuid: uuid(), destination_uuid: null }] };
+  const say = messageNode("");
+  const flow = await makeFlow([ask, say]);
+  const page = eddy.page;
+  await traced(page, "expressions", async () => {
+    await open(page, flow);
+    await page.locator(`[data-node-uuid="${say.uuid}"]`).click();
+    const text = page.getByRole("textbox", { name: "Message" });
+    await text.click();
+    await page.keyboard.type("@resu");
+    await page.getByRole("option", { name: "results" }).click();
+    await page.keyboard.type(".");
+    await page.getByRole("option", { name: "favourite_colour" }).waitFor();
+    await page.keyboard.press("Escape");
+    await page.keyboard.type("favourite_colour and @fields.");
+    await page.getByRole("option", { name: "district" }).waitFor();
+    await page.keyboard.press("Escape");
+    await page.keyboard.type("district @(uper(contact.name))");
+    await page.getByRole("alert").filter({ hasText: "unknown function uper" }).waitFor();
+    await saved(page);
+    expect((await draft(flow)).definition.nodes[1].actions[0].text).toBe("@results.favourite_colour and @fields.district @(uper(contact.name))");
+  });
+});

@@ -5,12 +5,15 @@ import { defaultKeymap, history, historyKeymap } from "@codemirror/commands";
 import { linter } from "@codemirror/lint";
 import { EditorState } from "@codemirror/state";
 import { EditorView, keymap, placeholder as placeholderExt } from "@codemirror/view";
-import { functionNames } from "../../../durable/engine/excellent/functions/registry";
-import { CONTEXT, checkTemplate } from "./expressions";
+import { functionNames, lookupFunction } from "../../../durable/engine/excellent/functions/registry";
+import { CONTEXT, checkTemplate, type ExpressionProblem } from "./expressions";
 
 export type Names = { fields: string[]; results: string[]; locals: string[] };
 
 const RESULT_PROPS = ["value", "category", "category_localized", "input", "extra", "node_uuid", "created_on", "name"];
+/** The editor's check: syntax, and every function called is one the engine has. */
+export const checkExpressions = (text: string): ExpressionProblem[] => checkTemplate(text, (name) => lookupFunction(name) !== undefined);
+
 const FUNCTIONS: Completion[] = functionNames().map((name) => ({ label: name, type: "function", apply: `${name}(`, detail: "function" }));
 
 function propertiesOf(path: string[], names: Names): string[] {
@@ -63,7 +66,7 @@ function insideParens(text: string): boolean {
 
 export function createExpressionEditor(
   parent: HTMLElement,
-  opts: { value: string; multiline: boolean; label: string; placeholder?: string; readOnly: boolean; names(): Names; onChange(value: string): void },
+  opts: { value: string; multiline: boolean; label: string; placeholder?: string; readOnly: boolean; names(): Names; onChange(value: string, problems: ExpressionProblem[]): void },
 ): EditorView {
   return new EditorView({
     parent,
@@ -73,14 +76,14 @@ export function createExpressionEditor(
         history(),
         keymap.of([...completionKeymap, ...defaultKeymap, ...historyKeymap]),
         autocompletion({ override: [complete(opts.names)], activateOnTyping: true }),
-        linter((view) => checkTemplate(view.state.doc.toString()).map((p) => ({ from: p.from, to: p.to, severity: "error", message: p.message })), { delay: 250 }),
+        linter((view) => checkExpressions(view.state.doc.toString()).map((p) => ({ from: p.from, to: p.to, severity: "error", message: p.message })), { delay: 250 }),
         EditorView.lineWrapping,
         EditorView.contentAttributes.of({ "aria-label": opts.label, role: "textbox", "aria-multiline": String(opts.multiline) }),
         EditorState.readOnly.of(opts.readOnly),
         ...(opts.placeholder ? [placeholderExt(opts.placeholder)] : []),
         ...(opts.multiline ? [] : [EditorState.transactionFilter.of((tr) => (tr.newDoc.lines > 1 ? [] : tr))]),
         EditorView.updateListener.of((u) => {
-          if (u.docChanged) opts.onChange(u.state.doc.toString());
+          if (u.docChanged) opts.onChange(u.state.doc.toString(), checkExpressions(u.state.doc.toString()));
         }),
       ],
     }),

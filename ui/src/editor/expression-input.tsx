@@ -19,8 +19,9 @@ export function ExpressionInput({ value, onChange, label, multiline = false, pla
 
   useEffect(() => {
     let gone = false;
-    import("./codemirror").then(({ createExpressionEditor }) => {
+    import("./codemirror").then(({ createExpressionEditor, checkExpressions }) => {
       if (gone || !host.current) return;
+      setProblems(checkExpressions(value));
       view.current = createExpressionEditor(host.current, {
         value,
         multiline,
@@ -28,8 +29,8 @@ export function ExpressionInput({ value, onChange, label, multiline = false, pla
         placeholder,
         readOnly,
         names,
-        onChange: (v) => {
-          setProblems(checkTemplate(v));
+        onChange: (v, problems) => {
+          setProblems(problems);
           change.current(v);
         },
       });

@@ -1,6 +1,6 @@
 // Excellent in the editor: what `@` can complete to, and the expressions that do not parse,
 // checked with the engine's own parser as they are typed.
-import { parseExpression } from "../../../durable/engine/excellent/parser";
+import { parseExpression, type Node as Expr } from "../../../durable/engine/excellent/parser";
 import { resultKey } from "../elements/splits/build";
 import type { Definition } from "./model";
 
@@ -45,7 +45,7 @@ export type ExpressionProblem = { from: number; to: number; message: string };
  * Every `@(...)` that does not parse, and every `@name` whose top-level name is not in the
  * context while it looks like it was meant to be (`@contcat.name`); an e-mail address stays text.
  */
-export function checkTemplate(text: string): ExpressionProblem[] {
+export function checkTemplate(text: string, isFunction?: (name: string) => boolean): ExpressionProblem[] {
   const out: ExpressionProblem[] = [];
   for (let i = 0; i < text.length; i++) {
     if (text[i] !== "@") continue;
@@ -59,7 +59,8 @@ export function checkTemplate(text: string): ExpressionProblem[] {
         break;
       }
       try {
-        parseExpression(text.slice(i + 2, end));
+        const unknown = isFunction ? unknownFunctions(parseExpression(text.slice(i + 2, end)), isFunction) : [];
+        if (unknown.length) out.push({ from: i, to: end + 1, message: `unknown function ${unknown.join(", ")}` });
       } catch (e) {
         out.push({ from: i, to: end + 1, message: `syntax error: ${(e as Error).message}` });
       }
@@ -93,4 +94,26 @@ function closing(s: string, from: number): number {
     else if (ch === ")" && --depth === 0) return j;
   }
   return -1;
+}
+
+/** Names called as functions that are neither Excellent functions nor lambda parameters. */
+function unknownFunctions(node: Expr, isFunction: (name: string) => boolean, params: Set<string> = new Set()): string[] {
+  switch (node.type) {
+    case "call": {
+      const own = node.callee.type === "ref" && !params.has(node.callee.name.toLowerCase()) && !isFunction(node.callee.name.toLowerCase()) ? [node.callee.name] : [];
+      return [...own, ...(node.callee.type === "ref" ? [] : unknownFunctions(node.callee, isFunction, params)), ...node.args.flatMap((a) => unknownFunctions(a, isFunction, params))];
+    }
+    case "lambda":
+      return unknownFunctions(node.body, isFunction, new Set([...params, ...node.params.map((p) => p.toLowerCase())]));
+    case "dot":
+      return unknownFunctions(node.container, isFunction, params);
+    case "index":
+      return [...unknownFunctions(node.container, isFunction, params), ...unknownFunctions(node.index, isFunction, params)];
+    case "negate":
+      return unknownFunctions(node.operand, isFunction, params);
+    case "binary":
+      return [...unknownFunctions(node.left, isFunction, params), ...unknownFunctions(node.right, isFunction, params)];
+    default:
+      return [];
+  }
 }
