@@ -19,7 +19,7 @@ export default defineConfig(async () => {
             name: "workers",
             include: ["test/**/*.test.ts"],
             exclude: ["test/cli/**", "test/console/**"],
-            setupFiles: ["./test/apply-migrations.ts"],
+            setupFiles: ["./test/apply-migrations.ts", "./test/contact/answer-after-handling.ts"],
           },
         },
         {

@@ -27,10 +27,15 @@ class Child {
   private readonly output: string[] = [];
   readonly exited: Promise<number | null>;
 
-  constructor(private readonly proc: ChildProcess) {
+  constructor(
+    private readonly proc: ChildProcess,
+    onLine?: (line: string) => void,
+  ) {
     // Read (so the pipe never fills) and keep the tail to explain a failure.
     const keep = (chunk: Buffer) => {
-      this.output.push(...chunk.toString().split("\n").filter(Boolean));
+      const lines = chunk.toString().split("\n").filter(Boolean);
+      if (onLine) lines.forEach(onLine);
+      this.output.push(...lines);
       this.output.splice(0, Math.max(0, this.output.length - 30));
     };
     proc.stdout?.on("data", keep);
@@ -87,9 +92,9 @@ export class Cleanup {
   }
 }
 
-function wrangler(cleanup: Cleanup, args: string[]): Child {
+function wrangler(cleanup: Cleanup, args: string[], onLine?: (line: string) => void): Child {
   const proc = spawn(process.execPath, [WRANGLER, ...args], { cwd: ROOT, env: ENV, detached: true, stdio: ["ignore", "pipe", "pipe"] });
-  const child = new Child(proc);
+  const child = new Child(proc, onLine);
   cleanup.defer(() => child.stop());
   return child;
 }
@@ -117,7 +122,7 @@ async function bundle(cleanup: Cleanup, label: string, outdir: string, config: s
 export async function wranglerDev(
   cleanup: Cleanup,
   label: string,
-  opts: { config?: string; buildDir: string; persistTo: string; vars?: Record<string, string>; readyPath: string; timeoutMs: number },
+  opts: { config?: string; buildDir: string; persistTo: string; vars?: Record<string, string>; readyPath: string; timeoutMs: number; onLine?: (line: string) => void },
 ): Promise<string> {
   const config = opts.config ?? "wrangler.toml";
   const entry = await bundle(cleanup, label, opts.buildDir, config);
@@ -127,7 +132,7 @@ export async function wranglerDev(
   // A fresh key for channel secrets at rest (worker/channels/secrets.ts): each run's state is its own.
   const vars = { EDDY_SECRETS_KEY: Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64"), ...opts.vars };
   for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
-  const child = wrangler(cleanup, args);
+  const child = wrangler(cleanup, args, opts.onLine);
   const origin = `http://127.0.0.1:${port}`;
 
   const giveUp = Date.now() + opts.timeoutMs;

@@ -11,6 +11,9 @@ export const limits = { subrequests: 500, queries: 500 };
 export class Budget {
   subrequests = 0;
   queries = 0;
+  /** D1 write transactions made (journal batches that landed) and their statements, for the benches' figures. */
+  writes = 0;
+  writeQueries = 0;
   /** Set when a loop stopped for lack of budget: the alarm comes back at once. */
   exhausted = false;
 

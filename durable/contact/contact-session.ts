@@ -38,12 +38,13 @@ function ownsUrn(contact: ContactJSON | null, urn: string): boolean {
 }
 
 /**
- * How long `receive` waits for its messages to be handled before the provider gets its answer
- * anyway: the messages are stored, and their handling goes on (the alarm picks up whatever an
- * evicted object left). A flow waiting on a slow webhook must not make Twilio (15 s) or Meta give
- * up and call again. Tests change it.
+ * How long `receive` waits for its messages to be handled before the provider gets its answer:
+ * 0, the answer goes once the messages are stored (and the alarm armed that picks up whatever an
+ * evicted object leaves); the handling goes on. A provider must not wait for a flow's webhooks or
+ * D1 (Twilio gives up after 15 s and calls again). The tests wait for the handling (up to 5 s,
+ * test/contact/answer-after-handling.ts) so they can look at what it did when the call returns.
  */
-export const inbound = { answerWithinMs: 5_000 };
+export const inbound = { answerWithinMs: 0 };
 
 export type StartResult = { status: "started"; session: string } | { status: "skipped" | "failed"; reason: string };
 
@@ -99,6 +100,15 @@ export class ContactSession extends DurableObject<Env> {
     return messages.map((m) => (accepted.get(m) ?? others.get(m))!);
   }
 
+  /**
+   * With EDDY_USAGE_LOG set (the benches set it), one line per invocation with what it cost, for
+   * the figures `npm run bench` prints: D1 reads, D1 write transactions, subrequests.
+   */
+  private usage(method: string, ctx: Ctx): void {
+    if (!(this.env as { EDDY_USAGE_LOG?: string }).EDDY_USAGE_LOG) return;
+    console.log(`eddy-usage ${method} ${ctx.contactUuid} reads=${ctx.budget.queries - ctx.budget.writeQueries} writes=${ctx.budget.writes} subrequests=${ctx.budget.subrequests}`);
+  }
+
   /** Messages for another contact, each to the URN's owner in D1 (the Worker's hint is corrected). */
   private async forward(ctx: Ctx, origin: string, messages: InboundMessage[]): Promise<Map<InboundMessage, inbox.Accepted>> {
     const byOwner = new Map<string, InboundMessage[]>();
@@ -130,13 +140,19 @@ export class ContactSession extends DurableObject<Env> {
     const alarm = await this.ctx.storage.getAlarm();
     if (alarm === null || alarm > ctx.now() + RECOVERY_MS) await this.ctx.storage.setAlarm(ctx.now() + RECOVERY_MS);
     const handled = this.serially(ctx, async () => {});
+    handled.finally(() => this.usage("receive", ctx)).catch(() => {});
+    const failed = (e: unknown) => console.error("contact", contactUuid, "inbound handling failed:", e instanceof Error ? e.message : String(e));
+    if (inbound.answerWithinMs <= 0) {
+      this.ctx.waitUntil(handled.catch(failed));
+      return new Map(messages.map((m, i) => [m, accepted[i]]));
+    }
     const timer = new AbortController();
     const waited = scheduler.wait(inbound.answerWithinMs, { signal: timer.signal }).then(
       () => true,
       () => false,
     );
     const slow = await Promise.race([handled.then(() => false), waited]).finally(() => timer.abort());
-    if (slow) this.ctx.waitUntil(handled.catch((e) => console.error("contact", contactUuid, "inbound handling failed:", e instanceof Error ? e.message : String(e))));
+    if (slow) this.ctx.waitUntil(handled.catch(failed));
     return new Map(messages.map((m, i) => [m, accepted[i]]));
   }
 
@@ -151,7 +167,7 @@ export class ContactSession extends DurableObject<Env> {
   ): Promise<StartResult> {
     // A start's coordinator booked this contact's first sends with its page (durable/starts/send-slots.ts).
     const ctx = this.context(contactUuid, origin, req.sendSlots);
-    return this.serially(ctx, async (read): Promise<StartResult> => {
+    const result = this.serially(ctx, async (read): Promise<StartResult> => {
       const seen = req.startUuid ? startsSeen.answered(ctx.sql, req.startUuid) : null;
       if (seen) return seen;
       const answer = (r: StartResult) => {
@@ -180,6 +196,8 @@ export class ContactSession extends DurableObject<Env> {
         throw e;
       }
     });
+    await result.finally(() => this.usage("startFlow", ctx));
+    return result;
   }
 
   /** A message from the API, outside any flow. */

@@ -26,12 +26,12 @@ export async function flushJournal(ctx: Ctx): Promise<void> {
   }
   for (const batch of batches) {
     if (!ctx.budget.allows({ subrequests: 1 + batch.length, queries: BATCH_STATEMENTS * 2 })) return;
-    if (await run(ctx.db, batch)) {
+    if (await run(ctx, batch)) {
       journal.done(ctx.sql, batch.map((e) => e.id));
       continue;
     }
     for (const e of batch) {
-      if (!(await run(ctx.db, [e]))) {
+      if (!(await run(ctx, [e]))) {
         journal.failed(ctx.sql, e, ctx.now());
         return;
       }
@@ -40,9 +40,13 @@ export async function flushJournal(ctx: Ctx): Promise<void> {
   }
 }
 
-async function run(db: D1Database, entries: journal.JournalEntry[]): Promise<boolean> {
+async function run(ctx: Ctx, entries: journal.JournalEntry[]): Promise<boolean> {
+  const db = ctx.db;
+  const statements = entries.flatMap((e) => e.statements.map((s) => db.prepare(s.sql).bind(...s.params)));
+  ctx.budget.writeQueries += statements.length;
   try {
-    await db.batch(entries.flatMap((e) => e.statements.map((s) => db.prepare(s.sql).bind(...s.params))));
+    await db.batch(statements);
+    ctx.budget.writes++;
     return true;
   } catch (e) {
     console.error("D1 write-through failed:", e instanceof Error ? e.message : String(e));

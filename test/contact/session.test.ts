@@ -285,6 +285,24 @@ describe("a provider's webhook", () => {
     // The handling went on after the answer.
     await vi.waitFor(() => expect(texts()).toEqual(["checked"]), { timeout: 5000, interval: 50 });
   });
+
+  it("is answered once the message is stored, as deployed, and the handling follows", async () => {
+    server.use(
+      http.get("https://example.org/hooks/sluggish", async () => {
+        await delay(1500);
+        return HttpResponse.json({ ok: true });
+      }),
+    );
+    const flow = await publishFlow(
+      linearFlow("Sluggish", "messaging", [{ actions: [{ type: "call_webhook", method: "GET", url: "https://example.org/hooks/sluggish", headers: {} }, say("checked")] }]),
+    );
+    const c = await newContact();
+    await keywordTrigger(flow.uuid, c.channel.uuid, "check");
+    inbound.answerWithinMs = 0;
+    expect((await c.reply("check")).status).toBe(200);
+    expect(texts()).toEqual([]);
+    await vi.waitFor(() => expect(texts()).toEqual(["checked"]), { timeout: 5000, interval: 50 });
+  });
 });
 
 describe("the events API", () => {
