@@ -246,3 +246,28 @@ it("completes @ expressions from the context, the flow's results and the contact
     expect((await draft(flow)).definition.nodes[1].actions[0].text).toBe("@results.favourite_colour and @fields.district @(uper(contact.name))");
   });
 });
+
+it("offers no wait for a reply in a background flow, and shows a viewer the flow read-only", async () => {
+  const flow = await makeFlow([messageNode("Your appointment is tomorrow")], { type: "messaging_background" });
+  const page = eddy.page;
+  await traced(page, "background", async () => {
+    await open(page, flow);
+    await page.getByText("background", { exact: true }).waitFor();
+    const offered = await page.getByRole("combobox", { name: "Add a node" }).locator("option").allTextContents();
+    expect(offered).toContain("Split by expression");
+    expect(offered).not.toContain("Wait for the response");
+    await page.getByText("Your appointment is tomorrow").click();
+    expect(await seriousA11yViolations(page)).toEqual([]);
+  });
+
+  const viewer = await eddy.newPage(await eddy.createUser("viewer"));
+  await traced(viewer, "viewer", async () => {
+    await open(viewer, flow);
+    await viewer.getByText("read-only").waitFor();
+    expect(await viewer.getByRole("combobox", { name: "Add a node" }).count()).toBe(0);
+    await viewer.getByText("Your appointment is tomorrow").click();
+    await viewer.getByRole("textbox", { name: "Message" }).waitFor();
+    expect(await viewer.getByRole("textbox", { name: "Message" }).getAttribute("contenteditable")).toBe("false");
+  });
+  await viewer.context().close();
+});

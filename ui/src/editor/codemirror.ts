@@ -80,6 +80,7 @@ export function createExpressionEditor(
         EditorView.lineWrapping,
         EditorView.contentAttributes.of({ "aria-label": opts.label, role: "textbox", "aria-multiline": String(opts.multiline) }),
         EditorState.readOnly.of(opts.readOnly),
+        EditorView.editable.of(!opts.readOnly),
         ...(opts.placeholder ? [placeholderExt(opts.placeholder)] : []),
         ...(opts.multiline ? [] : [EditorState.transactionFilter.of((tr) => (tr.newDoc.lines > 1 ? [] : tr))]),
         EditorView.updateListener.of((u) => {
