@@ -21,7 +21,7 @@ export const ErrorBody = z.object({
 });
 export type ErrorBody = z.infer<typeof ErrorBody>;
 
-type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 415 | 422 | 429;
+type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 415 | 422 | 429 | 502;
 
 export class ApiError extends Error {
   constructor(

@@ -23,6 +23,7 @@ import { startRoutes } from "./starts";
 import { tokens } from "./tokens";
 import { triggerRoutes } from "./triggers";
 import { userRoutes } from "./users";
+import { whatsappFormRoutes } from "./whatsapp-forms";
 
 /** The REST API, mounted at /api/v1 by the app. */
 export const api = new Hono<ApiEnv>();
@@ -63,4 +64,5 @@ api.route("/simulator", simulatorRoutes);
 api.route("/tokens", tokens);
 api.route("/users", userRoutes);
 api.route("/me", meRoutes);
+api.route("/whatsapp-forms", whatsappFormRoutes);
 api.route("/", contactActions);
