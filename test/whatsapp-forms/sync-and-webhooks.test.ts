@@ -1,0 +1,99 @@
+import { exports } from "cloudflare:workers";
+import { setupServer } from "msw/node";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { call, ORIGIN, unique } from "../api/helpers";
+import { hex, hmacBytes } from "../channels/support";
+import { APP_SECRET, FakeMeta, flowJson, formsChannel } from "./meta-mock";
+
+const meta = new FakeMeta("203390129340777");
+const server = setupServer(...meta.handlers());
+beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
+afterAll(() => server.close());
+
+/** A notification signed as Meta signs it, posted to the channel's webhook. */
+async function notify(channel: string, entry: Record<string, unknown>[]): Promise<Response> {
+  const body = JSON.stringify({ object: "whatsapp_business_account", entry });
+  const sig = "sha256=" + hex(await hmacBytes("SHA-256", APP_SECRET, body));
+  return exports.default.fetch(`${ORIGIN}/channels/${channel}/receive`, { method: "POST", headers: { "content-type": "application/json", "x-hub-signature-256": sig }, body });
+}
+
+const statusChange = (flowId: string, from: string, to: string) => ({ field: "flows", value: { event: "FLOW_STATUS_CHANGE", message: `Flow changed status from ${from} to ${to}`, flow_id: flowId, old_status: from, new_status: to } });
+
+describe("WhatsApp forms: Meta's flows webhook", () => {
+  it("moves a published form one step at a time, keeps every step and alert in its history, and ignores a late one", async () => {
+    const channel = await formsChannel(meta.waba);
+    const created = await call("POST", "/whatsapp-forms", { channel, name: `Hooked ${unique()}`, categories: ["SURVEY"], flow_json: flowJson() });
+    const form = (await call("POST", `/whatsapp-forms/${created.body.uuid}/publish`)).body;
+
+    expect((await notify(channel, [{ id: meta.waba, time: 1767225600, changes: [statusChange(form.meta_id, "PUBLISHED", "THROTTLED")] }])).status).toBe(200);
+    let now = (await call("GET", `/whatsapp-forms/${form.uuid}`)).body;
+    expect(now.status).toBe("THROTTLED");
+
+    const alert = { event: "ENDPOINT_LATENCY", message: "p90 latency above 7s", flow_id: form.meta_id, p90_latency: 7400, p50_latency: 620, requests_count: 51, threshold: 7000, alert_state: "ACTIVATED" };
+    await notify(channel, [{ id: meta.waba, time: 1767225700, changes: [{ field: "flows", value: alert }, statusChange(form.meta_id, "THROTTLED", "BLOCKED")] }]);
+    // Sent before the two above, delivered after them: recorded, but the status stays.
+    await notify(channel, [{ id: meta.waba, time: 1767225500, changes: [statusChange(form.meta_id, "DRAFT", "PUBLISHED")] }]);
+    now = (await call("GET", `/whatsapp-forms/${form.uuid}`)).body;
+    expect(now.status).toBe("BLOCKED");
+    expect(now.health.ENDPOINT_LATENCY).toMatchObject({ p90_latency: 7400, alert_state: "ACTIVATED", at: "2026-01-01T00:01:40.000Z" });
+    expect(now.history.map((h: Record<string, unknown>) => [h.source, h.event, h.new_status ?? h.alert_state, h.late ?? false])).toEqual([
+      ["api", "FLOW_STATUS_CHANGE", "DRAFT", false],
+      ["api", "FLOW_STATUS_CHANGE", "PUBLISHED", false],
+      ["webhook", "FLOW_STATUS_CHANGE", "THROTTLED", false],
+      ["webhook", "ENDPOINT_LATENCY", "ACTIVATED", false],
+      ["webhook", "FLOW_STATUS_CHANGE", "BLOCKED", false],
+      ["webhook", "FLOW_STATUS_CHANGE", "PUBLISHED", true],
+    ]);
+
+    // Another business account's notification does not speak for this form.
+    await notify(channel, [{ id: "999", time: 1767226000, changes: [statusChange(form.meta_id, "BLOCKED", "THROTTLED")] }]);
+    expect((await call("GET", `/whatsapp-forms/${form.uuid}`)).body.status).toBe("BLOCKED");
+  });
+
+  it("refuses a malformed flows change with a 400 naming it, and an unsigned one with a 401", async () => {
+    const channel = await formsChannel(meta.waba);
+    const bad = await notify(channel, [{ id: meta.waba, changes: [{ field: "flows", value: { event: "FLOW_STATUS_CHANGE", flow_id: "not-a-number" } }] }]);
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { message: string }).message).toBe("entry.0.changes.0.value.flow_id: must be numeric");
+    const unsigned = await exports.default.fetch(`${ORIGIN}/channels/${channel}/receive`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    expect(unsigned.status).toBe(401);
+  });
+});
+
+describe("WhatsApp forms: sync", () => {
+  it("brings in the account's forms page by page within its budget, and continues from `next`", async () => {
+    const waba = new FakeMeta("304490129340888");
+    server.use(...waba.handlers());
+    const channel = await formsChannel(waba.waba);
+    // One made through Eddy (it is updated, not duplicated), 449 made elsewhere.
+    const mine = (await call("POST", "/whatsapp-forms", { channel, name: "Mine", categories: ["OTHER"], flow_json: flowJson() })).body;
+    for (let i = 0; i < 449; i++) {
+      const id = String(8000000000000000 + i);
+      waba.flows.set(id, { id, name: `Elsewhere ${i}`, status: i % 2 ? "PUBLISHED" : "DRAFT", categories: ["SURVEY"], validation_errors: [] });
+    }
+    waba.flows.get(mine.meta_id)!.status = "PUBLISHED";
+
+    waba.calls.length = 0;
+    const first = await call("POST", "/whatsapp-forms/sync", { channel });
+    expect(first.status).toBe(200);
+    // Each page of 100 costs a call to Meta and up to 101 queries: four fit in the 500 queries a request allows itself.
+    expect(waba.calls).toEqual(["GET /flows after=", "GET /flows after=100", "GET /flows after=200", "GET /flows after=300"]);
+    expect(first.body).toEqual({ created: 399, updated: 1, unchanged: 0, next: "400" });
+
+    const rest = await call("POST", "/whatsapp-forms/sync", { channel, after: first.body.next });
+    expect(rest.body).toEqual({ created: 50, updated: 0, unchanged: 0, next: null });
+    // Pages with nothing to write cost one query each: all five fit in one request.
+    waba.calls.length = 0;
+    const again = await call("POST", "/whatsapp-forms/sync", { channel });
+    expect(again.body).toEqual({ created: 0, updated: 0, unchanged: 450, next: null });
+    expect(waba.calls).toHaveLength(5);
+
+    const list = (await call("GET", `/whatsapp-forms?channel=${channel}`)).body.results;
+    expect(list).toHaveLength(450);
+    const synced = list.find((f: { name: string }) => f.name === "Elsewhere 1");
+    expect(synced).toMatchObject({ status: "PUBLISHED", flow_json: null, history: [expect.objectContaining({ source: "sync", new_status: "PUBLISHED" })] });
+    const updated = list.find((f: { uuid: string }) => f.uuid === mine.uuid);
+    expect(updated).toMatchObject({ status: "PUBLISHED", flow_json: flowJson() });
+    expect(updated.history.map((h: { source: string; new_status: string }) => `${h.source}:${h.new_status}`)).toEqual(["api:DRAFT", "sync:PUBLISHED"]);
+  });
+});
