@@ -16,6 +16,7 @@ import { executeD1, memoryMB, ownWorkerd } from "./starts/local";
 import { countingTwilio } from "./starts/provider";
 import { flowRows, writeAudience } from "./starts/seed";
 import { Cleanup, migrateD1, wranglerDev } from "./webhook/processes";
+import { mean, UsageLog } from "./webhook/usage";
 
 // The issue asks for 100,000; on local workerd Eddy starts ~60 contacts/s (28 min for 100,000,
 // 45 with the floor and the seeding), so the default is what finishes in about 15 minutes here.
@@ -92,13 +93,16 @@ async function floor(cleanup: Cleanup, dir: string, audience: string): Promise<F
   );
 }
 
+/** The contact objects' usage lines during Eddy's run (bench/webhook/usage.ts). */
+const usage = new UsageLog();
+
 async function eddy(cleanup: Cleanup, dir: string, audience: string): Promise<Figures> {
   const persistTo = join(dir, "eddy");
   const provider = await countingTwilio();
   cleanup.defer(() => provider.close());
   await database(cleanup, persistTo, audience);
   const token = randomBytes(32).toString("hex");
-  const origin = await wranglerDev(cleanup, "eddy", { buildDir: join(dir, "eddy-build"), persistTo, vars: { EDDY_API_TOKEN: token }, readyPath: "/health", timeoutMs: STARTUP_MS });
+  const origin = await wranglerDev(cleanup, "eddy", { buildDir: join(dir, "eddy-build"), persistTo, vars: { EDDY_API_TOKEN: token, EDDY_USAGE_LOG: "1" }, readyPath: "/health", timeoutMs: STARTUP_MS, onLine: usage.onLine });
   const call = api(origin, token);
   const flow = await setUpBackgroundFlow(call, provider.baseUrl);
   const figures = await follow(
@@ -124,6 +128,9 @@ function print(e: Figures, f: Figures): void {
   row("eddy", [fmt(e.perSecond, 0), fmt(e.seconds), fmt(e.peakMB, 0)]);
   row("floor", [fmt(f.perSecond, 0), fmt(f.seconds), fmt(f.peakMB, 0)]);
   row("eddy / floor", [`×${fmt(e.perSecond / f.perSecond, 3)}`, `×${fmt(e.seconds / f.seconds)}`, `×${fmt(e.peakMB / f.peakMB)}`]);
+  const started = usage.invocations.filter((i) => i.method === "startFlow");
+  // The contact objects' own (the coordinator's page and progress writes are not in these lines).
+  console.log(`  contact objects per started contact: D1 write transactions ${fmt(mean(started, "writes"), 2)}, D1 reads ${fmt(mean(started, "reads"), 2)} (${started.length} startFlow calls)`);
 }
 
 export async function startBench(): Promise<void> {
