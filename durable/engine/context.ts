@@ -235,7 +235,7 @@ export function buildContext(session: Session, evalEnv: Environment, run: RunJSO
       ? { __default__: nodeUUID, uuid: nodeUUID, visit_count: run.path.filter((s) => s.node_uuid === nodeUUID).length }
       : null,
     locals: run.locals ?? {},
-    legacy_extra: { ...params, ...webhookJSON },
+    legacy_extra: legacyExtra(params, run, webhookJSON),
     ticket: run.ticket
       ? {
           __default__: run.ticket.uuid,
@@ -245,4 +245,16 @@ export function buildContext(session: Session, evalEnv: Environment, run: RunJSO
         }
       : null,
   };
+}
+
+/**
+ * goflow's `@legacy_extra`: the trigger's params, then every result's extra that is an object (in
+ * the order the results were saved), then the last webhook's JSON.
+ */
+function legacyExtra(params: Obj, run: RunJSON, webhookJSON: object): Obj {
+  const extras = Object.values(run.results)
+    .filter((r) => typeof r.extra === "object" && r.extra !== null && !Array.isArray(r.extra))
+    .sort((a, b) => (a.created_on < b.created_on ? -1 : a.created_on > b.created_on ? 1 : 0))
+    .map((r) => r.extra as Obj);
+  return Object.assign({}, params, ...extras, webhookJSON);
 }

@@ -177,7 +177,7 @@ export class Engine {
 
   private async visit(s: Session, run: RunJSON, nodeUUID: string): Promise<Visit> {
     if (s.stepsThisSprint >= this.limits.maxStepsPerSprint) {
-      return this.fail(s, run, null, `reached the maximum of ${this.limits.maxStepsPerSprint} steps in one sprint (a loop without a wait?)`);
+      return this.fail(s, run, null, `reached maximum number of steps per sprint (${this.limits.maxStepsPerSprint})`);
     }
     const flow = s.assets.flow(run.flow.uuid);
     const node = flow.node(nodeUUID);
@@ -193,9 +193,6 @@ export class Engine {
       pushed = { flow: outcome.enter, terminal: outcome.terminal };
     }
     if (pushed) {
-      if (s.depthOf(run) >= this.limits.maxSubflowDepth) {
-        return this.fail(s, run, step, `reached the maximum sub-flow depth of ${this.limits.maxSubflowDepth} entering '${pushed.flow.ref.name}'`);
-      }
       if (pushed.terminal) s.exitRun(run, "completed");
       return { entered: s.startRun(pushed.flow, run, pushed.terminal, step), flow: pushed.flow };
     }

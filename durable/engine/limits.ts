@@ -1,13 +1,14 @@
 /**
- * Guards against runaway flows, goflow's engine options. Exceeding the step or depth limit fails the
+ * Guards against runaway flows, goflow's engine options. Exceeding the step limit fails the
  * run with a `failure` event that names the limit; the session ends `failed` and the contact keeps
  * every change made before it.
  */
 export interface EngineLimits {
-  /** Nodes visited in one sprint (goflow: 100). A flow that loops without waiting hits this. */
+  /**
+   * Nodes visited in one sprint (goflow: 100). A flow that loops without waiting hits this, and so
+   * does a chain of sub-flows entering each other: goflow has no depth limit of its own.
+   */
   maxStepsPerSprint: number;
-  /** Runs nested through `enter_flow`, the top run counting as one. */
-  maxSubflowDepth: number;
   /** Results and field values are cut to this many characters (goflow: 640). */
   maxResultChars: number;
   maxFieldChars: number;
@@ -19,7 +20,6 @@ export interface EngineLimits {
 
 export const DEFAULT_LIMITS: EngineLimits = {
   maxStepsPerSprint: 100,
-  maxSubflowDepth: 10,
   maxResultChars: 640,
   maxFieldChars: 640,
   maxTraceChars: 10_000,

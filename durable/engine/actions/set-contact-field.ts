@@ -21,7 +21,14 @@ export function fieldValue(s: Scope, type: string, text: string): FieldValue {
   const levels: Record<string, number> = { state: LEVEL_STATE, district: LEVEL_DISTRICT, ward: LEVEL_WARD };
   if (s.env.locations && type in levels) {
     const found = findLocationsFuzzy(s.env.locations, text, levels[type], null)[0];
-    if (found) value[type as "state" | "district" | "ward"] = found.path;
+    // A district keeps its state, a ward its district and state (goflow's `NewValue`).
+    if (found) {
+      const parts = found.path.split(" > ");
+      const depth = levels[type];
+      if (depth >= LEVEL_STATE) value.state = parts.slice(0, 2).join(" > ");
+      if (depth >= LEVEL_DISTRICT) value.district = parts.slice(0, 3).join(" > ");
+      if (depth >= LEVEL_WARD) value.ward = parts.slice(0, 4).join(" > ");
+    }
   }
   return value;
 }

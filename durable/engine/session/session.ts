@@ -88,12 +88,6 @@ export class Session {
     return undefined;
   }
 
-  depthOf(run: RunJSON): number {
-    let depth = 1;
-    for (let r = this.parentOf(run); r; r = this.parentOf(r)) depth++;
-    return depth;
-  }
-
   /** Stamps an event, keeps it on its run (as goflow's run JSON does) and in this sprint's events. */
   log(run: RunJSON | null, step: StepJSON | null, body: EventBody): EventJSON {
     const { type, ...fields } = body;
