@@ -1,0 +1,110 @@
+// Requests encrypted as WhatsApp encrypts them (../shared/spec/whatsapp-flows.md §6), written here
+// with WebCrypto directly so the code under test never encrypts its own input.
+import { exports } from "cloudflare:workers";
+import { setupServer } from "msw/node";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { call, ORIGIN, unique } from "../api/helpers";
+import { b64, hex, hmacBytes } from "../channels/support";
+import { APP_SECRET, FakeMeta, formsChannel } from "./meta-mock";
+
+const meta = new FakeMeta("405590129340999");
+const server = setupServer(...meta.handlers());
+beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
+afterAll(() => server.close());
+
+const unb64 = (s: string) => Uint8Array.from(atob(s), (ch) => ch.charCodeAt(0));
+
+let keys: CryptoKeyPair;
+let form: { uuid: string; endpoint_url: string };
+
+const bookingJson = {
+  version: "7.3",
+  data_api_version: "4.0",
+  routing_model: { PICK_SLOT: ["CONFIRM"], CONFIRM: [] },
+  screens: [
+    { id: "PICK_SLOT", title: "Choose a slot", layout: { type: "SingleColumnLayout", children: [{ type: "Footer", label: "Next", "on-click-action": { name: "data_exchange", payload: {} } }] } },
+    { id: "CONFIRM", title: "Confirm", terminal: true, layout: { type: "SingleColumnLayout", children: [{ type: "Footer", label: "Done", "on-click-action": { name: "data_exchange", payload: {} } }] } },
+  ],
+};
+
+beforeAll(async () => {
+  keys = (await crypto.subtle.generateKey({ name: "RSA-OAEP", modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: "SHA-256" }, true, ["encrypt", "decrypt"])) as CryptoKeyPair;
+  const pkcs8 = new Uint8Array((await crypto.subtle.exportKey("pkcs8", keys.privateKey)) as ArrayBuffer);
+  const pem = `-----BEGIN PRIVATE KEY-----\n${b64(pkcs8).match(/.{1,64}/g)!.join("\n")}\n-----END PRIVATE KEY-----\n`;
+  const channel = await formsChannel(meta.waba, { flows_private_key: pem });
+  const created = await call("POST", "/whatsapp-forms", {
+    channel,
+    name: `Slots ${unique()}`,
+    categories: ["APPOINTMENT_BOOKING"],
+    flow_json: bookingJson,
+    uses_endpoint: true,
+    endpoint_screens: { PICK_SLOT: { slots: [{ id: "10", title: "10:00" }, { id: "11", title: "11:00" }] }, CONFIRM: { note: "See you soon" } },
+  });
+  expect(created.status, JSON.stringify(created.body)).toBe(201);
+  form = created.body;
+});
+
+/** One request as WhatsApp sends it: a fresh AES-128 key wrapped for our public key, a 16-byte IV, the tag appended; signed with the app secret. */
+async function ask(payload: unknown, opts: { secret?: string; tamper?: boolean } = {}): Promise<{ res: Response; open: () => Promise<unknown> }> {
+  const aes = crypto.getRandomValues(new Uint8Array(16));
+  const iv = crypto.getRandomValues(new Uint8Array(16));
+  const key = await crypto.subtle.importKey("raw", aes, "AES-GCM", false, ["encrypt", "decrypt"]);
+  const data = new Uint8Array(await crypto.subtle.encrypt({ name: "AES-GCM", iv, tagLength: 128 }, key, new TextEncoder().encode(JSON.stringify(payload))));
+  if (opts.tamper) data[0] ^= 1;
+  const wrapped = new Uint8Array(await crypto.subtle.encrypt({ name: "RSA-OAEP" }, keys.publicKey, aes));
+  const body = JSON.stringify({ encrypted_flow_data: b64(data), encrypted_aes_key: b64(wrapped), initial_vector: b64(iv) });
+  const sig = "sha256=" + hex(await hmacBytes("SHA-256", opts.secret ?? APP_SECRET, body));
+  const res = await exports.default.fetch(form.endpoint_url.replace(/^https?:\/\/[^/]+/, ORIGIN), { method: "POST", headers: { "content-type": "application/json", "x-hub-signature-256": sig }, body });
+  return {
+    res,
+    open: async () => {
+      const flipped = iv.map((b) => b ^ 0xff);
+      const plain = await crypto.subtle.decrypt({ name: "AES-GCM", iv: flipped, tagLength: 128 }, key, unb64(await res.text()));
+      return JSON.parse(new TextDecoder().decode(plain));
+    },
+  };
+}
+
+describe("a WhatsApp form's data endpoint", () => {
+  it("is the form's endpoint_uri at Meta", () => {
+    expect(meta.calls.find((c) => c.startsWith("POST /flows"))).toContain(`"endpoint_uri":"${form.endpoint_url}"`);
+    expect(form.endpoint_url).toBe(`${ORIGIN}/channels/whatsapp-forms/${form.uuid}/endpoint`);
+  });
+
+  it("answers a health check, encrypted with the flipped IV, as plain text", async () => {
+    const { res, open } = await ask({ version: "3.0", action: "ping" });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("text/plain");
+    expect(await open()).toEqual({ data: { status: "active" } });
+  });
+
+  it("opens on the entry screen with its data, moves along the routing model, and finishes with the answers", async () => {
+    const init = await ask({ version: "3.0", action: "INIT", flow_token: "ft_1" });
+    expect(await init.open()).toEqual({ screen: "PICK_SLOT", data: { slots: [{ id: "10", title: "10:00" }, { id: "11", title: "11:00" }] } });
+    const next = await ask({ version: "3.0", action: "data_exchange", screen: "PICK_SLOT", data: { slot: "10" }, flow_token: "ft_1" });
+    expect(await next.open()).toEqual({ screen: "CONFIRM", data: { note: "See you soon" } });
+    const back = await ask({ version: "3.0", action: "BACK", screen: "PICK_SLOT", flow_token: "ft_1" });
+    expect(await back.open()).toMatchObject({ screen: "PICK_SLOT" });
+    const done = await ask({ version: "3.0", action: "data_exchange", screen: "CONFIRM", data: { slot: "10", name: "Ana" }, flow_token: "ft_1" });
+    expect(await done.open()).toEqual({ screen: "SUCCESS", data: { extension_message_response: { params: { slot: "10", name: "Ana", flow_token: "ft_1" } } } });
+  });
+
+  it("acknowledges an error notification (data.error or data.error_key) and keeps it in the form's history", async () => {
+    const a = await ask({ version: "3.0", action: "data_exchange", screen: "PICK_SLOT", flow_token: "ft_2", data: { error: "invalid-screen-transition", error_message: "CONFIRM is not reachable" } });
+    expect(await a.open()).toEqual({ data: { acknowledged: true } });
+    const b = await ask({ version: "3.0", action: "INIT", flow_token: "ft_2", data: { error_key: "payload-schema-error", error_message: "slots" } });
+    expect(await b.open()).toEqual({ data: { acknowledged: true } });
+    const history = (await call("GET", `/whatsapp-forms/${form.uuid}`)).body.history;
+    expect(history.slice(-2).map((h: Record<string, unknown>) => [h.event, h.error])).toEqual([
+      ["ENDPOINT_ERROR_NOTIFICATION", "invalid-screen-transition"],
+      ["ENDPOINT_ERROR_NOTIFICATION", "payload-schema-error"],
+    ]);
+  });
+
+  it("answers 421 to what does not decrypt, 432 to a bad signature, 404 for no such form", async () => {
+    expect((await ask({ action: "ping" }, { tamper: true })).res.status).toBe(421);
+    expect((await ask({ action: "ping" }, { secret: "another-app-secret" })).res.status).toBe(432);
+    const missing = await exports.default.fetch(`${ORIGIN}/channels/whatsapp-forms/${crypto.randomUUID()}/endpoint`, { method: "POST", body: "{}" });
+    expect(missing.status).toBe(404);
+  });
+});
