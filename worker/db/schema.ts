@@ -407,3 +407,24 @@ export const whatsappForms = sqliteTable(
   },
   (t) => [uniqueIndex("whatsapp_forms_meta").on(t.metaId), uniqueIndex("whatsapp_forms_name").on(t.wabaId, t.name), index("whatsapp_forms_channel").on(t.channelUuid, t.name)],
 );
+
+/**
+ * A WhatsApp form sent to a contact: its flow_token (unguessable, one per send) ties the answer
+ * back, and the last hour's sends are a throttled form's allowance.
+ */
+export const whatsappFormSends = sqliteTable(
+  "whatsapp_form_sends",
+  {
+    flowToken: text("flow_token").primaryKey(),
+    formUuid: text("form_uuid")
+      .notNull()
+      .references(() => whatsappForms.uuid, { onDelete: "cascade" }),
+    contactUuid: text("contact_uuid").notNull(),
+    urn: text("urn").notNull(),
+    /** The message in `messages`, and WhatsApp's id for it (an answer's context.id). */
+    messageUuid: text("message_uuid").notNull(),
+    externalId: text("external_id"),
+    sentOn: text("sent_on").notNull(),
+  },
+  (t) => [index("whatsapp_form_sends_form").on(t.formUuid, t.sentOn), index("whatsapp_form_sends_external").on(t.externalId)],
+);
