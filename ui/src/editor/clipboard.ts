@@ -42,7 +42,7 @@ export function pasteNodes(d: Definition, text: string, at: { x: number; y: numb
             ...(n.router.default_category_uuid ? { default_category_uuid: remap(n.router.default_category_uuid) } : {}),
           }
         : {}),
-      ...(n.router.wait?.timeout ? { wait: { ...n.router.wait, timeout: { ...n.router.wait.timeout, category_uuid: remap(n.router.wait.timeout.category_uuid) } } } : {}),
+      ...(n.router.wait ? { wait: remapWait(n.router.wait as Record<string, unknown>, remap) } : {}),
     };
     return {
       ...n,
@@ -71,4 +71,13 @@ export function pasteNodes(d: Definition, text: string, at: { x: number; y: numb
     definition: { ...d, nodes: [...d.nodes, ...nodes], _ui: { ...(d._ui ?? {}), nodes: ui }, ...(Object.keys(localization).length ? { localization } : {}) },
     uuids: nodes.map((n) => n.uuid),
   };
+}
+
+/** A wait's category references (a reply timeout's, a pause's, a date wait's two) follow the copy. */
+function remapWait(wait: Record<string, unknown>, remap: (uuid: string) => string): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...wait };
+  for (const [k, v] of Object.entries(wait)) if (k.endsWith("category_uuid") && typeof v === "string") out[k] = remap(v);
+  const timeout = wait.timeout as { category_uuid?: string } | undefined;
+  if (timeout?.category_uuid) out.timeout = { ...timeout, category_uuid: remap(timeout.category_uuid) };
+  return out;
 }

@@ -192,10 +192,12 @@ function EditorInner({ flowUuid, initial, revision, readOnly, assets, onReload }
       }
     };
     const copy = (e: ClipboardEvent) => {
-      if (isTyping(e.target) || !selection.nodes.length) return;
-      e.clipboardData?.setData("text/plain", copyNodes(d, new Set(selection.nodes)));
+      // What React Flow has selected now: the selection state may be a render behind a quick Ctrl+A, Ctrl+C.
+      const chosen = new Set(flow.getNodes().filter((n) => n.selected).map((n) => n.id));
+      if (isTyping(e.target) || !chosen.size) return;
+      e.clipboardData?.setData("text/plain", copyNodes(d, chosen));
       e.preventDefault();
-      if (e.type === "cut") edit((cur) => deleteNodes(cur, new Set(selection.nodes)));
+      if (e.type === "cut") edit((cur) => deleteNodes(cur, chosen));
     };
     const paste = (e: ClipboardEvent) => {
       if (isTyping(e.target) || readOnly) return;
@@ -218,7 +220,7 @@ function EditorInner({ flowUuid, initial, revision, readOnly, assets, onReload }
       document.removeEventListener("cut", copy);
       document.removeEventListener("paste", paste);
     };
-  }, [d, selection, readOnly]);
+  }, [d, readOnly]);
 
   const selectedNode = selection.nodes.length === 1 ? d.nodes.find((n) => n.uuid === selection.nodes[0]) : undefined;
   const errors = problems.filter((p) => p.level === "error").length;

@@ -224,6 +224,31 @@ function RouterForm({ node, split, update, readOnly, assets, names }: RouterProp
         />
       )}
 
+      {edit.percentages && router.type === "split_audience" && (
+        <div class="field" role="group" aria-label="Percentages">
+          <span class="field-label">Share of contacts</span>
+          {router.categories.map((c, i) => (
+            <div class="list-item" key={c.uuid}>
+              <label for={`${id}-pct-${i}`}>{c.name}</label>
+              <input
+                id={`${id}-pct-${i}`}
+                type="number"
+                min={0}
+                max={100}
+                value={String(router.percentages[i] ?? 0)}
+                readOnly={readOnly}
+                onInput={(e) => {
+                  const pct = router.categories.map((_, j) => (j === i ? Number((e.target as HTMLInputElement).value) : router.percentages[j] ?? 0));
+                  update((n) => writeBuckets(n, router.categories.map((x) => x.name), newUuid, pct), "percentages");
+                }}
+              />
+              %
+            </div>
+          ))}
+          {router.percentages.reduce((a, b) => a + b, 0) !== 100 && <p class="field-error">the shares add up to {router.percentages.reduce((a, b) => a + b, 0)}%, not 100%</p>}
+        </div>
+      )}
+
       {edit.timeout && router.type === "switch" && (
         <div class="field">
           <label for={`${id}-timeout`} class="field-label">

@@ -16,7 +16,7 @@ export function readRules(node: Node): { rules: Rule[]; other: string; timeout?:
   return {
     rules: r.cases.map((c) => ({ uuid: c.uuid, type: c.type, arguments: [...c.arguments], category: name(c.category_uuid) })),
     other: (r.default_category_uuid && name(r.default_category_uuid)) || OTHER,
-    timeout: r.wait?.timeout?.seconds,
+    timeout: r.wait?.type === "msg" ? r.wait.timeout?.seconds : undefined,
   };
 }
 
@@ -68,9 +68,13 @@ export function writeRules(node: Node, rules: Rule[], uuid: () => string, opts: 
   };
 }
 
-/** A random router's buckets renamed, added or removed. */
-export function writeBuckets(node: Node, names: string[], uuid: () => string): Node {
-  if (!node.router) return node;
-  const categories = reuseCategories(node.router.categories, names, uuid);
-  return { ...node, router: { ...node.router, categories }, exits: exitsFor(node, categories) };
+/** A random router's buckets renamed, added or removed; a split audience keeps a percentage for each. */
+export function writeBuckets(node: Node, names: string[], uuid: () => string, percentages?: number[]): Node {
+  const r = node.router;
+  if (!r) return node;
+  const categories = reuseCategories(r.categories, names, uuid);
+  if (r.type !== "split_audience") return { ...node, router: { ...r, categories }, exits: exitsFor(node, categories) };
+  const old = r.percentages as number[];
+  const kept = percentages ?? categories.map((c) => old[r.categories.findIndex((o) => o.uuid === c.uuid)] ?? 0);
+  return { ...node, router: { ...r, categories, percentages: kept }, exits: exitsFor(node, categories) };
 }

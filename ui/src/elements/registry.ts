@@ -2,6 +2,7 @@ import type { Action, Node } from "../../../durable/engine/flow/schema";
 import { addContactGroups } from "./actions/add-contact-groups";
 import { addContactUrn } from "./actions/add-contact-urn";
 import { addInputLabels } from "./actions/add-input-labels";
+import { callResthook } from "./actions/call-resthook";
 import { callWebhook } from "./actions/call-webhook";
 import { enterFlow } from "./actions/enter-flow";
 import { openTicket } from "./actions/open-ticket";
@@ -18,6 +19,7 @@ import { setContactTimezone } from "./actions/set-contact-timezone";
 import { setRunLocal } from "./actions/set-run-local";
 import { setRunResult } from "./actions/set-run-result";
 import { startSession } from "./actions/start-session";
+import { splitAudience } from "./splits/split-audience";
 import { splitByExpression } from "./splits/split-by-expression";
 import { splitByField } from "./splits/split-by-field";
 import { splitByGroups } from "./splits/split-by-groups";
@@ -47,6 +49,7 @@ export const ACTIONS = [
   setRunResult,
   setRunLocal,
   startSession,
+  callResthook,
 ] as unknown as ActionElement[];
 
 /** Also describable inside a split node (and when an export puts them in an action list). */
@@ -59,6 +62,7 @@ export const SPLITS: SplitElement[] = [
   splitBySubflow,
   splitByTicket,
   splitByRandom,
+  splitAudience,
   splitByGroups,
   splitByResult,
   splitByField,

@@ -58,6 +58,8 @@ export interface SplitElement {
     rules: boolean;
     /** Category names are edited (random buckets). */
     buckets?: boolean;
+    /** Each bucket has a percentage (split audience). */
+    percentages?: boolean;
     /** Groups picked, one case each (`has_group`). */
     groups?: boolean;
     /** A reply timeout (wait for the response). */
