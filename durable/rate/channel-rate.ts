@@ -13,12 +13,16 @@ export const REPLY_SHARE = 0.2;
 /** At most this many slots in one call: a start's page (500) books its sends at once. */
 const MAX_BATCH = 500;
 
-/** The two buckets a channel's rate is split into: together they never exceed it. */
+/**
+ * The two buckets a channel's rate is split into: together they never exceed it, in rate or in
+ * burst. A channel whose burst is one send (under 2/s) gives it to bulk; its reply lane then only
+ * paces (capacity 0), and an idle channel's reply takes bulk's free slot.
+ */
 function lanes(cfg: BucketConfig): Record<Lane, BucketConfig> {
   const bulkCapacity = Math.max(1, Math.floor(cfg.capacity * (1 - REPLY_SHARE)));
   return {
     bulk: { capacity: bulkCapacity, perSecond: cfg.perSecond * (1 - REPLY_SHARE) },
-    reply: { capacity: Math.max(1, cfg.capacity - bulkCapacity), perSecond: cfg.perSecond * REPLY_SHARE },
+    reply: { capacity: Math.max(0, cfg.capacity - bulkCapacity), perSecond: cfg.perSecond * REPLY_SHARE },
   };
 }
 

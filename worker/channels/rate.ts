@@ -3,7 +3,7 @@
  * (Durable Object storage) and schedule rather than poll.
  */
 export interface BucketConfig {
-  /** Sends allowed in a burst. */
+  /** Sends allowed in a burst; 0 for a bucket that only paces (its first send waits 1/perSecond). */
   capacity: number;
   /** Refill rate, sends per second (a channel's sendsPerSecond). */
   perSecond: number;
@@ -22,7 +22,7 @@ export interface BucketState {
  * once the burst is spent.
  */
 export function reserveSend(state: BucketState | undefined, cfg: BucketConfig, now: number): { at: number; state: BucketState } {
-  const capacity = Math.max(1, cfg.capacity);
+  const capacity = Math.max(0, cfg.capacity);
   const perMs = cfg.perSecond / 1000;
   if (!(perMs > 0)) throw new Error("perSecond must be positive");
   const elapsed = state ? Math.max(0, now - state.updatedAt) : 0;
