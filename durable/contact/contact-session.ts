@@ -89,10 +89,11 @@ export class ContactSession extends DurableObject<Env> {
    * message whose URN is no longer this contact's (moved by the API, or the contact deleted) goes
    * to the URN's owner in D1 instead, made when there is none.
    */
-  async receive(contactUuid: string, origin: string, messages: InboundMessage[]): Promise<inbox.Accepted[]> {
+  async receive(contactUuid: string, origin: string, messages: InboundMessage[], opts: { check: boolean } = { check: true }): Promise<inbox.Accepted[]> {
     const ctx = this.context(contactUuid, origin);
-    const { contact } = await loadWorld(ctx);
-    const mine = messages.filter((m) => ownsUrn(contact, m.urn));
+    // Found in D1 just now (`check` false): no read before the messages are stored.
+    const contact = opts.check ? (await loadWorld(ctx)).contact : null;
+    const mine = opts.check ? messages.filter((m) => ownsUrn(contact, m.urn)) : messages;
     const elsewhere = messages.filter((m) => !mine.includes(m));
     const forwarded = elsewhere.length ? this.forward(ctx, origin, elsewhere) : Promise.resolve(new Map<InboundMessage, inbox.Accepted>());
     const accepted = mine.length ? await this.accept(ctx, contactUuid, mine) : new Map<InboundMessage, inbox.Accepted>();
@@ -113,7 +114,7 @@ export class ContactSession extends DurableObject<Env> {
   private async forward(ctx: Ctx, origin: string, messages: InboundMessage[]): Promise<Map<InboundMessage, inbox.Accepted>> {
     const byOwner = new Map<string, InboundMessage[]>();
     for (const m of messages) {
-      const owner = await contactForUrn(this.env.DB, m.urn, m.channelUuid, m.contactName, true);
+      const owner = await contactForUrn(this.env.DB, m.urn, m.channelUuid, m.contactName);
       byOwner.set(owner, [...(byOwner.get(owner) ?? []), m]);
     }
     const out = new Map<InboundMessage, inbox.Accepted>();
@@ -124,7 +125,7 @@ export class ContactSession extends DurableObject<Env> {
         for (const [m, a] of await this.accept(ctx, owner, list)) out.set(m, a);
         continue;
       }
-      const answers = await this.env.CONTACTS.getByName(owner).receive(owner, origin, list);
+      const answers = await this.env.CONTACTS.getByName(owner).receive(owner, origin, list, { check: false });
       list.forEach((m, i) => out.set(m, answers[i]));
     }
     return out;

@@ -26,14 +26,23 @@ export function rememberOwner(urn: { scheme: string; path: string }, contact: st
 }
 
 /**
- * The contact that owns a URN, created when the URN is new. The URN remembers the channel it was
- * last seen on, so replies go back the same way. Two webhooks racing to create the same contact
- * both end up with the one whose URN row won. `fresh` skips this isolate's memory of owners.
+ * The contact that owns a URN: from this isolate's memory when it has it (`remembered`: the
+ * contact's object is to check it), else from D1 as `contactForUrn` finds it.
  */
-export async function contactForUrn(db: D1Database, urn: string, channelUuid: string, name: string | undefined, fresh = false): Promise<string> {
+export async function ownerOfUrn(db: D1Database, urn: string, channelUuid: string, name: string | undefined): Promise<{ contact: string; remembered: boolean }> {
   const { scheme, path } = splitUrn(urn);
   const known = owners.get(`${scheme}:${path}`);
-  if (!fresh && known && known.channel === channelUuid && Date.now() - known.at < OWNER_MAX_AGE_MS) return known.contact;
+  if (known && known.channel === channelUuid && Date.now() - known.at < OWNER_MAX_AGE_MS) return { contact: known.contact, remembered: true };
+  return { contact: await contactForUrn(db, urn, channelUuid, name), remembered: false };
+}
+
+/**
+ * The contact that owns a URN in D1, created when the URN is new, and remembered. The URN
+ * remembers the channel it was last seen on, so replies go back the same way. Two webhooks racing
+ * to create the same contact both end up with the one whose URN row won.
+ */
+export async function contactForUrn(db: D1Database, urn: string, channelUuid: string, name: string | undefined): Promise<string> {
+  const { scheme, path } = splitUrn(urn);
   const owner = await ownerInD1(db, scheme, path, channelUuid, name);
   rememberOwner({ scheme, path }, owner, channelUuid);
   return owner;

@@ -4,7 +4,7 @@ import type { Channel, InboundMessage } from "../channels/types";
 import { channelFromRow, CHANNEL_COLUMNS } from "../../durable/contact/assets";
 import { currentAssets } from "../../durable/contact/fresh-assets";
 import { checkParsed } from "./checks";
-import { contactForUrn } from "./contacts";
+import { ownerOfUrn } from "./contacts";
 import { applyStatuses } from "./statuses";
 import { applyFormEvents } from "../whatsapp-forms/apply";
 
@@ -57,13 +57,16 @@ async function receive(c: Context<Env, "/channels/:uuid/*">): Promise<Response> 
 
   // Messages grouped by contact, each contact's in the order the provider sent them.
   const byContact = new Map<string, InboundMessage[]>();
+  // Contacts found from the isolate's memory of URN owners: their objects check the URNs are still theirs.
+  const remembered = new Set<string>();
   for (const m of result.messages) {
-    const contact = await contactForUrn(c.env.DB, m.urn, channel.uuid, m.contactName);
+    const { contact, remembered: hint } = await ownerOfUrn(c.env.DB, m.urn, channel.uuid, m.contactName);
+    if (hint) remembered.add(contact);
     byContact.set(contact, [...(byContact.get(contact) ?? []), m]);
   }
   const origin = new URL(c.req.url).origin;
   await Promise.all([
-    ...[...byContact].map(([contact, messages]) => c.env.CONTACTS.getByName(contact).receive(contact, origin, messages)),
+    ...[...byContact].map(([contact, messages]) => c.env.CONTACTS.getByName(contact).receive(contact, origin, messages, { check: remembered.has(contact) })),
     applyStatuses(c.env.DB, channel.uuid, result.statuses),
     applyFormEvents(c.env.DB, result.formEvents),
   ]);
