@@ -92,6 +92,16 @@ it("connects an exit to another node by dragging", async () => {
     await page.locator(".react-flow__edge").first().waitFor();
     await saved(page);
     expect((await draft(flow)).definition.nodes[0].exits[0].destination_uuid).toBe(second.uuid);
+
+    // A node put between the two, on the connection.
+    await page.locator(".react-flow__edge").first().click();
+    await page.getByRole("button", { name: "Add a node here" }).click();
+    await expect.poll(() => page.locator(".flow-node").count()).toBe(3);
+    await saved(page);
+    const nodes = (await draft(flow)).definition.nodes;
+    const added = nodes.find((n: any) => n.uuid !== first.uuid && n.uuid !== second.uuid);
+    expect(nodes[0].exits[0].destination_uuid).toBe(added.uuid);
+    expect(added.exits[0].destination_uuid).toBe(second.uuid);
   });
 });
 

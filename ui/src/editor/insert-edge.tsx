@@ -16,6 +16,7 @@ export function InsertEdge(props: EdgeProps & { data: InsertEdgeData }) {
             style={{ transform: `translate(-50%, -50%) translate(${x}px, ${y}px)` }}
             onClick={() => props.data.onInsert(props.id)}
             title="Add a node here"
+            aria-label="Add a node here"
           >
             +
           </button>
