@@ -16,6 +16,7 @@ import {
   type SessionJSON,
   type TriggerJSON,
 } from "../../durable/engine";
+import { matchesQuery } from "../../worker/segments/query-matcher";
 import { AssetsSchema, CaseSchema, type HttpMock, type Output, type ReplayCase } from "./case";
 
 /** Every replay starts at the same instant, so outputs can be compared byte for byte. */
@@ -48,7 +49,9 @@ function canned(mocks: Record<string, HttpMock[]>): Record<string, CannedRespons
 export async function runCase(caseJSON: unknown, assetsJSON: unknown): Promise<{ outputs: Output[] }> {
   const c = parseCase(caseJSON);
   const assets = parseAssets(assetsJSON);
-  const engine = new Engine(replayServices({ start: parseTime(REPLAY_START)!, http: cannedHttp(canned(c.http_mocks ?? {})) }));
+  const services = replayServices({ start: parseTime(REPLAY_START)!, http: cannedHttp(canned(c.http_mocks ?? {})) });
+  // Smart groups are re-evaluated with the same matcher as the Worker's segments.
+  const engine = new Engine({ ...services, matchesQuery });
   const trigger = { ...c.trigger, contact: c.contact, environment: c.environment } as unknown as TriggerJSON;
 
   const outputs: Output[] = [];

@@ -9,6 +9,7 @@ import type { Node } from "./flow/schema";
 import { DEFAULT_LIMITS, type EngineLimits } from "./limits";
 import type { ResumeJSON } from "./resumes";
 import { route, takeCategory, type Routed } from "./routers";
+import { CONTACT_CHANGING_ACTIONS, reevaluateQueryGroups } from "./query-groups";
 import { makeScope } from "./scope";
 import type { EngineServices } from "./services";
 import { Session } from "./session/session";
@@ -65,6 +66,8 @@ export class Engine {
     const s = new Session(json, a, this.services, this.limits);
     if (trigger.type === "msg") json.input = msgTriggerInput(trigger, trigger.triggered_on ?? s.now());
 
+    // goflow re-evaluates the contact's smart groups as the session starts.
+    reevaluateQueryGroups(s, null, null);
     const run = s.startRun(flow, undefined, false, null);
     await this.traverse(s, run, flow.definition.nodes[0]?.uuid);
     return this.finish(s);
@@ -188,6 +191,7 @@ export class Engine {
     let pushed: { flow: Flow; terminal: boolean } | undefined;
     for (const action of node.actions) {
       const outcome = await executeAction(action, scope);
+      if (CONTACT_CHANGING_ACTIONS.has(action.type)) reevaluateQueryGroups(s, run, step);
       if (!outcome) continue;
       if ("fail" in outcome) return this.fail(s, run, step, outcome.fail);
       pushed = { flow: outcome.enter, terminal: outcome.terminal };

@@ -13,6 +13,8 @@ export {
   type HttpRequest,
   type HttpResponse,
   type HttpFailure,
+  type QueryMatcher,
+  type QueryContext,
 } from "./services";
 export type { SessionAssets } from "./assets";
 export type { ContactJSON, FieldValue } from "./contact";

@@ -31,6 +31,22 @@ export interface EngineServices {
   random(): number;
   uuid(): string;
   http: HttpClient;
+  /**
+   * Whether a contact matches a smart group's query, for goflow's re-evaluation of query groups at
+   * session start and after each contact change. Without it, query-group memberships stay as given.
+   * An invalid query throws (the group is then left as it is).
+   */
+  matchesQuery?: QueryMatcher;
+}
+
+/** Decides a query against a contact, with the workspace's fields and environment for its values. */
+export type QueryMatcher = (query: string, contact: import("./contact").ContactJSON, context: QueryContext) => boolean;
+
+export interface QueryContext {
+  fields: { key: string; name: string; type: string }[];
+  groups: { uuid: string; name: string }[];
+  date_format?: string;
+  timezone?: string;
 }
 
 export function isHttpFailure(r: HttpResponse | HttpFailure): r is HttpFailure {
