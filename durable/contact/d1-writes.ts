@@ -26,12 +26,13 @@ export async function flushJournal(ctx: Ctx): Promise<void> {
   }
   for (const batch of batches) {
     if (!ctx.budget.allows({ subrequests: 1 + batch.length, queries: BATCH_STATEMENTS * 2 })) return;
-    if (await run(ctx, batch)) {
+    if ((await run(ctx, batch)) === "ok") {
       journal.done(ctx.sql, batch.map((e) => e.id));
       continue;
     }
     for (const e of batch) {
-      if (!(await run(ctx, [e]))) {
+      const alone = await run(ctx, [e]);
+      if (alone === "refused" ? !(await runEachSkippingRefused(ctx, e)) : alone !== "ok") {
         journal.failed(ctx.sql, e, ctx.now());
         return;
       }
@@ -40,16 +41,35 @@ export async function flushJournal(ctx: Ctx): Promise<void> {
   }
 }
 
-async function run(ctx: Ctx, entries: journal.JournalEntry[]): Promise<boolean> {
+/**
+ * An entry D1 refuses for its data (a constraint: the group a flow added the contact to was
+ * deleted meanwhile) would otherwise hold up every later write forever: its statements are carried
+ * out one at a time and those D1 refuses are left out, logged. They are idempotent, so a retry
+ * after a passing failure does no harm. False when D1 failed otherwise (the entry backs off).
+ */
+async function runEachSkippingRefused(ctx: Ctx, e: journal.JournalEntry): Promise<boolean> {
+  for (const [i, statement] of e.statements.entries()) {
+    if (!ctx.budget.allows({ subrequests: 1, queries: 1 })) return false;
+    const r = await run(ctx, [{ ...e, statements: [statement] }]);
+    // Say which statement, never its parameters (message texts, URNs).
+    if (r === "refused") console.error(`D1 write-through: journal entry ${e.id} statement ${i} refused by D1 and left out: ${statement.sql.trim().split(/\s+/).slice(0, 4).join(" ")} …`);
+    else if (r !== "ok") return false;
+  }
+  return true;
+}
+
+/** `refused`: D1 refused the data (a constraint), which no retry changes; `failed`: anything else. */
+async function run(ctx: Ctx, entries: journal.JournalEntry[]): Promise<"ok" | "refused" | "failed"> {
   const db = ctx.db;
   const statements = entries.flatMap((e) => e.statements.map((s) => db.prepare(s.sql).bind(...s.params)));
   ctx.budget.writeQueries += statements.length;
   try {
     await db.batch(statements);
     ctx.budget.writes++;
-    return true;
+    return "ok";
   } catch (e) {
-    console.error("D1 write-through failed:", e instanceof Error ? e.message : String(e));
-    return false;
+    const message = e instanceof Error ? e.message : String(e);
+    console.error("D1 write-through failed:", message);
+    return /SQLITE_CONSTRAINT|constraint failed/i.test(message) ? "refused" : "failed";
   }
 }

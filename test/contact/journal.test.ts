@@ -40,4 +40,23 @@ describe("the D1 journal", () => {
     expect((await messagesOf(contact)).map((m) => [m.direction, m.text])).toEqual([["in", "anyone there?"]]);
     expect((await contactObject(contact).state()).alarm).toBeNull();
   });
+
+  it("leaves out a statement D1 refuses for its data, so the writes after it are not held up forever", async () => {
+    const channel = await twilioChannel();
+    const from = phone();
+    const contact = (await call("POST", "/contacts", { urns: [`tel:${from}`] })).body.uuid as string;
+    // D1 refuses this one message row for good, as it would a membership of a group deleted meanwhile.
+    await env.DB.exec("CREATE TRIGGER refuse_poison BEFORE INSERT ON messages WHEN NEW.text = 'poison' BEGIN SELECT RAISE(ABORT, 'constraint failed: poison'); END");
+    try {
+      await postTwilio(channel.uuid, twilioSms(channel, from, "poison"));
+      await postTwilio(channel.uuid, twilioSms(channel, from, "fine"));
+    } finally {
+      await env.DB.exec("DROP TRIGGER refuse_poison");
+    }
+    expect((await messagesOf(contact)).map((m) => m.text)).toEqual(["fine"]);
+    // The rest of the refused entry landed: the contact was seen.
+    const row = await env.DB.prepare("SELECT last_seen_on FROM contacts WHERE uuid = ?").bind(contact).first<{ last_seen_on: string | null }>();
+    expect(row?.last_seen_on).not.toBeNull();
+    expect((await contactObject(contact).state()).alarm).toBeNull();
+  });
 });
