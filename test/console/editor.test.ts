@@ -25,7 +25,7 @@ async function makeFlow(nodes: any[], extra: Record<string, unknown> = {}): Prom
   return flow;
 }
 
-const messageNode = (text: string) => ({ uuid: uuid(), actions: [{ uuid: uuid(), type: "send_msg", text }], exits: [{ uuid: uuid(), destination_uuid: null }] });
+const messageNode = (text: string) => ({ uuid: uuid(), actions: [{ uuid: uuid(), type: "send_msg", text }], exits: [{ uuid: uuid(), destination_uuid: null as string | null }] });
 
 async function open(page: Page, flow: string) {
   await page.goto(`/flows/${flow}`);
