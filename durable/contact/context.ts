@@ -1,4 +1,5 @@
 import { Engine, realServices } from "../engine";
+import { matchesQuery } from "../../worker/segments/query-matcher";
 import type { BucketConfig } from "../../worker/channels/rate";
 import type { Budget } from "./budget";
 
@@ -22,7 +23,10 @@ export interface Ctx {
   reserveSlots?(channelUuid: string, cfg: BucketConfig, n: number, lane: "reply" | "bulk"): Promise<number[]>;
 }
 
-/** One engine for the isolate: it holds no state between sprints. Flow webhooks get 10 s and at most 256 KiB of response (`fetchHttp`). */
-export const engine = new Engine(realServices());
+/**
+ * One engine for the isolate: it holds no state between sprints. Flow webhooks get 10 s and at most
+ * 256 KiB of response (`fetchHttp`); smart groups are re-evaluated with the segments' matcher.
+ */
+export const engine = new Engine({ ...realServices(), matchesQuery });
 
 export const iso = (ms: number) => new Date(ms).toISOString();
