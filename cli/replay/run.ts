@@ -11,6 +11,7 @@ import {
   parseTime,
   replayServices,
   type CannedResponse,
+  type EngineServices,
   type ResumeJSON,
   type SessionAssets,
   type SessionJSON,
@@ -46,12 +47,28 @@ function canned(mocks: Record<string, HttpMock[]>): Record<string, CannedRespons
   );
 }
 
+/**
+ * The replay clock, which can jump forward: a `time_passed` resume comes days or months after the
+ * sprint before it, and what follows it is stamped from then (ticking a second at every read, as before).
+ */
+function movableClock(base: EngineServices): { services: EngineServices; moveTo(ns: bigint): void } {
+  let offset = 0n;
+  let next = 0n;
+  const now = () => {
+    const t = base.now() + offset;
+    next = t + 1_000_000_000n;
+    return t;
+  };
+  return { services: { ...base, now }, moveTo: (ns) => void (ns > next && (offset += ns - next)) };
+}
+
 export async function runCase(caseJSON: unknown, assetsJSON: unknown): Promise<{ outputs: Output[] }> {
   const c = parseCase(caseJSON);
   const assets = parseAssets(assetsJSON);
   const services = replayServices({ start: parseTime(REPLAY_START)!, http: cannedHttp(canned(c.http_mocks ?? {})) });
   // Smart groups are re-evaluated with the same matcher as the Worker's segments.
-  const engine = new Engine({ ...services, matchesQuery });
+  const clock = movableClock(services);
+  const engine = new Engine({ ...clock.services, matchesQuery });
   const trigger = { ...c.trigger, contact: c.contact, environment: c.environment } as unknown as TriggerJSON;
 
   const outputs: Output[] = [];
@@ -64,6 +81,11 @@ export async function runCase(caseJSON: unknown, assetsJSON: unknown): Promise<{
     throw e instanceof EngineError ? new ReplayError(`trigger: ${e.message}`) : e;
   }
   for (const [i, resume] of c.resumes.entries()) {
+    if (resume.type === "time_passed") {
+      const to = typeof resume.resumed_on === "string" ? parseTime(resume.resumed_on) : null;
+      if (to === null) throw new ReplayError(`resumes[${i}] (time_passed): needs a resumed_on datetime, the time it passes to`);
+      clock.moveTo(to);
+    }
     try {
       const sprint = await engine.resume(assets, session, resume as unknown as ResumeJSON);
       outputs.push({ events: sprint.events, session: sprint.session as unknown as Output["session"] });

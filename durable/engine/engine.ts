@@ -14,8 +14,10 @@ import { makeScope } from "./scope";
 import type { EngineServices } from "./services";
 import { Session } from "./session/session";
 import type { RunJSON, SessionJSON, StepJSON } from "./session/types";
+import { parseTime } from "./time";
 import { msgTriggerInput, TRIGGER_TYPES, type TriggerJSON } from "./triggers";
 import { beginMsgWait, triggerAnswersWait } from "./waits/msg";
+import { beginTimedWait, resumeMismatch, resumeTimedWait } from "./waits/timed";
 
 /** What one call to the engine gives back: the new session state and what happened, in order. */
 export interface Sprint {
@@ -29,7 +31,7 @@ export class EngineError extends Error {}
 /** Where a visit leaves the traversal. */
 type Visit = { next: string | undefined } | { waiting: true } | { failed: true } | { entered: RunJSON; flow: Flow };
 
-const RESUME_TYPES = ["msg", "wait_timeout", "wait_expiration"];
+const RESUME_TYPES = ["msg", "wait_timeout", "wait_expiration", "time_passed"];
 
 /**
  * goflow's engine: starts sessions from triggers and resumes waiting ones, visiting nodes until the
@@ -85,11 +87,14 @@ export class Engine {
     const node = step && flow.node(step.node_uuid);
     const wait = node?.router?.wait;
     if (!step || !node || !wait) throw new EngineError(`run ${run.uuid} is not at a wait`);
-    if (resume.type === "wait_timeout" && !wait.timeout) throw new EngineError("the wait has no timeout");
+    const mismatch = resumeMismatch(wait.type, resume);
+    if (mismatch) throw new EngineError(mismatch);
+    if (resume.type === "wait_timeout" && wait.type === "msg" && !wait.timeout) throw new EngineError("the wait has no timeout");
     if (resume.type === "msg" && !resume.msg) throw new EngineError("msg resume has no msg");
 
     if (resume.contact) json.contact = cloneContact(resume.contact);
     if (resume.environment) json.environment = structuredClone(resume.environment);
+    const waited = json.wait;
     delete json.wait;
     json.status = "active";
     const s = new Session(json, a, this.services, this.limits);
@@ -110,6 +115,11 @@ export class Engine {
       s.touch();
       s.log(run, step, msgReceived(msg));
       routed = route(node.router!, scope);
+    } else if (wait.type !== "msg") {
+      const outcome = resumeTimedWait(wait, scope, waited, (resume.resumed_on && parseTime(resume.resumed_on)) || s.services.now());
+      if (outcome === "waiting") return this.finish(s);
+      if ("refused" in outcome) throw new EngineError(outcome.refused);
+      routed = outcome;
     } else {
       s.log(run, step, waitTimedOut());
       routed = { categoryUUID: wait.timeout!.category_uuid, value: "", input: "" };
@@ -204,6 +214,12 @@ export class Engine {
     const router = node.router;
     if (!router) {
       const next = this.leave(s, run, node, step, { categoryUUID: "", value: "" });
+      return next === null ? { failed: true } : { next };
+    }
+    if (router.wait && router.wait.type !== "msg") {
+      const outcome = beginTimedWait(router.wait, scope);
+      if (outcome === "waiting") return { waiting: true };
+      const next = this.leave(s, run, node, step, outcome);
       return next === null ? { failed: true } : { next };
     }
     if (router.wait && !triggerAnswersWait(s, run)) {

@@ -8,3 +8,4 @@ export * from "./labels";
 export * from "./session";
 export * from "./ticket";
 export * from "./diagnostics";
+export * from "./wait";

@@ -192,7 +192,43 @@ export const MsgWait = z.looseObject({
 });
 export type MsgWait = z.infer<typeof MsgWait>;
 
-export const Wait = z.discriminatedUnion("type", [MsgWait]);
+/** A time of day, "HH:MM" on a 24-hour clock. */
+const TimeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be a time of day like 09:30");
+const Amount = { amount: z.number().int().positive().max(100_000), unit: z.enum(["seconds", "minutes", "hours", "days"]) };
+
+/**
+ * Eddy's pause (docs/journeys.md): waits for a period (then optionally until a time of day), until
+ * a weekday and/or time, or until a date-time given by an expression; never takes a message.
+ */
+export const PauseWait = z.looseObject({
+  type: z.literal("pause"),
+  for: z.looseObject(Amount).optional(),
+  then_until: TimeOfDay.optional(),
+  weekdays: z.array(z.enum(["sun", "mon", "tue", "wed", "thu", "fri", "sat"])).min(1).max(7).optional(),
+  time: TimeOfDay.optional(),
+  until: z.string().min(1).max(1000).optional(),
+  category_uuid: uuid,
+});
+export type PauseWait = z.infer<typeof PauseWait>;
+
+/** Eddy's wait for a date relative to a contact date field (docs/journeys.md). */
+export const DateWait = z.looseObject({
+  type: z.literal("date"),
+  field: FieldRef,
+  relative: z.enum(["before", "on", "after"]),
+  amount: Amount.amount.optional(),
+  unit: z.enum(["minutes", "hours", "days"]).optional(),
+  time: TimeOfDay.optional(),
+  every_year: z.boolean().optional(),
+  category_uuid: uuid,
+  no_date_category_uuid: uuid,
+});
+export type DateWait = z.infer<typeof DateWait>;
+
+/** Waits that end when time passes: the caller sets one timer, at the session's `wait.resumes_on`. */
+export type TimedWait = PauseWait | DateWait;
+
+export const Wait = z.discriminatedUnion("type", [MsgWait, PauseWait, DateWait]);
 export type Wait = z.infer<typeof Wait>;
 
 const routerBase = {
@@ -214,7 +250,15 @@ export type SwitchRouter = z.infer<typeof SwitchRouter>;
 export const RandomRouter = z.looseObject({ type: z.literal("random"), ...routerBase });
 export type RandomRouter = z.infer<typeof RandomRouter>;
 
-export const Router = z.discriminatedUnion("type", [SwitchRouter, RandomRouter]);
+/** Eddy's split audience (A/B/n): one whole percentage per category, in order, adding up to 100. */
+export const SplitAudienceRouter = z.looseObject({
+  type: z.literal("split_audience"),
+  ...routerBase,
+  percentages: z.array(z.number().int().min(0).max(100)),
+});
+export type SplitAudienceRouter = z.infer<typeof SplitAudienceRouter>;
+
+export const Router = z.discriminatedUnion("type", [SwitchRouter, RandomRouter, SplitAudienceRouter]);
 export type Router = z.infer<typeof Router>;
 
 export const Node = z.looseObject({

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { checkJourneyRouter } from "./validate-journeys";
 import { isSupportedAction, type Action, type FlowDefinition, type Node } from "./schema";
 
 /** One thing wrong (error) or worth knowing (warning) about a flow definition. */
@@ -41,7 +42,12 @@ const ACTION_FLOW_TYPES: Record<string, string[]> = {
 const NOT_RUN_BY_EDDY = new Set(["say_msg", "play_audio", "transfer_airtime", "call_classifier", "call_llm"]);
 
 /** Wait types and the flow types that may use them. */
-const WAIT_FLOW_TYPES: Record<string, string[]> = { msg: ["messaging", "messaging_offline", "voice"] };
+const WAIT_FLOW_TYPES: Record<string, string[]> = {
+  msg: ["messaging", "messaging_offline", "voice"],
+  // Journeys' timed waits (docs/journeys.md): they never take a reply, so background flows may use them.
+  pause: ["messaging", "messaging_background"],
+  date: ["messaging", "messaging_background"],
+};
 
 const FLOW_TYPE_NAMES: Record<string, string> = {
   messaging: "a messaging flow",
@@ -270,17 +276,18 @@ function checkRouter(flow: FlowDefinition, node: Node, where: Where, problems: P
     if (router.default_category_uuid && !categoryUuids.has(router.default_category_uuid))
       problems.error(where, "router.default_category_uuid", `the default category ${router.default_category_uuid} is not on this router`);
   } else if (Array.isArray(router.cases) && router.cases.length > 0) {
-    problems.error(where, "router.cases", "a random router cannot have cases");
+    problems.error(where, "router.cases", `a ${router.type === "random" ? "random router" : "split"} cannot have cases`);
   }
+  checkJourneyRouter(router, (path, message) => problems.error(where, path, message));
 
   const wait = router.wait;
   if (!wait) return;
   const allowed = WAIT_FLOW_TYPES[wait.type];
   if (allowed && !allowed.includes(flow.type)) {
-    const what = wait.type === "msg" ? "wait for a message" : `use a ${wait.type} wait`;
+    const what = wait.type === "msg" ? "wait for a message" : wait.type === "pause" ? "pause" : `wait for a ${wait.type}`;
     problems.error(where, "router.wait", `${FLOW_TYPE_NAMES[flow.type] ?? "this flow"} cannot ${what}`);
   }
-  if (wait.timeout && !categoryUuids.has(wait.timeout.category_uuid))
+  if (wait.type === "msg" && wait.timeout && !categoryUuids.has(wait.timeout.category_uuid))
     problems.error(where, "router.wait.timeout.category_uuid", `the timeout category ${wait.timeout.category_uuid} is not on this router`);
 }
 

@@ -1,9 +1,11 @@
 import type { MsgResume } from "./msg";
 import type { WaitExpirationResume } from "./wait-expiration";
 import type { WaitTimeoutResume } from "./wait-timeout";
+import type { TimePassedResume } from "./time-passed";
 
 export type { MsgResume } from "./msg";
 export type { WaitTimeoutResume } from "./wait-timeout";
 export type { WaitExpirationResume } from "./wait-expiration";
+export type { TimePassedResume } from "./time-passed";
 
-export type ResumeJSON = MsgResume | WaitTimeoutResume | WaitExpirationResume;
+export type ResumeJSON = MsgResume | WaitTimeoutResume | WaitExpirationResume | TimePassedResume;

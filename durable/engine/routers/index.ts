@@ -2,12 +2,14 @@ import type { Scope } from "../actions/base";
 import type { Router } from "../flow/schema";
 import { saveResult } from "../results";
 import { routeRandom } from "./random";
+import { routeSplitAudience } from "./split-audience";
 import { routeSwitch } from "./switch";
 
 /** The category a router picked and what its result records, or why it could not pick one. */
 export type Routed = { categoryUUID: string; value: string; input?: string; extra?: unknown } | { fail: string };
 
 export function route(router: Router, s: Scope): Routed {
+  if (router.type === "split_audience") return routeSplitAudience(router, s);
   return router.type === "switch" ? routeSwitch(router, s) : routeRandom(router, s);
 }
 

@@ -79,9 +79,11 @@ export interface InputJSON {
 
 /** What the session is waiting for; the caller turns it into timers. */
 export interface WaitJSON {
-  type: "msg";
+  type: "msg" | "pause" | "date";
   timeout_seconds?: number;
   expires_on?: string;
+  /** A pause's or a wait for a date's due time: the one timer the caller sets (docs/journeys.md). */
+  resumes_on?: string;
 }
 
 export interface SessionJSON {
