@@ -281,3 +281,32 @@ it("offers no wait for a reply in a background flow, and shows a viewer the flow
   });
   await viewer.context().close();
 });
+
+it("saves a dragged node's position in _ui, and deletes a node with the Delete key", async () => {
+  const [keep, drop] = [messageNode("Keep me"), messageNode("Delete me")];
+  keep.exits[0].destination_uuid = drop.uuid;
+  const flow = await makeFlow([keep, drop]);
+  const page = eddy.page;
+  await traced(page, "drag", async () => {
+    await open(page, flow);
+    const header = page.locator(`[data-node-uuid="${keep.uuid}"] .node-title`);
+    const box = (await header.boundingBox())!;
+    await page.mouse.move(box.x + 20, box.y + 5);
+    await page.mouse.down();
+    await page.mouse.move(box.x + 140, box.y + 65, { steps: 8 });
+    await page.mouse.up();
+    await saved(page);
+    const moved = (await draft(flow)).definition._ui.nodes[keep.uuid].position;
+    // Dropped about where the mouse let go (React Flow starts the drag a few pixels in).
+    expect(moved.left).toBeGreaterThan(100 + 100);
+    expect(moved.top).toBeGreaterThan(60 + 40);
+
+    await page.getByText("Delete me").click();
+    await page.keyboard.press("Delete");
+    await page.getByText("Delete me").waitFor({ state: "detached" });
+    await saved(page);
+    const after = (await draft(flow)).definition;
+    expect(after.nodes.map((n: any) => n.uuid)).toEqual([keep.uuid]);
+    expect(after.nodes[0].exits[0].destination_uuid).toBeNull();
+  });
+});
