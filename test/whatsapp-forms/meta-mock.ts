@@ -12,6 +12,8 @@ export class FakeMeta {
   flows = new Map<string, MetaFlow>();
   calls: string[] = [];
   uploads: { id: string; fileName: string | null; name: string | null; assetType: string | null; json: unknown }[] = [];
+  /** Cloud API messages sent from the channels' numbers. */
+  sent: { phone: string; body: Record<string, any> }[] = [];
   /** Meta's answer to the next publish, when it refuses. */
   refusePublish = false;
   private next = 7310000000000000 + Math.floor(Math.random() * 1e6) * 1000;
@@ -39,6 +41,11 @@ export class FakeMeta {
         const data = all.slice(start, start + limit).map(({ json: _, clone_flow_id: __, ...f }) => f);
         const more = start + limit < all.length;
         return HttpResponse.json({ data, paging: { cursors: { before: String(start), after: String(start + limit) }, ...(more ? { next: `${base}/${this.waba}/flows?after=${start + limit}` } : {}) } });
+      }),
+      http.post(`${base}/:phone/messages`, async ({ request, params }) => {
+        const body = (await request.json()) as Record<string, any>;
+        this.sent.push({ phone: String(params.phone), body });
+        return HttpResponse.json({ messaging_product: "whatsapp", contacts: [{ input: body.to, wa_id: body.to }], messages: [{ id: `wamid.${crypto.randomUUID()}` }] });
       }),
       http.post(`${base}/:id/assets`, async ({ request, params }) => {
         const form = await request.formData();

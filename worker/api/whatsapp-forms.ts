@@ -10,6 +10,7 @@ import { FORM_STATUSES, type FormStatus } from "../whatsapp-forms/events";
 import { endpointIssues, FlowJson, FORM_CATEGORIES } from "../whatsapp-forms/flow-json";
 import { graphFor, GraphError, LIST_PAGE, type Graph, type MetaFlow } from "../whatsapp-forms/graph";
 import { appendHistory, statusEntry } from "../whatsapp-forms/history";
+import { interactiveForm, refusal } from "../whatsapp-forms/send";
 import { Name, now, Uuid } from "./common";
 import type { ApiEnv } from "./context";
 import { ApiError, conflict, invalid, invalidField, notFound } from "./errors";
@@ -42,6 +43,23 @@ export const FormUpdate = z.strictObject({
 
 export const FormClone = z.strictObject({ name: Name(200).describe("the new draft's name") });
 export const FormSync = z.strictObject({ channel: Uuid, after: z.string().max(512).optional().describe("the previous answer's `next`, to continue") });
+
+export const FormSend = z.strictObject({
+  contact: Uuid.describe("a contact with a whatsapp URN who wrote on the form's channel in the last 24 hours"),
+  text: z.string().trim().min(1).max(1024).describe("the message body"),
+  cta: Name(30).describe("the button that opens the form"),
+  header: Name(60).optional(),
+  footer: Name(60).optional(),
+  screen: z.string().regex(/^[A-Za-z_]+$/, "a screen id: letters and underscores").max(128).optional().describe("the entry screen to open; without it a form with an endpoint asks it (INIT)"),
+  data: z
+    .record(z.string(), z.unknown())
+    .refine((d) => JSON.stringify(d).length <= 16_384, "is longer than 16384 characters")
+    .optional()
+    .describe("the first screen's data"),
+  test: z.boolean().default(false).describe("send a draft, as a test (WhatsApp shows it with a draft banner)"),
+});
+
+export const SendOut = z.object({ flow_token: z.string(), message: z.string().describe("the message's uuid in GET /messages"), external_id: z.string() });
 
 export const FormOut = z.object({
   uuid: z.string(),
@@ -295,6 +313,39 @@ export const whatsappFormRoutes = new Hono<ApiEnv>()
       })
       .returning();
     return c.json(out(row, origin(c.req.url)), 201);
+  })
+  .post("/:uuid/send", describe({ tag, summary: "Send the form to a contact as an interactive message (inside the 24-hour window; refused for a deprecated or blocked form, held to 10 per hour while throttled)", response: SendOut }), validate("json", FormSend), async (c) => {
+    const body = c.req.valid("json");
+    const db = c.get("db");
+    const form = await findForm(db, c.req.param("uuid"));
+    const d1 = c.env.DB;
+    const contact = await d1
+      .prepare("SELECT c.status, u.path FROM contacts c LEFT JOIN contact_urns u ON u.contact_uuid = c.uuid AND u.scheme = 'whatsapp' WHERE c.uuid = ? ORDER BY u.priority LIMIT 1")
+      .bind(body.contact)
+      .first<{ status: string; path: string | null }>();
+    if (!contact) throw invalidField("contact", `no contact ${body.contact}`);
+    if (!contact.path) throw invalidField("contact", `contact ${body.contact} has no whatsapp URN`);
+    if (contact.status !== "active") throw conflict(`contact ${body.contact} is ${contact.status}: nothing is sent to them`);
+    const at = Date.now();
+    const [sends, inbound] = await d1.batch<{ n?: number; last?: string | null }>([
+      d1.prepare("SELECT count(*) AS n FROM whatsapp_form_sends WHERE form_uuid = ? AND sent_on > ?").bind(form.uuid, new Date(at - 3600_000).toISOString()),
+      d1.prepare("SELECT max(created_on) AS last FROM messages WHERE contact_uuid = ? AND channel_uuid = ? AND direction = 'in'").bind(body.contact, form.channelUuid),
+    ]);
+    const refused = refusal(form, body.test, sends.results[0]?.n ?? 0, inbound.results[0]?.last ?? null, at);
+    if (refused) throw new ApiError(refused.status, refused.code, refused.message);
+
+    const { graph } = await channelGraph(c, form.channelUuid);
+    const flowToken = `ft_${crypto.randomUUID().replace(/-/g, "")}`;
+    const externalId = await meta("send", () => graph.send(interactiveForm(form.metaId, contact.path!, flowToken, form.usesEndpoint, body)));
+    const message = crypto.randomUUID();
+    const sentOn = new Date(at).toISOString();
+    await d1.batch([
+      d1
+        .prepare("INSERT INTO messages (uuid, contact_uuid, channel_uuid, urn, direction, text, status, external_id, created_on, sent_on, modified_on) VALUES (?, ?, ?, ?, 'out', ?, 'wired', ?, ?, ?, ?)")
+        .bind(message, body.contact, form.channelUuid, `whatsapp:${contact.path}`, body.text, externalId, sentOn, sentOn, sentOn),
+      d1.prepare("INSERT INTO whatsapp_form_sends (flow_token, form_uuid, contact_uuid, urn, message_uuid, external_id, sent_on) VALUES (?, ?, ?, ?, ?, ?, ?)").bind(flowToken, form.uuid, body.contact, `whatsapp:${contact.path}`, message, externalId, sentOn),
+    ]);
+    return c.json({ flow_token: flowToken, message, external_id: externalId });
   })
   .delete("/:uuid", describe({ tag, summary: "Delete a draft form, at WhatsApp too (a published one is deprecated instead)", status: 204, response: null }), async (c) => {
     const db = c.get("db");

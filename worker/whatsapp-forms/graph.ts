@@ -41,6 +41,8 @@ export interface Graph {
   publish(flowId: string): Promise<void>;
   deprecate(flowId: string): Promise<void>;
   remove(flowId: string): Promise<void>;
+  /** Sends a Cloud API message from the channel's number; returns WhatsApp's message id. */
+  send(message: Record<string, unknown>): Promise<string>;
   /** One page of the account's flows; `after` is the previous page's cursor. */
   list(after?: string): Promise<{ flows: MetaFlow[]; after?: string }>;
 }
@@ -109,6 +111,12 @@ export function graphFor(channel: Channel, fetcher: typeof fetch = fetch): { gra
     },
     async remove(flowId) {
       await call("DELETE", encodeURIComponent(flowId));
+    },
+    async send(message) {
+      const r = await call("POST", `${cfg.phone_number_id}/messages`, JSON.stringify({ messaging_product: "whatsapp", recipient_type: "individual", ...message }), true);
+      const id = (r.messages as { id?: unknown }[] | undefined)?.[0]?.id;
+      if (typeof id !== "string") throw new GraphError(502, undefined, "response without messages[0].id");
+      return id;
     },
     async list(after) {
       const q = new URLSearchParams({ fields: "id,name,status,categories,validation_errors,json_version", limit: String(LIST_PAGE) });
