@@ -163,7 +163,7 @@ describe("what a user sees in the replays", () => {
   it("fails runs clearly: the step limit and an unsupported action", () => {
     const [loop] = out("loop.step_limit");
     expect(loop.session.status).toBe("failed");
-    expect(ofType(loop, "failure")[0].text).toMatch(/maximum of 100 steps/);
+    expect(ofType(loop, "failure")[0].text).toBe("reached maximum number of steps per sprint (100)");
 
     const [llm] = out("unsupported.call_llm");
     expect(texts(llm)).toEqual(["Before"]);
