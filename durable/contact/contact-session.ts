@@ -140,13 +140,19 @@ export class ContactSession extends DurableObject<Env> {
     // Armed before processing: if the object dies half-way, the alarm picks the inbox up again.
     const alarm = await this.ctx.storage.getAlarm();
     if (alarm === null || alarm > ctx.now() + RECOVERY_MS) await this.ctx.storage.setAlarm(ctx.now() + RECOVERY_MS);
-    const handled = this.serially(ctx, async () => {});
-    handled.finally(() => this.usage("receive", ctx)).catch(() => {});
+    const handle = () => {
+      const handled = this.serially(ctx, async () => {});
+      handled.finally(() => this.usage("receive", ctx)).catch(() => {});
+      return handled;
+    };
     const failed = (e: unknown) => console.error("contact", contactUuid, "inbound handling failed:", e instanceof Error ? e.message : String(e));
     if (inbound.answerWithinMs <= 0) {
-      this.ctx.waitUntil(handled.catch(failed));
+      // Begun after this call has answered: begun at once, the sprint would run (and its writes be
+      // awaited by the output gate) before the answer leaves.
+      this.ctx.waitUntil(scheduler.wait(0).then(handle).catch(failed));
       return new Map(messages.map((m, i) => [m, accepted[i]]));
     }
+    const handled = handle();
     const timer = new AbortController();
     const waited = scheduler.wait(inbound.answerWithinMs, { signal: timer.signal }).then(
       () => true,
