@@ -139,3 +139,14 @@ describe("WhatsApp forms: the lifecycle through Meta's Flows API", () => {
     expect(res.body.message).toMatch(/no config.business_account_id/);
   });
 });
+
+describe("WhatsApp forms and their channel", () => {
+  it("go with the channel when it is deleted (Meta keeps them)", async () => {
+    const own = await formsChannel(meta.waba);
+    const created = await call("POST", "/whatsapp-forms", { channel: own, name: `Gone ${unique()}`, categories: ["OTHER"], flow_json: flowJson() });
+    await call("POST", `/whatsapp-forms/${created.body.uuid}/publish`);
+    expect((await call("DELETE", `/channels/${own}`)).status).toBe(204);
+    expect((await call("GET", `/whatsapp-forms/${created.body.uuid}`)).status).toBe(404);
+    expect(meta.flows.get(created.body.meta_id)!.status).toBe("PUBLISHED");
+  });
+});

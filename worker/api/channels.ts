@@ -6,7 +6,7 @@ import { openConfig, sealConfig } from "../channels/secrets";
 import { getProvider, providers } from "../channels/registry";
 import { CHANNEL_TYPES, type ChannelType } from "../channels/types";
 import type { Database } from "../db";
-import { channels, triggers } from "../db/schema";
+import { channels, triggers, whatsappForms } from "../db/schema";
 import { Name, now } from "./common";
 import type { ApiEnv } from "./context";
 import { conflict, invalid, notFound, zodIssues } from "./errors";
@@ -139,6 +139,7 @@ export const channelRoutes = new Hono<ApiEnv>()
     const channel = await findChannel(db, c.req.param("uuid"));
     const [{ n }] = await db.select({ n: count() }).from(triggers).where(eq(triggers.channelUuid, channel.uuid));
     if (n > 0) throw conflict(`channel ${channel.uuid} has ${n} trigger${n === 1 ? "" : "s"}; delete them first`);
-    await db.delete(channels).where(eq(channels.uuid, channel.uuid));
+    // Its WhatsApp forms are mirrors of what stays at Meta: they go with it (a sync on another channel of the account brings them back).
+    await db.batch([db.delete(whatsappForms).where(eq(whatsappForms.channelUuid, channel.uuid)), db.delete(channels).where(eq(channels.uuid, channel.uuid))]);
     return c.body(null, 204);
   });

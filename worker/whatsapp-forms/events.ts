@@ -57,7 +57,8 @@ export function formEvents(notification: z.infer<typeof flowsNotification>): { o
         return { ok: false, error: `entry.${e}.changes.${c}.value.${issue?.path.join(".") ?? ""}: ${issue?.message ?? "invalid"}` };
       }
       if (events.length === MAX_FORM_EVENTS) return { ok: false, error: `entry: more than ${MAX_FORM_EVENTS} flows changes in one notification` };
-      if (JSON.stringify(v.data).length > 16_384) return { ok: false, error: `entry.${e}.changes.${c}.value: more than 16384 characters` };
+      // A form row holds 100 history entries next to its Flow JSON, within D1's 2 MB per row.
+      if (JSON.stringify(v.data).length > 4096) return { ok: false, error: `entry.${e}.changes.${c}.value: more than 4096 characters` };
       events.push({
         wabaId: entry.id ?? null,
         flowId: v.data.flow_id,
