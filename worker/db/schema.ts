@@ -425,6 +425,9 @@ export const whatsappFormSends = sqliteTable(
     messageUuid: text("message_uuid").notNull(),
     externalId: text("external_id"),
     sentOn: text("sent_on").notNull(),
+    /** The submitted form (the nfm_reply's response_json, parsed), matched by flow_token or else by context.id. */
+    answer: text("answer", { mode: "json" }).$type<Record<string, unknown>>(),
+    answeredOn: text("answered_on"),
   },
   (t) => [index("whatsapp_form_sends_form").on(t.formUuid, t.sentOn), index("whatsapp_form_sends_external").on(t.externalId)],
 );
