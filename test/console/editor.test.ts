@@ -290,16 +290,16 @@ it("saves a dragged node's position in _ui, and deletes a node with the Delete k
   await traced(page, "drag", async () => {
     await open(page, flow);
     const header = page.locator(`[data-node-uuid="${keep.uuid}"] .node-title`);
+    await header.hover();
     const box = (await header.boundingBox())!;
     await page.mouse.move(box.x + 20, box.y + 5);
     await page.mouse.down();
     await page.mouse.move(box.x + 140, box.y + 65, { steps: 8 });
     await page.mouse.up();
-    await saved(page);
-    const moved = (await draft(flow)).definition._ui.nodes[keep.uuid].position;
     // Dropped about where the mouse let go (React Flow starts the drag a few pixels in).
-    expect(moved.left).toBeGreaterThan(100 + 100);
-    expect(moved.top).toBeGreaterThan(60 + 40);
+    const position = async () => (await draft(flow)).definition._ui.nodes[keep.uuid].position;
+    await expect.poll(async () => (await position()).left, { timeout: 10_000 }).toBeGreaterThan(100 + 100);
+    expect((await position()).top).toBeGreaterThan(60 + 40);
 
     await page.getByText("Delete me").click();
     await page.keyboard.press("Delete");

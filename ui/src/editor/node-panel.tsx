@@ -22,7 +22,10 @@ export function NodePanel({ definition, node, problems, edit, readOnly, assets }
   const split = splitOf(node, uiOf(definition)[node.uuid]?.type);
   const defRef = useRef(definition);
   defRef.current = definition;
-  const names = useMemo(() => () => ({ fields: assets.fields.map((f) => f.key!), ...flowNames(defRef.current) }) as Names, [assets]);
+  const assetsRef = useRef(assets);
+  assetsRef.current = assets;
+  // Read at each completion: the editors are made once, and the fields may arrive after them.
+  const names = useMemo(() => () => ({ fields: assetsRef.current.fields.map((f) => f.key!), ...flowNames(defRef.current) }) as Names, []);
   const update = (fn: (n: Node) => Node, coalesce?: string) => edit((d) => withNode(d, node.uuid, (n) => (split?.sync ? split.sync(fn(n), newUuid) : fn(n))), coalesce);
   const setAction = (uuid: string, patch: Record<string, unknown>, coalesce?: string) =>
     update((n) => ({
