@@ -83,6 +83,13 @@ describe("pause", () => {
     expect(JSON.stringify(sprint.session)).toBe(before);
   });
 
+  it("ends expired on wait_expiration, as any wait does", async () => {
+    const { e, a, sprint } = await pause({ for: { amount: 2, unit: "days" } });
+    const expired = await e.resume(a, sprint.session, { type: "wait_expiration" });
+    expect(expired.session.runs[0].status).toBe("expired");
+    expect(texts(expired.events)).toEqual([]);
+  });
+
   it("loads in a background flow, and names what is wrong with a pause that says too much or too little", () => {
     expect(loadFlow(timedWaitFlow({ type: "pause", for: { amount: 1, unit: "days" } }))).toMatchObject({ ok: true, problems: [] });
     const both = loadFlow(timedWaitFlow({ type: "pause", for: { amount: 1, unit: "days" }, until: "@fields.x" }));
