@@ -15,7 +15,7 @@ import type { EngineServices } from "./services";
 import { Session } from "./session/session";
 import type { RunJSON, SessionJSON, StepJSON } from "./session/types";
 import { parseTime } from "./time";
-import { msgTriggerInput, TRIGGER_TYPES, type TriggerJSON } from "./triggers";
+import { msgTriggerInput, TRIGGER_TYPES, withMsg, type TriggerJSON } from "./triggers";
 import { beginMsgWait, triggerAnswersWait } from "./waits/msg";
 import { beginTimedWait, resumeMismatch, resumeTimedWait } from "./waits/timed";
 
@@ -47,7 +47,8 @@ export class Engine {
     this.limits = { ...DEFAULT_LIMITS, ...options };
   }
 
-  async start(assets: SessionAssets, trigger: TriggerJSON): Promise<Sprint> {
+  async start(assets: SessionAssets, input: TriggerJSON): Promise<Sprint> {
+    const trigger = withMsg(input);
     if (!trigger || !TRIGGER_TYPES.includes(trigger.type)) throw new EngineError(`unknown trigger type: ${String(trigger?.type)}`);
     if (!trigger.flow?.uuid) throw new EngineError("trigger has no flow");
     if (!trigger.contact?.uuid) throw new EngineError("trigger has no contact");
@@ -75,7 +76,8 @@ export class Engine {
     return this.finish(s);
   }
 
-  async resume(assets: SessionAssets, session: SessionJSON, resume: ResumeJSON): Promise<Sprint> {
+  async resume(assets: SessionAssets, session: SessionJSON, input: ResumeJSON): Promise<Sprint> {
+    const resume = withMsg(input);
     if (!resume || !RESUME_TYPES.includes(resume.type)) throw new EngineError(`unknown resume type: ${String(resume?.type)}`);
     if (session?.status !== "waiting") throw new EngineError(`only a waiting session can be resumed, this one is ${session?.status}`);
     const json = structuredClone(session);

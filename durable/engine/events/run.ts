@@ -4,7 +4,7 @@ import type { EventBody, Ref } from "./base";
  * goflow marks a run's start and end with these two events (they replaced `flow_entered`): the
  * sub-flow's parent and whether the entry was terminal come with the start.
  */
-export const runStarted = (runUUID: string, flow: Ref, parentUUID?: string, terminal?: boolean) =>
+export const runStarted = (runUUID: string, flow: Ref & { revision: number }, parentUUID?: string, terminal?: boolean) =>
   ({
     type: "run_started",
     run_uuid: runUUID,

@@ -113,7 +113,8 @@ export class Session {
       ...(parent ? { parent_uuid: parent.uuid } : {}),
     };
     this.json.runs.push(run);
-    this.log(run, step, runStarted(run.uuid, flow.ref, parent?.uuid, terminal));
+    // The event names the flow with its revision (goflow's run_started); the run keeps a plain reference.
+    this.log(run, step, runStarted(run.uuid, { ...flow.ref, revision: flow.definition.revision }, parent?.uuid, terminal));
     return run;
   }
 

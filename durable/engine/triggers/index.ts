@@ -6,7 +6,7 @@ export type { TriggerBase } from "./base";
 export type { ManualTrigger } from "./manual";
 export type { MsgTrigger } from "./msg";
 export type { FlowActionTrigger } from "./flow-action";
-export { msgTriggerInput } from "./msg";
+export { msgTriggerInput, withMsg } from "./msg";
 
 export type TriggerJSON = ManualTrigger | MsgTrigger | FlowActionTrigger;
 

@@ -22,3 +22,14 @@ export function msgTriggerInput(t: MsgTrigger, createdOn: string): InputJSON {
     ...(t.msg.external_id ? { external_id: t.msg.external_id } : {}),
   };
 }
+
+/**
+ * goflow's current `msg` triggers and resumes carry the message in a `msg_received` event
+ * (`{"type": "msg", "event": {"type": "msg_received", "msg": {...}}}`); older ones carry `msg`.
+ * Both are read: the message is put where the engine looks for it.
+ */
+export function withMsg<T extends { type: string }>(input: T): T {
+  const x = input as T & { msg?: MsgIn; event?: { type?: string; msg?: MsgIn } };
+  if (x.type !== "msg" || x.msg || !x.event?.msg) return input;
+  return { ...x, msg: x.event.msg };
+}
