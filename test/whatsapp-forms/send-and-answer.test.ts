@@ -86,6 +86,36 @@ describe("sending a WhatsApp form and reading the answer", () => {
     expect(run.status).toBe("completed");
     expect(run.results.slot).toMatchObject({ name: "Slot", value: "2026-01-05T10:00" });
     expect(JSON.parse(run.results.reply.value)).toEqual({ flow_token: res.body.flow_token, slot: "2026-01-05T10:00", branch: "Centro" });
+
+    // The answer is kept on its own send, found by its flow_token; the other send has none.
+    const sends = (await call("GET", `/whatsapp-forms/${form.uuid}/sends`)).body;
+    expect(Object.fromEntries(sends.results.map((r: { flow_token: string; answer: unknown }) => [r.flow_token, r.answer]))).toEqual({
+      [again.body.flow_token]: null,
+      [res.body.flow_token]: { flow_token: res.body.flow_token, slot: "2026-01-05T10:00", branch: "Centro" },
+    });
+  });
+
+  it("keeps an answer without Eddy's flow_token by its context.id, after the flow has moved on", async () => {
+    const form = await publishedForm();
+    const { contact, wa } = await waitingContact();
+    const sent = await call("POST", `/whatsapp-forms/${form.uuid}/send`, { contact, text: "Rate us", cta: "Open" });
+    // The waiting flow takes another reply first and ends.
+    const text = whatsappText(wa, "later");
+    text.entry[0].changes[0].value.metadata.phone_number_id = PHONE_ID;
+    await postWhatsApp(channel, text, APP_SECRET);
+    expect((await runsOf(contact))[0].status).toBe("completed");
+
+    const reply = whatsappText(wa, "");
+    const v = reply.entry[0].changes[0].value;
+    v.metadata.phone_number_id = PHONE_ID;
+    const { text: _, ...base } = v.messages[0];
+    v.messages[0] = { ...base, type: "interactive", context: { from: "15550783881", id: sent.body.external_id }, interactive: { type: "nfm_reply", nfm_reply: { name: "flow", body: "Sent", response_json: '{"flow_token":"unused","stars":"5"}' } } } as never;
+    expect((await postWhatsApp(channel, reply, APP_SECRET)).status).toBe(200);
+    const sends = (await call("GET", `/whatsapp-forms/${form.uuid}/sends?limit=1`)).body;
+    expect(sends.results[0]).toMatchObject({ flow_token: sent.body.flow_token, contact, answer: { flow_token: "unused", stars: "5" }, answered_on: expect.any(String) });
+    expect(sends.next).toBeNull();
+    const timeline = (await call("GET", `/messages?contact=${contact}`)).body.results.map((m: { text: string }) => m.text);
+    expect(timeline).toContain('{"flow_token":"unused","stars":"5"}');
   });
 
   it("refuses a deprecated or blocked form, a draft unless it is a test, and a contact outside the 24-hour window", async () => {

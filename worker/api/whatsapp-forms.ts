@@ -61,6 +61,22 @@ export const FormSend = z.strictObject({
 
 export const SendOut = z.object({ flow_token: z.string(), message: z.string().describe("the message's uuid in GET /messages"), external_id: z.string() });
 
+export const SendsQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: z.string().max(200).optional().describe("the previous page's `next`"),
+});
+
+export const SendRow = z.object({
+  flow_token: z.string(),
+  contact: z.string(),
+  urn: z.string(),
+  message: z.string(),
+  external_id: z.string().nullable(),
+  sent_on: z.string(),
+  answer: z.record(z.string(), z.unknown()).nullable().describe("the submitted form (response_json), matched by flow_token or context.id"),
+  answered_on: z.string().nullable(),
+});
+
 export const FormOut = z.object({
   uuid: z.string(),
   channel: z.string(),
@@ -346,6 +362,32 @@ export const whatsappFormRoutes = new Hono<ApiEnv>()
       d1.prepare("INSERT INTO whatsapp_form_sends (flow_token, form_uuid, contact_uuid, urn, message_uuid, external_id, sent_on) VALUES (?, ?, ?, ?, ?, ?, ?)").bind(flowToken, form.uuid, body.contact, `whatsapp:${contact.path}`, message, externalId, sentOn),
     ]);
     return c.json({ flow_token: flowToken, message, external_id: externalId });
+  })
+  .get("/:uuid/sends", describe({ tag, summary: "The form's sends, newest first, each with its answer once the contact submitted it", response: z.object({ results: z.array(SendRow), next: z.string().nullable() }) }), validate("query", SendsQuery), async (c) => {
+    const { limit, cursor } = c.req.valid("query");
+    const form = await findForm(c.get("db"), c.req.param("uuid"));
+    const [sentOn, token] = cursor ? cursor.split("|") : [];
+    const { results } = await c.env.DB.prepare(
+      `SELECT flow_token, contact_uuid, urn, message_uuid, external_id, sent_on, answer, answered_on FROM whatsapp_form_sends
+       WHERE form_uuid = ?${cursor ? " AND (sent_on, flow_token) < (?, ?)" : ""} ORDER BY sent_on DESC, flow_token DESC LIMIT ?`,
+    )
+      .bind(form.uuid, ...(cursor ? [sentOn, token ?? ""] : []), limit + 1)
+      .all<Record<string, string | null>>();
+    const page = results.slice(0, limit);
+    const last = page[page.length - 1];
+    return c.json({
+      results: page.map((r) => ({
+        flow_token: r.flow_token!,
+        contact: r.contact_uuid!,
+        urn: r.urn!,
+        message: r.message_uuid!,
+        external_id: r.external_id,
+        sent_on: r.sent_on!,
+        answer: r.answer ? (JSON.parse(r.answer) as Record<string, unknown>) : null,
+        answered_on: r.answered_on,
+      })),
+      next: results.length > limit && last ? `${last.sent_on}|${last.flow_token}` : null,
+    });
   })
   .delete("/:uuid", describe({ tag, summary: "Delete a draft form, at WhatsApp too (a published one is deprecated instead)", status: 204, response: null }), async (c) => {
     const db = c.get("db");

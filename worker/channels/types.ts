@@ -36,6 +36,8 @@ export interface InboundMessage {
   contactName?: string;
   /** A completed WhatsApp Flow form (nfm_reply): its fields; text then holds the raw JSON. */
   form?: Record<string, unknown>;
+  /** The provider's id of the message this one answers (WhatsApp's context.id): ties a form's answer to its send. */
+  replyTo?: string;
 }
 
 export type MessageStatus = "wired" | "sent" | "delivered" | "read" | "failed" | "errored";

@@ -7,6 +7,7 @@ import { checkParsed } from "./checks";
 import { ownerOfUrn } from "./contacts";
 import { applyStatuses } from "./statuses";
 import { applyFormEvents } from "../whatsapp-forms/apply";
+import { applyFormAnswers } from "../whatsapp-forms/answers";
 
 /**
  * Channel webhooks: `/channels/:uuid/receive` (messages, and statuses for providers with one URL;
@@ -69,6 +70,7 @@ async function receive(c: Context<Env, "/channels/:uuid/*">): Promise<Response> 
     ...[...byContact].map(([contact, messages]) => c.env.CONTACTS.getByName(contact).receive(contact, origin, messages, { check: remembered.has(contact) })),
     applyStatuses(c.env.DB, channel.uuid, result.statuses),
     applyFormEvents(c.env.DB, result.formEvents),
+    applyFormAnswers(c.env.DB, channel.uuid, result.messages),
   ]);
   return result.response;
 }

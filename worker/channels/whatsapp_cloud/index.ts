@@ -48,6 +48,7 @@ const waMessage = z.object({
   id: providerId(),
   timestamp: unixSecondsText.optional(),
   type: text(32),
+  context: z.object({ id: providerId() }).optional(),
   text: z.object({ body: text(WA_MAX_TEXT) }).optional(),
   interactive: z
     .object({
@@ -242,6 +243,7 @@ export const whatsappCloud: Provider = {
           const msg: InboundMessage = { channelUuid: channel.uuid, urn: urn.urn, externalId: m.id, receivedOn: unixToIso(m.timestamp), ...c };
           const name = v.contacts?.find((x) => x.wa_id === m.from)?.profile?.name;
           if (name) msg.contactName = name;
+          if (c.form && m.context) msg.replyTo = m.context.id;
           messages.push(msg);
         }
         for (const s of v.statuses ?? []) {
