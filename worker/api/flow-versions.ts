@@ -5,6 +5,7 @@ import type { Database } from "../db";
 import { fields as fieldsTable, flows, flowVersions, groups, runs } from "../db/schema";
 import { listDependencies } from "../../durable/engine/flow/dependencies";
 import { loadFlow } from "../../durable/engine/flow/load";
+import { enteredFlowProblems } from "../../durable/engine/flow/validate";
 import type { FlowDefinition } from "../../durable/engine/flow/schema";
 import type { Principal } from "../auth/roles";
 import { now } from "./common";
@@ -62,6 +63,16 @@ async function missingDependencies(db: Database, definition: FlowDefinition): Pr
     }
     return d.uuid && !flowUuids.has(d.uuid.toLowerCase()) ? [issue(d, `there is no flow ${d.name ? `"${d.name}" ` : ""}(${d.uuid})`)] : [];
   });
+}
+
+/** A flow that enters one its sessions can't (a background flow entering a messaging flow) fails that run in goflow: 422. */
+async function refuseWrongFlowTypes(db: Database, definition: FlowDefinition): Promise<void> {
+  const entered = listDependencies(definition).flatMap((d) => (d.type === "flow" && d.uuid ? [d.uuid.toLowerCase()] : []));
+  if (!entered.length) return;
+  const rows = await db.select({ uuid: flows.uuid, type: flows.type }).from(flows).where(inArray(flows.uuid, [...new Set(entered)].slice(0, 90)));
+  const types = new Map(rows.map((r) => [r.uuid, r.type as string]));
+  const problems = enteredFlowProblems(definition, (uuid) => types.get(uuid.toLowerCase())).map(toIssue);
+  if (problems.length) throw new ApiError(422, "flow_invalid", `the draft has ${problems.length} problem${problems.length === 1 ? "" : "s"} to fix before it can be published`, problems);
 }
 
 /** What the versions list shows as the publisher. */
@@ -130,6 +141,7 @@ export const flowVersionRoutes = new Hono<ApiEnv>()
         const errors = problems.filter((p) => p.level === "error").length;
         throw new ApiError(422, "flow_invalid", `the draft has ${errors} problem${errors === 1 ? "" : "s"} to fix before it can be published`, problems);
       }
+      await refuseWrongFlowTypes(db, loaded.flow);
       const definition = loaded.flow as Record<string, unknown>;
       const warnings = [...loaded.problems.map(toIssue), ...(await missingDependencies(db, loaded.flow))];
 
