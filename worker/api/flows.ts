@@ -102,15 +102,31 @@ export const Problems = z.object({ valid: z.boolean(), problems: z.array(IssueSc
 
 const ImportFile = z.looseObject({
   version: z.union([z.string(), z.number()]),
-  flows: z.array(z.record(z.string(), z.unknown())).min(1, "needs at least one flow"),
+  flows: z.array(z.record(z.string(), z.unknown())).default([]),
   fields: z.array(z.record(z.string(), z.unknown())).optional(),
   groups: z.array(z.record(z.string(), z.unknown())).optional(),
+  campaigns: z.array(z.unknown()).optional(),
+  triggers: z.array(z.unknown()).optional(),
+}).refine((f) => f.flows.length + (f.fields?.length ?? 0) + (f.groups?.length ?? 0) + (f.campaigns?.length ?? 0) + (f.triggers?.length ?? 0) > 0, {
+  message: "the export brings nothing: no flows, fields, groups, campaigns or triggers",
+  path: ["flows"],
 });
 const ImportResult = z.object({
   flows: z.array(z.object({ uuid: z.string(), name: z.string(), created: z.boolean(), problems: z.array(IssueSchema) })),
   fields: z.object({ created: z.array(z.string()) }),
   groups: z.object({ created: z.array(z.string()), updated: z.array(z.string()) }),
+  not_imported: z
+    .array(z.object({ part: z.enum(["campaigns", "triggers"]), count: z.number().int(), reason: z.string() }))
+    .describe("what the export carries that Eddy did not import, so nothing is dropped silently"),
 });
+
+/** An export's campaigns and triggers are reported, not dropped silently (issue #12): Eddy does not import them yet. */
+function notImported(file: z.infer<typeof ImportFile>): z.infer<typeof ImportResult>["not_imported"] {
+  const out: z.infer<typeof ImportResult>["not_imported"] = [];
+  if (file.campaigns?.length) out.push({ part: "campaigns", count: file.campaigns.length, reason: "campaigns are not imported yet: recreate their events as triggers" });
+  if (file.triggers?.length) out.push({ part: "triggers", count: file.triggers.length, reason: "triggers are not imported yet: recreate them with POST /api/v1/triggers" });
+  return out;
+}
 
 type FlowRow = typeof flows.$inferSelect;
 
@@ -279,12 +295,13 @@ export const flowRoutes = new Hono<ApiEnv>()
         db.insert(groups).values(rows).onConflictDoUpdate({ target: groups.uuid, set: { name: sql`excluded.name`, query: sql`excluded.query` } }),
       ),
     ];
-    await db.batch(nonEmpty(statements));
+    if (statements.length) await db.batch(nonEmpty(statements));
 
     return c.json({
       flows: incoming.map((f) => ({ uuid: f.uuid, name: f.name, created: !existing.has(f.uuid), problems: problemsOf(f.definition) })),
       fields: { created: fieldsToCreate.map((f) => f.key) },
       groups: { created: groupUuids.filter((u) => !knownGroups.has(u)), updated: groupUuids.filter((u) => knownGroups.has(u)) },
+      not_imported: notImported(c.req.valid("json")),
     } satisfies z.infer<typeof ImportResult>);
   })
   .get("/:uuid", describe({ tag, summary: "Get a flow: settings, draft, versions", response: FlowDetail }), async (c) => {

@@ -1,0 +1,36 @@
+// An export's campaigns and triggers are reported by import, never dropped silently, and an export
+// that carries no flows imports too (issue #12, "Imports").
+import { describe, expect, it } from "vitest";
+import { call, unique } from "./helpers";
+
+describe("POST /flows/import", () => {
+  it("reports the campaigns and triggers it does not import", async () => {
+    const flow = { uuid: crypto.randomUUID(), name: `Imported ${unique()}`, spec_version: "13.1.0", language: "eng", type: "messaging", nodes: [] };
+    const r = await call("POST", "/flows/import", {
+      version: "13",
+      flows: [flow],
+      campaigns: [{ uuid: crypto.randomUUID(), name: "Reminders", group: { uuid: crypto.randomUUID(), name: "Patients" }, events: [] }],
+      triggers: [{ trigger_type: "K", keywords: ["join"], flow: { uuid: flow.uuid, name: flow.name } }],
+    });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body.not_imported).toEqual([
+      { part: "campaigns", count: 1, reason: expect.stringContaining("campaigns are not imported") },
+      { part: "triggers", count: 1, reason: expect.stringContaining("triggers are not imported") },
+    ]);
+  });
+
+  it("imports an export with only fields and groups, or only campaigns", async () => {
+    const key = `f_${unique().toLowerCase().replace(/[^a-z0-9]/g, "")}`.slice(0, 30);
+    const fields = await call("POST", "/flows/import", { version: "13", fields: [{ key, name: "Imported field", type: "text" }] });
+    expect(fields.status, JSON.stringify(fields.body)).toBe(200);
+    expect(fields.body).toMatchObject({ flows: [], fields: { created: [key] }, not_imported: [] });
+    const campaigns = await call("POST", "/flows/import", { version: "13", campaigns: [{ name: "Only" }] });
+    expect(campaigns.status, JSON.stringify(campaigns.body)).toBe(200);
+    expect(campaigns.body.not_imported).toEqual([expect.objectContaining({ part: "campaigns", count: 1 })]);
+  });
+
+  it("refuses an export that brings nothing", async () => {
+    const r = await call("POST", "/flows/import", { version: "13" });
+    expect(r.status).toBe(400);
+  });
+});
