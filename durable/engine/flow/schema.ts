@@ -225,10 +225,20 @@ export const DateWait = z.looseObject({
 });
 export type DateWait = z.infer<typeof DateWait>;
 
-/** Waits that end when time passes: the caller sets one timer, at the session's `wait.resumes_on`. */
-export type TimedWait = PauseWait | DateWait;
+/** Eddy's wait for a profile change: a field or an attribute (`name`, `language`, `urn:tel`...), with an optional timeout. */
+export const ProfileChangeWait = z.looseObject({
+  type: z.literal("profile_change"),
+  field: FieldRef.optional(),
+  attribute: z.string().regex(/^(name|language|timezone|status|urn:[a-z]+)$/, "must be name, language, timezone, status or urn:<scheme>").optional(),
+  timeout: Timeout.optional(),
+  category_uuid: uuid,
+});
+export type ProfileChangeWait = z.infer<typeof ProfileChangeWait>;
 
-export const Wait = z.discriminatedUnion("type", [MsgWait, PauseWait, DateWait]);
+/** Waits that never take a message: the caller resumes them with `time_passed` at `wait.resumes_on`, or a change. */
+export type TimedWait = PauseWait | DateWait | ProfileChangeWait;
+
+export const Wait = z.discriminatedUnion("type", [MsgWait, PauseWait, DateWait, ProfileChangeWait]);
 export type Wait = z.infer<typeof Wait>;
 
 const routerBase = {

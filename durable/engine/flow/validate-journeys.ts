@@ -25,6 +25,12 @@ export function checkJourneyRouter(router: Router, error: Report): void {
     if (wait.then_until && !wait.for) error("router.wait.then_until", `"then_until" goes with "for"`);
     return;
   }
+  if (wait.type === "profile_change") {
+    if (!wait.field === !wait.attribute) error("router.wait", `a wait for a profile change needs one of "field" or "attribute"`);
+    if (wait.timeout && !categories.has(wait.timeout.category_uuid))
+      error("router.wait.timeout.category_uuid", `the timeout category ${wait.timeout.category_uuid} is not on this router`);
+    return;
+  }
   if (!categories.has(wait.no_date_category_uuid))
     error("router.wait.no_date_category_uuid", `the "no date" category ${wait.no_date_category_uuid} is not on this router`);
   if (wait.relative === "on" && (wait.amount !== undefined || wait.unit !== undefined))

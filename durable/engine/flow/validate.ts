@@ -47,6 +47,7 @@ const WAIT_FLOW_TYPES: Record<string, string[]> = {
   // Journeys' timed waits (docs/journeys.md): they never take a reply, so background flows may use them.
   pause: ["messaging", "messaging_background"],
   date: ["messaging", "messaging_background"],
+  profile_change: ["messaging", "messaging_background"],
 };
 
 const FLOW_TYPE_NAMES: Record<string, string> = {
@@ -284,7 +285,7 @@ function checkRouter(flow: FlowDefinition, node: Node, where: Where, problems: P
   if (!wait) return;
   const allowed = WAIT_FLOW_TYPES[wait.type];
   if (allowed && !allowed.includes(flow.type)) {
-    const what = wait.type === "msg" ? "wait for a message" : wait.type === "pause" ? "pause" : `wait for a ${wait.type}`;
+    const what = wait.type === "msg" ? "wait for a message" : wait.type === "pause" ? "pause" : `wait for a ${wait.type.replace("_", " ")}`;
     problems.error(where, "router.wait", `${FLOW_TYPE_NAMES[flow.type] ?? "this flow"} cannot ${what}`);
   }
   if (wait.type === "msg" && wait.timeout && !categoryUuids.has(wait.timeout.category_uuid))

@@ -2,10 +2,12 @@ import type { MsgResume } from "./msg";
 import type { WaitExpirationResume } from "./wait-expiration";
 import type { WaitTimeoutResume } from "./wait-timeout";
 import type { TimePassedResume } from "./time-passed";
+import type { ProfileChangedResume } from "./profile-changed";
 
 export type { MsgResume } from "./msg";
 export type { WaitTimeoutResume } from "./wait-timeout";
 export type { WaitExpirationResume } from "./wait-expiration";
 export type { TimePassedResume } from "./time-passed";
+export type { ProfileChangedResume } from "./profile-changed";
 
-export type ResumeJSON = MsgResume | WaitTimeoutResume | WaitExpirationResume | TimePassedResume;
+export type ResumeJSON = MsgResume | WaitTimeoutResume | WaitExpirationResume | TimePassedResume | ProfileChangedResume;

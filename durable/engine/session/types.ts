@@ -79,11 +79,13 @@ export interface InputJSON {
 
 /** What the session is waiting for; the caller turns it into timers. */
 export interface WaitJSON {
-  type: "msg" | "pause" | "date";
+  type: "msg" | "pause" | "date" | "profile_change";
   timeout_seconds?: number;
   expires_on?: string;
   /** A pause's or a wait for a date's due time: the one timer the caller sets (docs/journeys.md). */
   resumes_on?: string;
+  /** What a wait for a profile change saw when it began, to tell a change from a no-op. */
+  watched?: string;
 }
 
 export interface SessionJSON {

@@ -1,8 +1,8 @@
 import type { Scope } from "../actions/base";
 import { fromEpochNanos, type DateTimeValue } from "../excellent/dates";
 import { error } from "../events/diagnostics";
-import { dateWait, pauseWait } from "../events/wait";
-import type { TimedWait } from "../flow/schema";
+import { dateWait, pauseWait, profileChangeWait } from "../events/wait";
+import type { DateWait, PauseWait, ProfileChangeWait, TimedWait } from "../flow/schema";
 import type { ResumeJSON } from "../resumes";
 import type { Routed } from "../routers";
 import type { WaitJSON } from "../session/types";
@@ -10,18 +10,26 @@ import { formatTime, parseTime } from "../time";
 import { zoneNamed } from "./clock";
 import { dateDue } from "./date";
 import { pauseDue } from "./pause";
+import { watchedValue, watching } from "./profile-change";
 
 /** Where a timed wait leaves the node: still waiting, or through one of its categories now. */
 export type TimedOutcome = "waiting" | Extract<Routed, { categoryUUID: string }>;
 
 /**
- * Journeys' timed waits (docs/journeys.md): a pause and a wait for a date. They never take a
- * message; the session waits until its `wait.resumes_on`, when the caller resumes it with
- * `time_passed`. A due time already past exits at once, so a contact is never stuck waiting for a
- * moment that will not come.
+ * Journeys' waits that never take a message (docs/journeys.md): a pause and a wait for a date wait
+ * until their `wait.resumes_on`, when the caller resumes them with `time_passed` (a due time
+ * already past exits at once, so a contact is never stuck waiting for a moment that will not
+ * come); a wait for a profile change waits for a `profile_changed`, or its timeout.
  */
 export function beginTimedWait(wait: TimedWait, scope: Scope): TimedOutcome {
   const now = fromEpochNanos(scope.session.services.now());
+  if (wait.type === "profile_change") {
+    const due = wait.timeout ? formatTime(now.toEpochNanos() + BigInt(wait.timeout.seconds) * 1_000_000_000n) : undefined;
+    const watched = watchedValue(wait, scope.session.json.contact);
+    setWaiting(scope, { type: wait.type, ...(due ? { resumes_on: due } : {}), watched });
+    scope.log(profileChangeWait(watching(wait), due));
+    return "waiting";
+  }
   const zone = zoneNamed(scope.env.timezone);
   if (wait.type === "pause") {
     const due = pauseDue(wait, scope, now, zone);
@@ -41,7 +49,14 @@ export function beginTimedWait(wait: TimedWait, scope: Scope): TimedOutcome {
  * A wait for a date is planned again from the contact as it is now, counting from when the contact
  * reached it: a field moved later waits again, one emptied takes "no date".
  */
-export function resumeTimedWait(wait: TimedWait, scope: Scope, waited: WaitJSON | undefined, resumedOn: bigint): TimedOutcome | { refused: string } {
+export function resumeTimedWait(
+  wait: TimedWait,
+  scope: Scope,
+  waited: WaitJSON | undefined,
+  resumeType: ResumeJSON["type"],
+  resumedOn: bigint,
+): TimedOutcome | { refused: string } {
+  if (wait.type === "profile_change") return resumeProfileChange(wait, scope, waited, resumeType, resumedOn);
   if (wait.type === "pause") {
     const due = waited?.resumes_on ? parseTime(waited.resumes_on) : null;
     if (due !== null && resumedOn < due) return { refused: `the pause ends at ${waited!.resumes_on}, not before` };
@@ -54,24 +69,58 @@ export function resumeTimedWait(wait: TimedWait, scope: Scope, waited: WaitJSON 
   return due.toEpochNanos() > resumedOn ? waitUntil(wait, scope, due) : reached(wait, due);
 }
 
-/** Why a resume does not fit the wait the session is at, if it doesn't. */
-export function resumeMismatch(waitType: string, resume: ResumeJSON): string | undefined {
-  const timed = waitType !== "msg";
-  if (timed && (resume.type === "msg" || resume.type === "wait_timeout")) return `a ${waitType} wait does not take a ${resume.type} resume`;
-  if (!timed && resume.type === "time_passed") return "a msg wait does not take a time_passed resume";
-  return undefined;
+/**
+ * A profile change takes the exit when the watched value differs from what the wait saw, else the
+ * session waits on (a change to another field is no news); `time_passed` at the timeout takes the
+ * timeout's category.
+ */
+function resumeProfileChange(
+  wait: ProfileChangeWait,
+  scope: Scope,
+  waited: WaitJSON | undefined,
+  resumeType: ResumeJSON["type"],
+  resumedOn: bigint,
+): TimedOutcome | { refused: string } {
+  if (resumeType === "time_passed") {
+    const due = waited?.resumes_on ? parseTime(waited.resumes_on) : null;
+    if (!wait.timeout || due === null) return { refused: "this wait for a profile change has no timeout" };
+    if (resumedOn < due) return { refused: `the wait times out at ${waited!.resumes_on}, not before` };
+    return { categoryUUID: wait.timeout.category_uuid, value: "", input: "" };
+  }
+  const now = watchedValue(wait, scope.session.json.contact);
+  if (now === (waited?.watched ?? "")) return setWaiting(scope, waited!);
+  return { categoryUUID: wait.category_uuid, value: now, input: now };
 }
 
-function waitUntil(wait: TimedWait, scope: Scope, due: DateTimeValue): "waiting" {
+/** The resumes each wait type takes besides `wait_expiration`. */
+const RESUMES: Record<string, string[]> = {
+  msg: ["msg", "wait_timeout"],
+  pause: ["time_passed"],
+  date: ["time_passed"],
+  profile_change: ["profile_changed", "time_passed"],
+};
+
+/** Why a resume does not fit the wait the session is at, if it doesn't. */
+export function resumeMismatch(waitType: string, resume: ResumeJSON): string | undefined {
+  if (resume.type === "profile_changed" && !resume.contact) return "a profile_changed resume needs the contact";
+  if (resume.type === "wait_expiration" || RESUMES[waitType]?.includes(resume.type)) return undefined;
+  return `a ${waitType} wait does not take a ${resume.type} resume`;
+}
+
+function setWaiting(scope: Scope, wait: WaitJSON): "waiting" {
+  scope.run.status = "waiting";
+  scope.session.json.status = "waiting";
+  scope.session.json.wait = wait;
+  return "waiting";
+}
+
+function waitUntil(wait: PauseWait | DateWait, scope: Scope, due: DateTimeValue): "waiting" {
   const resumesOn = formatTime(due.toEpochNanos());
-  const { session, run } = scope;
-  run.status = "waiting";
-  session.json.status = "waiting";
-  session.json.wait = { type: wait.type, resumes_on: resumesOn };
+  setWaiting(scope, { type: wait.type, resumes_on: resumesOn });
   scope.log(wait.type === "pause" ? pauseWait(resumesOn) : dateWait(resumesOn, wait.field));
   return "waiting";
 }
 
-function reached(wait: TimedWait, due: DateTimeValue): TimedOutcome {
+function reached(wait: PauseWait | DateWait, due: DateTimeValue): TimedOutcome {
   return { categoryUUID: wait.category_uuid, value: formatTime(due.toEpochNanos()), input: "" };
 }
