@@ -16,6 +16,8 @@ const unb64 = (s: string) => Uint8Array.from(atob(s), (ch) => ch.charCodeAt(0));
 
 let keys: CryptoKeyPair;
 let form: { uuid: string; endpoint_url: string };
+let channel: string;
+const PHONE_ID = "405590000000001";
 
 const bookingJson = {
   version: "7.3",
@@ -31,7 +33,7 @@ beforeAll(async () => {
   keys = (await crypto.subtle.generateKey({ name: "RSA-OAEP", modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: "SHA-256" }, true, ["encrypt", "decrypt"])) as CryptoKeyPair;
   const pkcs8 = new Uint8Array((await crypto.subtle.exportKey("pkcs8", keys.privateKey)) as ArrayBuffer);
   const pem = `-----BEGIN PRIVATE KEY-----\n${b64(pkcs8).match(/.{1,64}/g)!.join("\n")}\n-----END PRIVATE KEY-----\n`;
-  const channel = await formsChannel(meta.waba, { flows_private_key: pem });
+  channel = await formsChannel(meta.waba, { flows_private_key: pem, phone_number_id: PHONE_ID });
   const created = await call("POST", "/whatsapp-forms", {
     channel,
     name: `Slots ${unique()}`,
@@ -66,6 +68,21 @@ async function ask(payload: unknown, opts: { secret?: string; tamper?: boolean }
 }
 
 describe("a WhatsApp form's data endpoint", () => {
+  it("uploads the public key of the channel's private key to WhatsApp for its number; a request encrypted for it is answered", async () => {
+    const res = await call("POST", "/whatsapp-forms/public-key", { channel });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body).toEqual({ public_key: meta.publicKeys.get(PHONE_ID), signature_status: "VALID" });
+    const pem = res.body.public_key as string;
+    expect(pem).toMatch(/^-----BEGIN PUBLIC KEY-----\n/);
+    // The key WhatsApp now holds is the test's own public key.
+    const uploaded = await crypto.subtle.importKey("spki", unb64(pem.replace(/-----[A-Z ]+-----|\s/g, "")), { name: "RSA-OAEP", hash: "SHA-256" }, true, ["encrypt"]);
+    expect(await crypto.subtle.exportKey("jwk", uploaded)).toMatchObject({ n: (await crypto.subtle.exportKey("jwk", keys.publicKey)).n });
+    const noKey = await formsChannel(meta.waba);
+    const refused = await call("POST", "/whatsapp-forms/public-key", { channel: noKey });
+    expect(refused.status).toBe(400);
+    expect(refused.body.message).toMatch(/no config.flows_private_key/);
+  });
+
   it("is the form's endpoint_uri at Meta", () => {
     expect(meta.calls.find((c) => c.startsWith("POST /flows"))).toContain(`"endpoint_uri":"${form.endpoint_url}"`);
     expect(form.endpoint_url).toBe(`${ORIGIN}/channels/whatsapp-forms/${form.uuid}/endpoint`);

@@ -14,6 +14,8 @@ export class FakeMeta {
   uploads: { id: string; fileName: string | null; name: string | null; assetType: string | null; json: unknown }[] = [];
   /** Cloud API messages sent from the channels' numbers. */
   sent: { phone: string; body: Record<string, any> }[] = [];
+  /** Business public keys uploaded, by phone number id. */
+  publicKeys = new Map<string, string>();
   /** Meta's answer to the next publish, when it refuses. */
   refusePublish = false;
   private next = 7310000000000000 + Math.floor(Math.random() * 1e6) * 1000;
@@ -47,6 +49,16 @@ export class FakeMeta {
         this.sent.push({ phone: String(params.phone), body });
         return HttpResponse.json({ messaging_product: "whatsapp", contacts: [{ input: body.to, wa_id: body.to }], messages: [{ id: `wamid.${crypto.randomUUID()}` }] });
       }),
+      http.post(`${base}/:phone/whatsapp_business_encryption`, async ({ request, params }) => {
+        const form = new URLSearchParams(await request.text());
+        this.calls.push(`POST /${params.phone}/whatsapp_business_encryption`);
+        this.publicKeys.set(String(params.phone), form.get("business_public_key") ?? "");
+        return HttpResponse.json({ success: true });
+      }),
+      // Postman's shape (data[]); Meta's page shows the same object flat.
+      http.get(`${base}/:phone/whatsapp_business_encryption`, ({ params }) =>
+        HttpResponse.json({ data: [{ business_public_key: this.publicKeys.get(String(params.phone)), business_public_key_signature_status: "VALID" }] }),
+      ),
       http.post(`${base}/:id/assets`, async ({ request, params }) => {
         const form = await request.formData();
         const file = form.get("file") as File;

@@ -9,6 +9,7 @@ import { Budget } from "../limits/budget";
 import { FORM_STATUSES, type FormStatus } from "../whatsapp-forms/events";
 import { endpointIssues, FlowJson, FORM_CATEGORIES } from "../whatsapp-forms/flow-json";
 import { graphFor, GraphError, LIST_PAGE, type Graph, type MetaFlow } from "../whatsapp-forms/graph";
+import { publicKeyPem } from "../whatsapp-forms/endpoint-crypto";
 import { appendHistory, statusEntry } from "../whatsapp-forms/history";
 import { interactiveForm, refusal } from "../whatsapp-forms/send";
 import { Name, now, Uuid } from "./common";
@@ -42,6 +43,7 @@ export const FormUpdate = z.strictObject({
 });
 
 export const FormClone = z.strictObject({ name: Name(200).describe("the new draft's name") });
+export const FormPublicKey = z.strictObject({ channel: Uuid });
 export const FormSync = z.strictObject({ channel: Uuid, after: z.string().max(512).optional().describe("the previous answer's `next`, to continue") });
 
 export const FormSend = z.strictObject({
@@ -240,6 +242,20 @@ export const whatsappFormRoutes = new Hono<ApiEnv>()
       after = page.after;
     }
     return c.json({ ...counts, next });
+  })
+  .post("/public-key", describe({ tag, summary: "Upload the public key of the channel's flows_private_key to WhatsApp for its phone number (the data endpoint's encryption)", response: z.object({ public_key: z.string(), signature_status: z.string().nullable().describe("Meta's business_public_key_signature_status: VALID or MISMATCH") }) }), validate("json", FormPublicKey), async (c) => {
+    const { channel: uuid } = c.req.valid("json");
+    const { channel, graph } = await channelGraph(c, uuid);
+    const pem = channel.config.flows_private_key;
+    if (typeof pem !== "string") throw invalidField("channel", `channel ${uuid} has no config.flows_private_key (docs/whatsapp-forms.md, "Setting up")`);
+    let publicKey: string;
+    try {
+      publicKey = await publicKeyPem(pem);
+    } catch {
+      throw invalidField("channel", `channel ${uuid}'s flows_private_key is not an RSA private key WebCrypto reads (PKCS#8, unencrypted)`);
+    }
+    const status = await meta("upload the public key", () => graph.uploadPublicKey(publicKey));
+    return c.json({ public_key: publicKey, signature_status: status });
   })
   .get("/:uuid", describe({ tag, summary: "Get a WhatsApp form: status, history, health, validation errors", response: FormOut }), async (c) => {
     return c.json(out(await findForm(c.get("db"), c.req.param("uuid")), origin(c.req.url)));

@@ -48,3 +48,13 @@ export async function encryptResponse(session: Session, answer: unknown): Promis
   const sealed = await crypto.subtle.encrypt({ name: "AES-GCM", iv: flipped, tagLength: 128 }, session.key, new TextEncoder().encode(JSON.stringify(answer)));
   return toBase64(new Uint8Array(sealed));
 }
+
+/** The public key (SPKI PEM) of a PKCS#8 RSA private key, for Meta's business_public_key. */
+export async function publicKeyPem(privatePem: string): Promise<string> {
+  const der = fromBase64(privatePem.replace(/-----(BEGIN|END) PRIVATE KEY-----/g, "").replace(/\s+/g, ""));
+  if (!der) throw new Error("the private key is not base64");
+  const jwk = (await crypto.subtle.exportKey("jwk", await crypto.subtle.importKey("pkcs8", der, { name: "RSA-OAEP", hash: "SHA-256" }, true, ["decrypt"]))) as JsonWebKey;
+  const pub = await crypto.subtle.importKey("jwk", { kty: "RSA", n: jwk.n, e: jwk.e, alg: "RSA-OAEP-256", ext: true }, { name: "RSA-OAEP", hash: "SHA-256" }, true, ["encrypt"]);
+  const spki = new Uint8Array((await crypto.subtle.exportKey("spki", pub)) as ArrayBuffer);
+  return `-----BEGIN PUBLIC KEY-----\n${toBase64(spki).match(/.{1,64}/g)!.join("\n")}\n-----END PUBLIC KEY-----\n`;
+}

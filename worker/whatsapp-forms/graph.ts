@@ -43,6 +43,8 @@ export interface Graph {
   remove(flowId: string): Promise<void>;
   /** Sends a Cloud API message from the channel's number; returns WhatsApp's message id. */
   send(message: Record<string, unknown>): Promise<string>;
+  /** Uploads the business public key for the channel's phone number, and reads back its signature status. */
+  uploadPublicKey(pem: string): Promise<string | null>;
   /** One page of the account's flows; `after` is the previous page's cursor. */
   list(after?: string): Promise<{ flows: MetaFlow[]; after?: string }>;
 }
@@ -117,6 +119,14 @@ export function graphFor(channel: Channel, fetcher: typeof fetch = fetch): { gra
       const id = (r.messages as { id?: unknown }[] | undefined)?.[0]?.id;
       if (typeof id !== "string") throw new GraphError(502, undefined, "response without messages[0].id");
       return id;
+    },
+    async uploadPublicKey(pem) {
+      const path = `${cfg.phone_number_id}/whatsapp_business_encryption`;
+      await call("POST", path, new URLSearchParams({ business_public_key: pem }));
+      const r = await call("GET", path);
+      // Meta's page shows a flat object, its Postman collection wraps it in data[]: both are read.
+      const flat = (Array.isArray(r.data) ? r.data[0] : r) as { business_public_key_signature_status?: unknown } | undefined;
+      return typeof flat?.business_public_key_signature_status === "string" ? flat.business_public_key_signature_status : null;
     },
     async list(after) {
       const q = new URLSearchParams({ fields: "id,name,status,categories,validation_errors,json_version", limit: String(LIST_PAGE) });
