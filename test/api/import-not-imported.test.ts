@@ -29,6 +29,17 @@ describe("POST /flows/import", () => {
     expect(campaigns.body.not_imported).toEqual([expect.objectContaining({ part: "campaigns", count: 1 })]);
   });
 
+  it("imports Glific's shape: flows as {definition, keywords}, no version; the keywords are reported", async () => {
+    const uuid = crypto.randomUUID();
+    const definition = { uuid, name: `Glific ${unique()}`, spec_version: "13.1.0", language: "base", type: "messaging", nodes: [] };
+    const r = await call("POST", "/flows/import", { flows: [{ definition, keywords: ["hi", "hello"] }], contact_field: [], collections: [], interactive_templates: [] });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body.flows).toEqual([expect.objectContaining({ uuid, created: true })]);
+    expect(r.body.not_imported).toEqual([expect.objectContaining({ part: "triggers", count: 2 })]);
+    const flow = await call("GET", `/flows/${uuid}`);
+    expect(flow.body.definition).toMatchObject({ language: "und", spec_version: "14.4.2" });
+  });
+
   it("refuses an export that brings nothing", async () => {
     const r = await call("POST", "/flows/import", { version: "13" });
     expect(r.status).toBe(400);

@@ -90,9 +90,17 @@ describe("reading a TextIt 13.x export", () => {
   });
 
   it("rejects a file that is not an export, and names the flow it cannot migrate", () => {
-    expect(() => readExport({ version: "13" })).toThrow(new MigrationError("not a flow export: flows: expected array, received undefined"));
+    expect(() => readExport({ version: "13", flows: "all" })).toThrow(new MigrationError("not a flow export: flows: expected array, received string"));
     const old = { ...textitExport, flows: [{ ...textitExport.flows[0], spec_version: "11.12" }] };
     expect(() => readExport(old)).toThrow(new MigrationError('flow "Registration": spec version 11.x is not supported; export from a newer TextIt/RapidPro'));
+  });
+});
+
+describe("reading a Glific export", () => {
+  it("takes each flow's definition out of {definition, keywords}, with no version", () => {
+    const definition = structuredClone(textitExport.flows[0]);
+    const read = readExport({ flows: [{ definition, keywords: ["hi"] }], contact_field: [], collections: [] });
+    expect(read.flows.map((f) => f.definition.uuid)).toEqual([definition.uuid]);
   });
 });
 

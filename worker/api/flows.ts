@@ -101,7 +101,8 @@ export const FlowVersionOut = VersionSummary.extend({ flow_uuid: z.string(), def
 export const Problems = z.object({ valid: z.boolean(), problems: z.array(IssueSchema) });
 
 const ImportFile = z.looseObject({
-  version: z.union([z.string(), z.number()]),
+  // Glific's exports have no version; their flows are {definition, keywords}.
+  version: z.union([z.string(), z.number()]).optional(),
   flows: z.array(z.record(z.string(), z.unknown())).default([]),
   fields: z.array(z.record(z.string(), z.unknown())).optional(),
   groups: z.array(z.record(z.string(), z.unknown())).optional(),
@@ -124,7 +125,9 @@ const ImportResult = z.object({
 function notImported(file: z.infer<typeof ImportFile>): z.infer<typeof ImportResult>["not_imported"] {
   const out: z.infer<typeof ImportResult>["not_imported"] = [];
   if (file.campaigns?.length) out.push({ part: "campaigns", count: file.campaigns.length, reason: "campaigns are not imported yet: recreate their events as triggers" });
-  if (file.triggers?.length) out.push({ part: "triggers", count: file.triggers.length, reason: "triggers are not imported yet: recreate them with POST /api/v1/triggers" });
+  const keywords = file.flows.reduce((n, f) => n + (Array.isArray(f.keywords) ? f.keywords.length : 0), 0);
+  const triggers = (file.triggers?.length ?? 0) + keywords;
+  if (triggers) out.push({ part: "triggers", count: triggers, reason: "triggers are not imported yet (nor Glific's flow keywords): recreate them with POST /api/v1/triggers" });
   return out;
 }
 

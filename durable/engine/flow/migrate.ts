@@ -382,9 +382,12 @@ export type ExportField = z.infer<typeof ExportField>;
 const ExportGroup = z.looseObject({ uuid: z.string(), name: z.string(), query: z.string().nullable().optional() });
 export type ExportGroup = z.infer<typeof ExportGroup>;
 
+/** Glific exports each flow as `{"definition": {...}, "keywords": [...]}`: the definition is the flow. */
+const unwrapGlific = (flow: unknown) => (isObject(flow) && isObject(flow.definition) && !("nodes" in flow) ? flow.definition : flow);
+
 const ExportFile = z.looseObject({
-  version: z.union([z.string(), z.number()]),
-  flows: z.array(z.unknown()),
+  version: z.union([z.string(), z.number()]).optional(),
+  flows: z.array(z.unknown().transform(unwrapGlific)).default([]),
   fields: z.array(ExportField).default([]),
   groups: z.array(ExportGroup).default([]),
 });
