@@ -25,7 +25,7 @@ export const CaseSchema = z.object({
   // The contact and environment are the case's own: a trigger need not repeat them.
   trigger: z.object({ type: z.enum(["manual", "msg", "flow_action"]), flow: Ref }).loose(),
   // time_passed (Eddy's, for pauses and waits for dates) moves the replay's clock to its resumed_on.
-  resumes: z.array(z.object({ type: z.enum(["msg", "wait_timeout", "wait_expiration", "time_passed", "profile_changed"]) }).loose()),
+  resumes: z.array(z.object({ type: z.enum(["msg", "wait_timeout", "wait_expiration", "time_passed", "profile_changed", "event"]) }).loose()),
   http_mocks: z.record(z.string(), z.array(HttpMock)).optional(),
   outputs: z.array(Output).optional(),
 });

@@ -31,7 +31,7 @@ export class EngineError extends Error {}
 /** Where a visit leaves the traversal. */
 type Visit = { next: string | undefined } | { waiting: true } | { failed: true } | { entered: RunJSON; flow: Flow };
 
-const RESUME_TYPES = ["msg", "wait_timeout", "wait_expiration", "time_passed", "profile_changed"];
+const RESUME_TYPES = ["msg", "wait_timeout", "wait_expiration", "time_passed", "profile_changed", "event"];
 
 /**
  * goflow's engine: starts sessions from triggers and resumes waiting ones, visiting nodes until the
@@ -118,7 +118,7 @@ export class Engine {
       s.log(run, step, msgReceived(msg));
       routed = route(node.router!, scope);
     } else if (wait.type !== "msg") {
-      const outcome = resumeTimedWait(wait, scope, waited, resume.type, (resume.resumed_on && parseTime(resume.resumed_on)) || s.services.now());
+      const outcome = resumeTimedWait(wait, scope, waited, resume, (resume.resumed_on && parseTime(resume.resumed_on)) || s.services.now());
       if (outcome === "waiting") return this.finish(s);
       if ("refused" in outcome) throw new EngineError(outcome.refused);
       routed = outcome;

@@ -21,7 +21,7 @@ export type { ContactJSON, FieldValue } from "./contact";
 export type { EventJSON } from "./events/base";
 export type { MsgIn, MsgOut } from "./events/msg";
 export type { TriggerJSON, ManualTrigger, MsgTrigger, FlowActionTrigger } from "./triggers";
-export type { ResumeJSON, MsgResume, WaitTimeoutResume, WaitExpirationResume, TimePassedResume, ProfileChangedResume } from "./resumes";
+export type { ResumeJSON, MsgResume, WaitTimeoutResume, WaitExpirationResume, TimePassedResume, ProfileChangedResume, EventResume, ContactEvent } from "./resumes";
 export type {
   SessionJSON,
   RunJSON,

@@ -235,10 +235,33 @@ export const ProfileChangeWait = z.looseObject({
 });
 export type ProfileChangeWait = z.infer<typeof ProfileChangeWait>;
 
-/** Waits that never take a message: the caller resumes them with `time_passed` at `wait.resumes_on`, or a change. */
-export type TimedWait = PauseWait | DateWait | ProfileChangeWait;
+/** A condition on an event's property: text and number operators, as Moments has them. */
+export const EventCondition = z.looseObject({
+  property: z.string().min(1).max(64),
+  operator: z.enum([
+    "is", "is_not", "contains", "starts_with", "ends_with", "is_empty", "is_not_empty",
+    "equals", "not_equals", "less_than", "less_or_equal", "greater_or_equal", "greater_than",
+  ]),
+  value: z.string().max(640).optional(),
+});
+export type EventCondition = z.infer<typeof EventCondition>;
 
-export const Wait = z.discriminatedUnion("type", [MsgWait, PauseWait, DateWait, ProfileChangeWait]);
+/** Eddy's wait for an event (docs/journeys.md): its name, conditions on its properties, an optional timeout. */
+export const EventWait = z.looseObject({
+  type: z.literal("event"),
+  event: z.string().min(1).max(128),
+  conditions: z.array(EventCondition).max(20).default([]),
+  since_entered: z.boolean().optional(),
+  save: z.array(z.string().min(1).max(64)).max(20).optional(),
+  timeout: Timeout.optional(),
+  category_uuid: uuid,
+});
+export type EventWait = z.infer<typeof EventWait>;
+
+/** Waits that never take a message: the caller resumes them with `time_passed` at `wait.resumes_on`, or a change. */
+export type TimedWait = PauseWait | DateWait | ProfileChangeWait | EventWait;
+
+export const Wait = z.discriminatedUnion("type", [MsgWait, PauseWait, DateWait, ProfileChangeWait, EventWait]);
 export type Wait = z.infer<typeof Wait>;
 
 const routerBase = {

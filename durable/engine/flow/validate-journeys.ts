@@ -1,5 +1,7 @@
 import type { Router } from "./schema";
 
+const NUMBER_OPERATORS = new Set(["equals", "not_equals", "less_than", "less_or_equal", "greater_or_equal", "greater_than"]);
+
 /** How the journey checks report a problem: at a path under the node, an error. */
 type Report = (path: string, message: string) => void;
 
@@ -25,8 +27,15 @@ export function checkJourneyRouter(router: Router, error: Report): void {
     if (wait.then_until && !wait.for) error("router.wait.then_until", `"then_until" goes with "for"`);
     return;
   }
-  if (wait.type === "profile_change") {
-    if (!wait.field === !wait.attribute) error("router.wait", `a wait for a profile change needs one of "field" or "attribute"`);
+  if (wait.type === "profile_change" || wait.type === "event") {
+    if (wait.type === "profile_change" && !wait.field === !wait.attribute) error("router.wait", `a wait for a profile change needs one of "field" or "attribute"`);
+    if (wait.type === "event")
+      wait.conditions.forEach((c, i) => {
+        const needsValue = c.operator !== "is_empty" && c.operator !== "is_not_empty";
+        if (needsValue !== (c.value !== undefined)) error(`router.wait.conditions[${i}].value`, `"${c.operator}" ${needsValue ? "needs" : "takes no"} value`);
+        if (NUMBER_OPERATORS.has(c.operator) && c.value !== undefined && !Number.isFinite(Number(c.value)))
+          error(`router.wait.conditions[${i}].value`, `"${c.operator}" compares numbers, "${c.value}" is not one`);
+      });
     if (wait.timeout && !categories.has(wait.timeout.category_uuid))
       error("router.wait.timeout.category_uuid", `the timeout category ${wait.timeout.category_uuid} is not on this router`);
     return;

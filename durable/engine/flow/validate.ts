@@ -48,6 +48,7 @@ const WAIT_FLOW_TYPES: Record<string, string[]> = {
   pause: ["messaging", "messaging_background"],
   date: ["messaging", "messaging_background"],
   profile_change: ["messaging", "messaging_background"],
+  event: ["messaging", "messaging_background"],
 };
 
 const FLOW_TYPE_NAMES: Record<string, string> = {

@@ -79,7 +79,7 @@ export interface InputJSON {
 
 /** What the session is waiting for; the caller turns it into timers. */
 export interface WaitJSON {
-  type: "msg" | "pause" | "date" | "profile_change";
+  type: "msg" | "pause" | "date" | "profile_change" | "event";
   timeout_seconds?: number;
   expires_on?: string;
   /** A pause's or a wait for a date's due time: the one timer the caller sets (docs/journeys.md). */

@@ -1,14 +1,16 @@
 import type { Scope } from "../actions/base";
 import { fromEpochNanos, type DateTimeValue } from "../excellent/dates";
 import { error } from "../events/diagnostics";
-import { dateWait, pauseWait, profileChangeWait } from "../events/wait";
-import type { DateWait, PauseWait, ProfileChangeWait, TimedWait } from "../flow/schema";
+import { dateWait, eventWait, pauseWait, profileChangeWait } from "../events/wait";
+import type { DateWait, EventWait, PauseWait, ProfileChangeWait, TimedWait } from "../flow/schema";
+import { saveResult } from "../results";
 import type { ResumeJSON } from "../resumes";
 import type { Routed } from "../routers";
 import type { WaitJSON } from "../session/types";
 import { formatTime, parseTime } from "../time";
 import { zoneNamed } from "./clock";
 import { dateDue } from "./date";
+import { eventMatches } from "./event";
 import { pauseDue } from "./pause";
 import { watchedValue, watching } from "./profile-change";
 
@@ -23,8 +25,13 @@ export type TimedOutcome = "waiting" | Extract<Routed, { categoryUUID: string }>
  */
 export function beginTimedWait(wait: TimedWait, scope: Scope): TimedOutcome {
   const now = fromEpochNanos(scope.session.services.now());
-  if (wait.type === "profile_change") {
+  if (wait.type === "profile_change" || wait.type === "event") {
     const due = wait.timeout ? formatTime(now.toEpochNanos() + BigInt(wait.timeout.seconds) * 1_000_000_000n) : undefined;
+    if (wait.type === "event") {
+      setWaiting(scope, { type: wait.type, ...(due ? { resumes_on: due } : {}) });
+      scope.log(eventWait(wait.event, due));
+      return "waiting";
+    }
     const watched = watchedValue(wait, scope.session.json.contact);
     setWaiting(scope, { type: wait.type, ...(due ? { resumes_on: due } : {}), watched });
     scope.log(profileChangeWait(watching(wait), due));
@@ -53,10 +60,10 @@ export function resumeTimedWait(
   wait: TimedWait,
   scope: Scope,
   waited: WaitJSON | undefined,
-  resumeType: ResumeJSON["type"],
+  resume: ResumeJSON,
   resumedOn: bigint,
 ): TimedOutcome | { refused: string } {
-  if (wait.type === "profile_change") return resumeProfileChange(wait, scope, waited, resumeType, resumedOn);
+  if (wait.type === "profile_change" || wait.type === "event") return resumeChangeOrEvent(wait, scope, waited, resume, resumedOn);
   if (wait.type === "pause") {
     const due = waited?.resumes_on ? parseTime(waited.resumes_on) : null;
     if (due !== null && resumedOn < due) return { refused: `the pause ends at ${waited!.resumes_on}, not before` };
@@ -70,22 +77,32 @@ export function resumeTimedWait(
 }
 
 /**
- * A profile change takes the exit when the watched value differs from what the wait saw, else the
- * session waits on (a change to another field is no news); `time_passed` at the timeout takes the
- * timeout's category.
+ * `time_passed` at the timeout takes the timeout's category. A profile change takes the exit when
+ * the watched value differs from what the wait saw; an event when it answers the wait (its
+ * chosen properties saved as results, all of them as the router result's extra). Anything else
+ * leaves the session waiting: a change to another field, another event, is no news.
  */
-function resumeProfileChange(
-  wait: ProfileChangeWait,
+function resumeChangeOrEvent(
+  wait: ProfileChangeWait | EventWait,
   scope: Scope,
   waited: WaitJSON | undefined,
-  resumeType: ResumeJSON["type"],
+  resume: ResumeJSON,
   resumedOn: bigint,
 ): TimedOutcome | { refused: string } {
-  if (resumeType === "time_passed") {
+  if (resume.type === "time_passed") {
     const due = waited?.resumes_on ? parseTime(waited.resumes_on) : null;
-    if (!wait.timeout || due === null) return { refused: "this wait for a profile change has no timeout" };
+    if (!wait.timeout || due === null) return { refused: `this wait for ${wait.type === "event" ? "an event" : "a profile change"} has no timeout` };
     if (resumedOn < due) return { refused: `the wait times out at ${waited!.resumes_on}, not before` };
     return { categoryUUID: wait.timeout.category_uuid, value: "", input: "" };
+  }
+  if (wait.type === "event") {
+    if (resume.type !== "event" || !eventMatches(wait, resume.event, scope.run, scope.step)) return setWaiting(scope, waited!);
+    const properties = resume.event.properties ?? {};
+    for (const name of wait.save ?? []) {
+      const v = properties[name];
+      if (v !== undefined && v !== null) saveResult(scope, name, typeof v === "string" ? v : JSON.stringify(v), "", "", resume.event.name, undefined);
+    }
+    return { categoryUUID: wait.category_uuid, value: resume.event.name, input: resume.event.name, extra: properties };
   }
   const now = watchedValue(wait, scope.session.json.contact);
   if (now === (waited?.watched ?? "")) return setWaiting(scope, waited!);
@@ -98,13 +115,15 @@ const RESUMES: Record<string, string[]> = {
   pause: ["time_passed"],
   date: ["time_passed"],
   profile_change: ["profile_changed", "time_passed"],
+  event: ["event", "time_passed"],
 };
 
 /** Why a resume does not fit the wait the session is at, if it doesn't. */
 export function resumeMismatch(waitType: string, resume: ResumeJSON): string | undefined {
   if (resume.type === "profile_changed" && !resume.contact) return "a profile_changed resume needs the contact";
+  if (resume.type === "event" && (!resume.event?.name || !resume.event.occurred_on)) return "an event resume needs an event with a name and occurred_on";
   if (resume.type === "wait_expiration" || RESUMES[waitType]?.includes(resume.type)) return undefined;
-  return `a ${waitType} wait does not take a ${resume.type} resume`;
+  return `${/^[aeiou]/.test(waitType) ? "an" : "a"} ${waitType} wait does not take a ${resume.type} resume`;
 }
 
 function setWaiting(scope: Scope, wait: WaitJSON): "waiting" {
