@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ContactJSON } from "../../durable/engine";
+import { listDependencies } from "../../durable/engine/flow/dependencies";
 import { loadFlow } from "../../durable/engine/flow/load";
 import { assets, contact, engine, manual, msgIn, ofType, texts } from "./engine-support";
 import { JOURNEY, timedWaitFlow } from "./journeys-support";
@@ -77,5 +78,11 @@ describe("wait for a date", () => {
     expect(problems({ relative: "on", amount: 2, unit: "days" })).toContain(`"on" the date takes no amount or unit`);
     expect(problems({ relative: "after", amount: 2, unit: "hours", time: "09:00" })).toContain("a time of day goes with days");
     expect(problems({ relative: "on", no_date_category_uuid: "f0000000-0000-4000-8000-000000000000" })).toContain(`the "no date" category`);
+  });
+
+  it("lists its field among the flow's dependencies, so publishing names a missing one", () => {
+    const loaded = loadFlow(timedWaitFlow({ type: "date", field: FIELD, relative: "on" }));
+    if (!loaded.ok) throw new Error("the flow should load");
+    expect(listDependencies(loaded.flow)).toContainEqual(expect.objectContaining({ type: "field", key: "due_date", name: "Due date", path: "nodes[0].router.wait.field" }));
   });
 });

@@ -67,6 +67,9 @@ export function listDependencies(flow: FlowDefinition): Dependency[] {
 
     const router = node.router;
     if (!router) return;
+    // Journeys' waits on a field (docs/journeys.md): the field must exist for them to mean anything.
+    if (router.wait && (router.wait.type === "date" || router.wait.type === "profile_change")) ref("field", router.wait.field, "router.wait.field");
+    if (router.wait?.type === "pause" && router.wait.until) fieldsIn(router.wait.until, "router.wait.until");
     if (router.type !== "switch") return;
     fieldsIn(router.operand, "router.operand");
     router.cases.forEach((c, i) => {
