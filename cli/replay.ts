@@ -16,7 +16,12 @@ The case file (JSON):
   trigger       {"type": "manual" | "msg" | "flow_action", "flow": {uuid, name}, ...}
                 (the case's contact and environment go into it)
   resumes       [{"type": "msg", "msg": {...}} | {"type": "wait_timeout"}
-                 | {"type": "wait_expiration"}], in order
+                 | {"type": "wait_expiration"}
+                 | {"type": "time_passed", "resumed_on": "..."} (Eddy's journeys:
+                   a pause, a wait for a date or a wait's timeout; the clock jumps there)
+                 | {"type": "event", "event": {name, properties, occurred_on}}
+                 | {"type": "profile_changed", "contact": {...}}], in order
+                 (docs/journeys.md)
   http_mocks    optional: URL -> list of responses used in order, the last one
                 repeating; {"status": 200, "body": "...", "headers": {...}},
                 status 0 for a connection error. Other URLs fail to connect.
