@@ -76,7 +76,7 @@ describe("a WhatsApp form's data endpoint", () => {
     expect(pem).toMatch(/^-----BEGIN PUBLIC KEY-----\n/);
     // The key WhatsApp now holds is the test's own public key.
     const uploaded = await crypto.subtle.importKey("spki", unb64(pem.replace(/-----[A-Z ]+-----|\s/g, "")), { name: "RSA-OAEP", hash: "SHA-256" }, true, ["encrypt"]);
-    expect(await crypto.subtle.exportKey("jwk", uploaded)).toMatchObject({ n: (await crypto.subtle.exportKey("jwk", keys.publicKey)).n });
+    expect(await crypto.subtle.exportKey("jwk", uploaded)).toMatchObject({ n: ((await crypto.subtle.exportKey("jwk", keys.publicKey)) as JsonWebKey).n });
     const noKey = await formsChannel(meta.waba);
     const refused = await call("POST", "/whatsapp-forms/public-key", { channel: noKey });
     expect(refused.status).toBe(400);
