@@ -95,7 +95,8 @@ export function fetchHttp(timeoutMs = 10_000, maxBytes = 256 * 1024): HttpClient
   };
 }
 
-async function readCapped(res: Response, maxBytes: number): Promise<string> {
+/** The body up to `maxBytes` bytes; the rest is never read. */
+export async function readCapped(res: Response, maxBytes: number): Promise<string> {
   if (!res.body) return "";
   const reader = res.body.getReader();
   const chunks: Uint8Array[] = [];

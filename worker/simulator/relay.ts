@@ -1,3 +1,4 @@
+import { readCapped } from "../../durable/engine/services";
 import { refusedHost } from "./public-host";
 
 /** What the simulator's relay does for one webhook call: goflow's limits where it has them. */
@@ -40,25 +41,3 @@ export async function relay(req: RelayRequest): Promise<RelayResult> {
   }
 }
 
-/** The body up to `max` bytes; the rest is never read. */
-async function readCapped(res: Response, max: number): Promise<string> {
-  if (!res.body) return "";
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  while (size < max) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    const part = value.subarray(0, max - size);
-    chunks.push(part);
-    size += part.byteLength;
-  }
-  await reader.cancel().catch(() => {});
-  const all = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    all.set(c, at);
-    at += c.byteLength;
-  }
-  return new TextDecoder().decode(all);
-}
