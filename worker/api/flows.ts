@@ -65,6 +65,7 @@ export const FlowCreate = z.strictObject({
 
 export const FlowUpdate = z.strictObject({
   name: Name(64).optional(),
+  type: FlowType.optional().describe("the draft's type (Glific's \"run this flow in the background\"); published versions keep theirs until the next publish"),
   definition: Definition.optional(),
   draft_revision: z
     .number()
@@ -321,13 +322,16 @@ export const flowRoutes = new Hono<ApiEnv>()
     if (body.draft_revision !== undefined && body.draft_revision !== flow.draftRevision) throw draftMoved(flow, body.draft_revision);
 
     const name = body.name ?? flow.name;
-    const revision = body.definition ? flow.draftRevision + 1 : flow.draftRevision;
-    const draft = body.definition || body.name ? withIdentity(body.definition ?? flow.draft, { ...flow, name }, revision) : undefined;
-    if (body.definition && draft) rejectTypeRuleViolations(draft);
+    const type = body.type ?? flow.type;
+    const retyped = type !== flow.type;
+    const revision = body.definition || retyped ? flow.draftRevision + 1 : flow.draftRevision;
+    const draft = body.definition || body.name || retyped ? withIdentity(body.definition ?? flow.draft, { ...flow, name, type }, revision) : undefined;
+    // A new type is checked against the draft as it is: a flow that waits for replies cannot become a background one.
+    if ((body.definition || retyped) && draft) rejectTypeRuleViolations(draft);
 
     const [row] = await db
       .update(flows)
-      .set({ name, ...(draft ? { draft, draftRevision: revision } : {}), ...(body.status ? { status: body.status } : {}), ...settingsColumns(body), modifiedOn: now() })
+      .set({ name, type, ...(draft ? { draft, draftRevision: revision } : {}), ...(body.status ? { status: body.status } : {}), ...settingsColumns(body), modifiedOn: now() })
       // The revision read is checked again in the write itself, so of two saves racing from the
       // same revision only one lands.
       .where(and(eq(flows.uuid, flow.uuid), body.draft_revision !== undefined ? eq(flows.draftRevision, body.draft_revision) : undefined))
