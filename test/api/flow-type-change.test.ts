@@ -42,6 +42,20 @@ describe("changing a flow's type", () => {
     expect(after).toMatchObject({ type: "messaging", draft_revision: created.body.draft_revision, definition: { type: "messaging" } });
   });
 
+  it("refuses it while the published version waits for a reply, though the draft no longer does", async () => {
+    const definition = { ...structuredClone(exampleJson), uuid: crypto.randomUUID() };
+    const created = await call("POST", "/flows", { name: `Published ask ${unique()}`, type: "messaging", definition });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect((await call("POST", `/flows/${definition.uuid}/publish`)).status).toBe(201);
+    const noWait = { ...definition, nodes: [{ uuid: crypto.randomUUID(), actions: [{ uuid: crypto.randomUUID(), type: "send_msg", text: "Hi" }], exits: [{ uuid: crypto.randomUUID() }] }] };
+    expect((await call("PATCH", `/flows/${definition.uuid}`, { definition: noWait })).status).toBe(200);
+
+    const refused = await call("PATCH", `/flows/${definition.uuid}`, { type: "messaging_background" });
+    expect(refused.status).toBe(422);
+    expect(refused.body.message).toContain(`published version 1: node ${ASK_NODE}`);
+    expect((await call("GET", `/flows/${definition.uuid}`)).body.type).toBe("messaging");
+  });
+
   it("rejects a type Eddy does not run", async () => {
     const created = await call("POST", "/flows", { name: `Voice ${unique()}`, type: "messaging" });
     const res = await call("PATCH", `/flows/${created.body.uuid}`, { type: "voice" });

@@ -65,7 +65,7 @@ export const FlowCreate = z.strictObject({
 
 export const FlowUpdate = z.strictObject({
   name: Name(64).optional(),
-  type: FlowType.optional().describe("the draft's type (Glific's \"run this flow in the background\"); published versions keep theirs until the next publish"),
+  type: FlowType.optional().describe("Glific's \"run this flow in the background\": new starts take the type at once, so neither the draft nor the published version may then wait for a reply"),
   definition: Definition.optional(),
   draft_revision: z
     .number()
@@ -176,9 +176,9 @@ export function toIssue(p: FlowProblem): Issue {
  * Flow-type rules on waits (a background flow waiting for a reply) are refused when the draft is
  * saved, not only at publish, so the editor reports them on the node at once.
  */
-function rejectTypeRuleViolations(definition: Record<string, unknown>): void {
+function rejectTypeRuleViolations(definition: Record<string, unknown>, where = ""): void {
   const violations = problemsOf(definition).filter((p) => p.level === "error" && /^nodes\[\d+\]\.router\.wait$/.test(p.path));
-  if (violations.length) throw new ApiError(422, "flow_invalid", violations.map((v) => v.message).join("; "), violations);
+  if (violations.length) throw new ApiError(422, "flow_invalid", violations.map((v) => where + v.message).join("; "), violations);
 }
 
 /** Someone else saved the draft after the editor read it. */
@@ -328,6 +328,12 @@ export const flowRoutes = new Hono<ApiEnv>()
     const draft = body.definition || body.name || retyped ? withIdentity(body.definition ?? flow.draft, { ...flow, name, type }, revision) : undefined;
     // A new type is checked against the draft as it is: a flow that waits for replies cannot become a background one.
     if ((body.definition || retyped) && draft) rejectTypeRuleViolations(draft);
+    // New starts run the published version as the flow's type at once (durable/contact/sprints.ts),
+    // so it must not wait for replies either.
+    if (retyped && flow.publishedVersion !== null) {
+      const published = await db.select({ definition: flowVersions.definition }).from(flowVersions).where(and(eq(flowVersions.flowUuid, flow.uuid), eq(flowVersions.version, flow.publishedVersion))).get();
+      if (published) rejectTypeRuleViolations({ ...(published.definition as Record<string, unknown>), type }, `published version ${flow.publishedVersion}: `);
+    }
 
     const [row] = await db
       .update(flows)

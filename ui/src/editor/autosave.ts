@@ -31,7 +31,7 @@ export function useAutosave(flowUuid: string, definition: Definition | null, loa
     busy.current = true;
     setState((s) => ({ ...s, status: "saving" }));
     try {
-      const res = await api<{ draft_revision: number }>(`flows/${flowUuid}`, { method: "PATCH", body: { definition: d, draft_revision: revision.current } });
+      const res = await api<{ draft_revision: number }>(`flows/${flowUuid}`, { method: "PATCH", body: { definition: d, type: d.type, draft_revision: revision.current } });
       revision.current = res.draft_revision;
       saved.current = d;
       setState({ status: latest.current === d ? "saved" : "pending", revision: res.draft_revision });

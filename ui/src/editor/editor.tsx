@@ -18,11 +18,14 @@ import "@xyflow/react/dist/style.css";
 import { Suspense, lazy } from "preact/compat";
 import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { ACTIONS, SPLITS, allowedIn } from "../elements/registry";
+import { TypeBadge } from "../flows/type-badge";
+import type { FlowType } from "../flows/types";
 import { PublishControls } from "../versions/publish-controls";
 import type { Assets } from "./assets";
 import { useAutosave } from "./autosave";
 import { makeCanvasItems, measuredOnly, type Lit } from "./canvas-items";
 import { copyNodes, pasteNodes } from "./clipboard";
+import { FlowSettingsPanel } from "./flow-settings";
 import { FlowNode } from "./flow-node";
 import { useHistory } from "./history";
 import { InsertEdge } from "./insert-edge";
@@ -66,7 +69,7 @@ function EditorInner({ flowUuid, initial, revision, readOnly, assets, onReload }
 
   const [lit, setLit] = useState<Lit>(NO_LIT);
   const insertRef = useRef<(exitUuid: string) => void>(() => {});
-  const [panel, setPanel] = useState<"none" | "simulator" | "translations" | "problems">("none");
+  const [panel, setPanel] = useState<"none" | "simulator" | "translations" | "problems" | "settings">("none");
   const cache = useRef(new Map());
   const make = useMemo(() => makeCanvasItems(cache.current), []);
   const [selection, setSelection] = useState<{ nodes: string[]; edges: string[] }>({ nodes: [], edges: [] });
@@ -236,7 +239,7 @@ function EditorInner({ flowUuid, initial, revision, readOnly, assets, onReload }
     <div class="editor">
       <div class="editor-toolbar" role="toolbar" aria-label="Flow editor">
         <strong class="editor-name">{d.name}</strong>
-        <span class={`badge type-${d.type}`}>{d.type === "messaging_background" ? "background" : d.type}</span>
+        <TypeBadge type={d.type as FlowType} />
         {readOnly ? <span class="save-state">read-only</span> : <SaveIndicator status={save.status} message={save.message} onReload={onReload} />}
         {!readOnly && <AddMenu type={d.type} onAdd={addNew} />}
         <button type="button" onClick={history.undo} disabled={!history.canUndo || readOnly} title="Undo (Ctrl+Z)">
@@ -250,6 +253,9 @@ function EditorInner({ flowUuid, initial, revision, readOnly, assets, onReload }
         </button>
         <button type="button" aria-pressed={panel === "translations"} onClick={() => toggle("translations")}>
           Translations
+        </button>
+        <button type="button" aria-pressed={panel === "settings"} onClick={() => toggle("settings")}>
+          Settings
         </button>
         <span class="toolbar-spacer" />
         <button
@@ -313,6 +319,7 @@ function EditorInner({ flowUuid, initial, revision, readOnly, assets, onReload }
             </ul>
           </aside>
         )}
+        {panel === "settings" && <FlowSettingsPanel definition={d} readOnly={readOnly} onType={(type) => edit((cur) => ({ ...cur, type }))} onShowNode={focusNode} />}
         {panel === "translations" && <TranslationsPanel key={history.jumps} definition={d} edit={edit} readOnly={readOnly} />}
         {panel === "simulator" && (
           <Suspense fallback={<aside class="side-panel">Loading the simulator…</aside>}>
