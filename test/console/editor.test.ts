@@ -262,7 +262,7 @@ it("offers no wait for a reply in a background flow, and shows a viewer the flow
   const page = eddy.page;
   await traced(page, "background", async () => {
     await open(page, flow);
-    await page.getByText("background", { exact: true }).waitFor();
+    await page.getByText("Background", { exact: true }).waitFor();
     const offered = await page.getByRole("combobox", { name: "Add a node" }).locator("option").allTextContents();
     expect(offered).toContain("Split by expression");
     expect(offered).not.toContain("Wait for the response");
