@@ -77,6 +77,22 @@ it("edits a message in the side panel and saves the draft by itself", async () =
   });
 });
 
+it("publishes what was typed a moment ago, saving it first instead of publishing the last autosave", async () => {
+  const flow = await makeFlow([messageNode("Hello")]);
+  const page = eddy.page;
+  await traced(page, "publish-unsaved", async () => {
+    await open(page, flow);
+    await page.getByText("Hello").click();
+    await page.getByRole("textbox", { name: "Message" }).click();
+    await page.keyboard.press("End");
+    await page.keyboard.type(" and welcome");
+    await page.getByRole("button", { name: "Publish", exact: true }).click();
+    await page.getByText("Published version 1").waitFor();
+    const version = (await eddy.api("GET", `/flows/${flow}/versions/1`)).body;
+    expect(version.definition.nodes[0].actions[0].text).toBe("Hello and welcome");
+  });
+});
+
 it("connects an exit to another node by dragging", async () => {
   const [first, second] = [messageNode("First"), messageNode("Second")];
   const flow = await makeFlow([first, second]);
@@ -301,9 +317,11 @@ it("saves a dragged node's position in _ui, and deletes a node with the Delete k
     await expect.poll(async () => (await position()).left, { timeout: 10_000 }).toBeGreaterThan(100 + 100);
     expect((await position()).top).toBeGreaterThan(60 + 40);
 
-    await page.getByText("Delete me").click();
-    await page.keyboard.press("Delete");
-    await page.getByText("Delete me").waitFor({ state: "detached" });
+    // The key goes to the node itself: the side panel that opens on the click may take the focus.
+    const dropped = page.locator(`.react-flow__node[data-id="${drop.uuid}"]`);
+    await page.locator(`[data-node-uuid="${drop.uuid}"] .node-title`).click();
+    await dropped.press("Delete");
+    await dropped.waitFor({ state: "detached" });
     await saved(page);
     const after = (await draft(flow)).definition;
     expect(after.nodes.map((n: any) => n.uuid)).toEqual([keep.uuid]);

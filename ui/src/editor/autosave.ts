@@ -25,22 +25,31 @@ export function useAutosave(flowUuid: string, definition: Definition | null, loa
     setState({ status: "saved", revision: loadedRevision });
   }, [loadedRevision, flowUuid]);
 
-  const flush = async () => {
+  const inflight = useRef<Promise<void> | null>(null);
+  /** Saves what is unsaved (after a save in flight); the revision saved, or null when it could not be. */
+  const flush = async (): Promise<number | null> => {
+    if (inflight.current) await inflight.current;
     const d = latest.current;
-    if (busy.current || !d || d === saved.current || state.status === "conflict") return;
+    if (!d || d === saved.current) return revision.current;
+    if (busy.current || state.status === "conflict") return null;
     busy.current = true;
     setState((s) => ({ ...s, status: "saving" }));
-    try {
-      const res = await api<{ draft_revision: number }>(`flows/${flowUuid}`, { method: "PATCH", body: { definition: d, type: d.type, draft_revision: revision.current } });
-      revision.current = res.draft_revision;
-      saved.current = d;
-      setState({ status: latest.current === d ? "saved" : "pending", revision: res.draft_revision });
-    } catch (e) {
-      const conflict = e instanceof ApiFailure && e.status === 409;
-      setState((s) => ({ ...s, status: conflict ? "conflict" : "error", message: (e as Error).message }));
-    } finally {
-      busy.current = false;
-    }
+    inflight.current = (async () => {
+      try {
+        const res = await api<{ draft_revision: number }>(`flows/${flowUuid}`, { method: "PATCH", body: { definition: d, type: d.type, draft_revision: revision.current } });
+        revision.current = res.draft_revision;
+        saved.current = d;
+        setState({ status: latest.current === d ? "saved" : "pending", revision: res.draft_revision });
+      } catch (e) {
+        const conflict = e instanceof ApiFailure && e.status === 409;
+        setState((s) => ({ ...s, status: conflict ? "conflict" : "error", message: (e as Error).message }));
+      } finally {
+        busy.current = false;
+      }
+    })();
+    await inflight.current;
+    inflight.current = null;
+    return saved.current === d ? revision.current : null;
   };
 
   useEffect(() => {

@@ -268,7 +268,7 @@ function EditorInner({ flowUuid, initial, revision, readOnly, assets, onReload }
         >
           Simulate
         </button>
-        {!readOnly && <PublishControls flowUuid={flowUuid} revision={save.revision} onProblems={(p) => setPublished(p.map((x) => ({ ...x, level: x.level === "warning" ? "warning" : "error" })))} onRestored={onReload} />}
+        {!readOnly && <PublishControls flowUuid={flowUuid} revision={save.revision} beforePublish={save.saveNow} onProblems={(p) => setPublished(p.map((x) => ({ ...x, level: x.level === "warning" ? "warning" : "error" })))} onRestored={onReload} />}
         <a class="button" href={`/flows/${flowUuid}/launch`}>
           Launch
         </a>

@@ -11,6 +11,8 @@ export type PublishControlsProps = {
   revision?: number;
   onProblems(problems: Problem[]): void;
   onRestored(): void;
+  /** Saves the editor's unsaved changes first: the revision to publish, or null if they could not be saved. */
+  beforePublish?: () => Promise<number | null>;
 };
 
 type Published = { version: number; published_on: string; warnings: Problem[] };
@@ -20,7 +22,7 @@ type Status = { text: string; tone: "ok" | "error" };
 const afterReload = new Map<string, Status>();
 
 /** The editor's Publish and Versions buttons. */
-export function PublishControls({ flowUuid, revision, onProblems, onRestored }: PublishControlsProps) {
+export function PublishControls({ flowUuid, revision, onProblems, onRestored, beforePublish }: PublishControlsProps) {
   const [busy, setBusy] = useState(false);
   const [status, setStatus] = useState<Status | null>(() => {
     const handed = afterReload.get(flowUuid) ?? null;
@@ -34,7 +36,13 @@ export function PublishControls({ flowUuid, revision, onProblems, onRestored }: 
     setBusy(true);
     setStatus(null);
     try {
-      const v = await api<Published>(`flows/${flowUuid}/publish${revision === undefined ? "" : `?draft_revision=${revision}`}`, { method: "POST" });
+      // What was typed a moment ago is published too, not only what autosave had saved.
+      const saved = beforePublish ? await beforePublish() : revision;
+      if (saved === null) {
+        setStatus({ text: "Not published: the latest changes could not be saved (see the save status).", tone: "error" });
+        return;
+      }
+      const v = await api<Published>(`flows/${flowUuid}/publish${saved === undefined ? "" : `?draft_revision=${saved}`}`, { method: "POST" });
       onProblems(v.warnings);
       const n = v.warnings.length;
       setStatus({ text: `Published version ${v.version}${n ? `, with ${n} warning${n === 1 ? "" : "s"} shown on the nodes` : ""}`, tone: "ok" });
