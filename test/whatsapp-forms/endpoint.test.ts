@@ -1,4 +1,4 @@
-// Requests encrypted as WhatsApp encrypts them (../shared/spec/whatsapp-flows.md §6), written here
+// Requests encrypted as WhatsApp encrypts them (Meta's endpoint protocol, docs/whatsapp-forms.md), written here
 // with WebCrypto directly so the code under test never encrypts its own input.
 import { exports } from "cloudflare:workers";
 import { setupServer } from "msw/node";

@@ -1,5 +1,5 @@
 // A small Meta: the Flows API of one business account as msw handlers, written from Meta's
-// documentation (../shared/spec/whatsapp-flows.md §2), with every call recorded.
+// documentation of its Flows API (summarised in docs/whatsapp-forms.md), with every call recorded.
 import { http, HttpResponse } from "msw";
 import { call, unique } from "../api/helpers";
 
