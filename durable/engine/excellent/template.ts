@@ -82,7 +82,7 @@ function scan(template: string): Part[] {
 }
 
 /** Index of the `)` closing an `@(` whose body starts at `from`, skipping text literals; -1 if none. */
-function closingParen(s: string, from: number): number {
+export function closingParen(s: string, from: number): number {
   let depth = 1;
   let inText = false;
   for (let j = from; j < s.length; j++) {

@@ -1,6 +1,7 @@
 // Excellent in the editor: what `@` can complete to, and the expressions that do not parse,
 // checked with the engine's own parser as they are typed.
 import { parseExpression, type Node as Expr } from "../../../durable/engine/excellent/parser";
+import { closingParen } from "../../../durable/engine/excellent/template";
 import { resultKey } from "../elements/splits/build";
 import type { Definition } from "./model";
 
@@ -53,7 +54,7 @@ export function checkTemplate(text: string, isFunction?: (name: string) => boole
     if (next === "@") {
       i++;
     } else if (next === "(") {
-      const end = closing(text, i + 2);
+      const end = closingParen(text, i + 2);
       if (end < 0) {
         out.push({ from: i, to: text.length, message: "this @( is never closed" });
         break;
@@ -79,21 +80,6 @@ function suggest(top: string): string {
   const names = Object.keys(CONTEXT);
   const score = (a: string) => [...a].filter((c) => top.includes(c)).length - Math.abs(a.length - top.length);
   return `@${names.sort((a, b) => score(b) - score(a))[0]}`;
-}
-
-function closing(s: string, from: number): number {
-  let depth = 1;
-  let inText = false;
-  for (let j = from; j < s.length; j++) {
-    const ch = s[j];
-    if (inText) {
-      if (ch === "\\") j++;
-      else if (ch === '"') inText = false;
-    } else if (ch === '"') inText = true;
-    else if (ch === "(") depth++;
-    else if (ch === ")" && --depth === 0) return j;
-  }
-  return -1;
 }
 
 /** Names called as functions that are neither Excellent functions nor lambda parameters. */
