@@ -236,6 +236,8 @@ export const apiTokens = sqliteTable(
     hash: text("hash").notNull(),
     /** The token's first characters, so a person can tell tokens apart. */
     prefix: text("prefix").notNull(),
+    /** What the token may do (worker/auth/roles.ts); tokens made before roles existed stay admin. */
+    role: text("role", { enum: ["admin", "editor", "viewer"] }).notNull().default("admin"),
     createdOn: createdOn(),
     lastUsedOn: text("last_used_on"),
   },
