@@ -1,6 +1,6 @@
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { ENV_TOKEN, fetchWithEnvToken, ORIGIN } from "./helpers";
+import { apiToken, ENV_TOKEN, fetchWithEnvToken, ORIGIN } from "./helpers";
 
 const get = (path: string, token?: string) =>
   exports.default.fetch(ORIGIN + "/api/v1" + path, { headers: token ? { authorization: `Bearer ${token}` } : {} });
@@ -87,5 +87,59 @@ describe("API auth", () => {
     expect(doc.openapi).toBe("3.1.0");
     expect(doc.paths["/tokens"].post.requestBody.content["application/json"].schema.properties).toHaveProperty("name");
     expect(doc.paths["/tokens/{uuid}"].delete.responses).toHaveProperty("204");
+  });
+});
+
+describe("token roles", () => {
+  const create = async (body: unknown) => {
+    const res = await fetchWithEnvToken("/api/v1/tokens", {
+      method: "POST",
+      headers: { authorization: `Bearer ${ENV_TOKEN}`, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json()) as any };
+  };
+  const as = (token: string, method: string, path: string, body?: unknown) =>
+    exports.default
+      .fetch(ORIGIN + "/api/v1" + path, {
+        method,
+        headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      })
+      .then(async (res) => ({ status: res.status, body: (await res.json().catch(() => null)) as any }));
+  const flow = { name: "token roles", type: "messaging" };
+
+  it("a token made without a role is an admin, as every token was before roles; so is EDDY_API_TOKEN", async () => {
+    const made = await create({ name: "old style" });
+    expect(made).toMatchObject({ status: 201, body: { role: "admin" } });
+    expect((await as(made.body.token, "GET", "/me")).body).toEqual({ kind: "token", uuid: null, email: null, role: "admin" });
+    expect((await as(made.body.token, "GET", "/tokens")).status).toBe(200);
+    const me = await fetchWithEnvToken("/api/v1/me", { headers: { authorization: `Bearer ${ENV_TOKEN}` } });
+    expect(await me.json()).toMatchObject({ kind: "token", role: "admin" });
+  });
+
+  it("a viewer token reads but changes nothing; an editor token changes flows but not tokens; both are listed with their role", async () => {
+    const viewer = (await create({ name: "dashboard", role: "viewer" })).body;
+    const editor = (await create({ name: "deploy script", role: "editor" })).body;
+    expect(viewer.role).toBe("viewer");
+    expect((await as(viewer.token, "GET", "/me")).body).toMatchObject({ kind: "token", role: "viewer" });
+    expect((await as(viewer.token, "GET", "/flows")).status).toBe(200);
+    expect(await as(viewer.token, "POST", "/flows", flow)).toEqual({ status: 403, body: { error: "forbidden", message: "this needs the editor role; you are a viewer" } });
+    expect(await as(viewer.token, "GET", "/tokens")).toMatchObject({ status: 403, body: { message: "this needs the admin role; you are a viewer" } });
+
+    expect((await as(editor.token, "POST", "/flows", flow)).status).toBe(201);
+    expect(await as(editor.token, "POST", "/tokens", { name: "escalate", role: "admin" })).toMatchObject({ status: 403, body: { message: "this needs the admin role; you are an editor" } });
+    expect((await as(editor.token, "POST", "/channels", {})).status).toBe(403);
+
+    const listed = (await as(await apiToken(), "GET", "/tokens")).body;
+    expect(listed.results).toEqual(
+      expect.arrayContaining([expect.objectContaining({ uuid: viewer.uuid, role: "viewer" }), expect.objectContaining({ uuid: editor.uuid, role: "editor" })]),
+    );
+  });
+
+  it("refuses an unknown role, naming the field, and makes no token", async () => {
+    const before = (await as(await apiToken(), "GET", "/tokens")).body.results.length;
+    expect(await create({ name: "owner", role: "owner" })).toMatchObject({ status: 400, body: { error: "validation_failed", issues: [{ path: "role" }] } });
+    expect((await as(await apiToken(), "GET", "/tokens")).body.results.length).toBe(before);
   });
 });

@@ -1,6 +1,7 @@
 import { desc, eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
+import { RoleSchema } from "../auth/users";
 import { apiTokens } from "../db/schema";
 import { newToken, sha256Hex } from "./auth";
 import { Name } from "./common";
@@ -10,12 +11,16 @@ import { describe, validate } from "./openapi";
 
 const tag = "tokens";
 
-export const TokenCreate = z.object({ name: Name(100) });
+export const TokenCreate = z.object({
+  name: Name(100),
+  role: RoleSchema.default("admin").describe("what the token may do, as a user of that role (docs/console.md); admin when left out, as every token was before roles"),
+});
 
 export const TokenOut = z.object({
   uuid: z.string(),
   name: z.string(),
   prefix: z.string().describe("the token's first characters, to tell tokens apart"),
+  role: RoleSchema,
   created_on: z.string(),
   last_used_on: z.string().nullable(),
 });
@@ -26,6 +31,7 @@ const out = (r: Row): z.infer<typeof TokenOut> => ({
   uuid: r.uuid,
   name: r.name,
   prefix: r.prefix,
+  role: r.role,
   created_on: r.createdOn,
   last_used_on: r.lastUsedOn,
 });
@@ -33,7 +39,8 @@ const out = (r: Row): z.infer<typeof TokenOut> => ({
 export const tokens = new Hono<ApiEnv>()
   .post("/", describe({ tag, summary: "Create an API token (returned once)", status: 201, response: TokenCreated }), validate("json", TokenCreate), async (c) => {
     const token = newToken();
-    const row = { uuid: crypto.randomUUID(), name: c.req.valid("json").name, hash: await sha256Hex(token), prefix: token.slice(0, 9), createdOn: new Date().toISOString() };
+    const { name, role } = c.req.valid("json");
+    const row = { uuid: crypto.randomUUID(), name, role, hash: await sha256Hex(token), prefix: token.slice(0, 9), createdOn: new Date().toISOString() };
     await c.get("db").insert(apiTokens).values(row);
     return c.json({ ...out({ ...row, lastUsedOn: null }), token } satisfies z.infer<typeof TokenCreated>, 201);
   })

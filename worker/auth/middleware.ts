@@ -1,11 +1,9 @@
 import type { Context, MiddlewareHandler } from "hono";
-import { requireToken } from "../api/auth";
+import { tokenRole } from "../api/auth";
 import type { ApiEnv } from "../api/context";
 import { ApiError } from "../api/errors";
-import { authorize, isSafeMethod, type Principal } from "./roles";
+import { authorize, isSafeMethod } from "./roles";
 import { sessionUser } from "./sessions";
-
-const TOKEN: Principal = { kind: "token", role: "admin" };
 
 /**
  * A cookie rides along on any request the browser makes, including one a hostile page triggers;
@@ -24,15 +22,13 @@ export function checkSameOrigin(c: Context): void {
 }
 
 /**
- * Every /api/v1 request: a bearer token (checked as before roles existed, acting as an admin) or
- * the session cookie (the user's role, with the cross-site checks), then the role check.
+ * Every /api/v1 request: a bearer token (with the role it was created with; EDDY_API_TOKEN is an
+ * admin) or the session cookie (the user's role, with the cross-site checks), then the role check.
  */
 export const authenticate: MiddlewareHandler<ApiEnv> = async (c, next) => {
   if (c.req.header("authorization") !== undefined) {
-    return requireToken(c, async () => {
-      c.set("principal", TOKEN);
-      await authorize(c, next);
-    });
+    c.set("principal", { kind: "token", role: await tokenRole(c) });
+    return authorize(c, next);
   }
   const user = await sessionUser(c, c.get("db"));
   if (!user) throw new ApiError(401, "unauthorized", "sign in, or send a token: Authorization: Bearer <token>");

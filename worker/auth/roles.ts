@@ -5,8 +5,8 @@ import { ApiError } from "../api/errors";
 export const ROLES = ["admin", "editor", "viewer"] as const;
 export type Role = (typeof ROLES)[number];
 
-/** Who is calling: a signed-in person, or a bearer token (which acts as an admin, as before roles). */
-export type Principal = { kind: "user"; uuid: string; email: string; role: Role } | { kind: "token"; role: "admin" };
+/** Who is calling: a signed-in person, or a bearer token (with the role it was created with). */
+export type Principal = { kind: "user"; uuid: string; email: string; role: Role } | { kind: "token"; role: Role };
 
 const RANK: Record<Role, number> = { viewer: 0, editor: 1, admin: 2 };
 
