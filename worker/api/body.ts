@@ -1,4 +1,5 @@
-import type { Context } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import { ApiError, invalidField } from "./errors";
 
 /**
@@ -6,6 +7,25 @@ import { ApiError, invalidField } from "./errors";
  * sent with another content type as `{}` (so a form post created an empty contact), and decodes bad
  * UTF-8 to U+FFFD, which would then be stored.
  */
+
+/**
+ * The most an API body may hold. A flow definition is stored in one D1 row (at most 2 MB), so no
+ * other body needs more; an import carries a whole workspace's flows, each stored in its own row.
+ * A bigger body is refused before it is read whole (the Worker has 128 MB for everything).
+ */
+export const MAX_BODY_BYTES = 2 * 1024 * 1024;
+export const MAX_IMPORT_BYTES = 16 * 1024 * 1024;
+
+const tooLarge = (limit: number) =>
+  Response.json({ error: "too_large", message: `the body is larger than ${limit} bytes, the most this route takes` }, { status: 413 });
+
+const limits = new Map([MAX_BODY_BYTES, MAX_IMPORT_BYTES].map((maxSize) => [maxSize, bodyLimit({ maxSize, onError: () => tooLarge(maxSize) })]));
+
+/** Caps every API request's body (the declared length, or what a chunked body turns out to be): 413 past it. */
+export const cappedBody: MiddlewareHandler = (c, next) => {
+  const limit = c.req.method === "POST" && c.req.path.endsWith("/flows/import") ? MAX_IMPORT_BYTES : MAX_BODY_BYTES;
+  return limits.get(limit)!(c, next);
+};
 
 const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/i;
 

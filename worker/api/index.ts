@@ -3,6 +3,7 @@ import { database } from "../db";
 import { forgetAssets } from "../../durable/contact/fresh-assets";
 import { authenticate } from "../auth/middleware";
 import type { ApiEnv } from "./context";
+import { cappedBody } from "./body";
 import { handleError } from "./errors";
 import { describe, openApiDocument } from "./openapi";
 import { audienceRoutes } from "./audiences";
@@ -29,6 +30,9 @@ import { whatsappFormRoutes } from "./whatsapp-forms";
 export const api = new Hono<ApiEnv>();
 
 api.onError(handleError);
+
+// Before anything reads a body, the token check included (worker/api/body.ts).
+api.use("*", cappedBody);
 
 api.use("*", async (c, next) => {
   c.set("db", database(c.env.DB));
