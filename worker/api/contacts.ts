@@ -10,6 +10,7 @@ import { conflict, invalid, invalidField, notFound, type Issue } from "./errors"
 import { FieldKey } from "./fields";
 import { profilesChanged } from "./contact-objects";
 import { notifyJoined, watchedGroups } from "./joined-groups";
+import { smartGroupCondition, smartGroupEnv } from "../segments/smart-groups";
 import { describe, validate } from "./openapi";
 import { afterCursor, page, PageQuery, toPage } from "./pagination";
 import { isCountry, normalizeUrn, urnString, type Urn } from "./urns";
@@ -225,7 +226,10 @@ async function searchConditions(db: Database, q: z.infer<typeof ContactQuery>): 
     );
   }
   if (q.group) {
-    conditions.push(exists(db.select({ one: sql`1` }).from(groupMembers).where(and(eq(groupMembers.groupUuid, q.group), eq(groupMembers.contactUuid, contacts.uuid)))));
+    // A smart group's members are the active contacts its query matches now, not stored rows.
+    const group = await db.select({ query: groups.query }).from(groups).where(eq(groups.uuid, q.group)).get();
+    if (group?.query) conditions.push(smartGroupCondition(group.query, await smartGroupEnv(db)));
+    else conditions.push(exists(db.select({ one: sql`1` }).from(groupMembers).where(and(eq(groupMembers.groupUuid, q.group), eq(groupMembers.contactUuid, contacts.uuid)))));
   }
   for (const [param, value] of Object.entries(q)) {
     if (!param.startsWith("field.")) continue;

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { chunkRows, type Database } from "../db";
 import { contacts, fields, groupMembers, groups, triggers } from "../db/schema";
 import { segment } from "../segments/check";
+import { smartGroupCondition, smartGroupEnv } from "../segments/smart-groups";
 import { SegmentError } from "../segments/parse";
 import { Name, nonEmpty, Uuid } from "./common";
 import type { ApiEnv } from "./context";
@@ -28,10 +29,22 @@ const memberCount = sql<number>`(SELECT COUNT(*) FROM ${groupMembers} WHERE ${gr
 const columns = { uuid: groups.uuid, name: groups.name, query: groups.query, createdOn: groups.createdOn, count: memberCount };
 const out = (r: Row & { count: number }): z.infer<typeof GroupOut> => ({ uuid: r.uuid, name: r.name, query: r.query, count: r.count, created_on: r.createdOn });
 
+type Counted = Row & { count: number };
+
+/** Smart groups count the active contacts their query matches now (their members are not stored): one batch for all. */
+async function withSmartCounts(db: Database, rows: Counted[]): Promise<Counted[]> {
+  const smart = rows.filter((r) => r.query);
+  if (!smart.length) return rows;
+  const env = await smartGroupEnv(db);
+  const counts = await db.batch(nonEmpty(smart.map((g) => db.select({ n: count() }).from(contacts).where(smartGroupCondition(g.query!, env)))));
+  const byUuid = new Map(smart.map((g, i) => [g.uuid, counts[i][0].n]));
+  return rows.map((r) => (byUuid.has(r.uuid) ? { ...r, count: byUuid.get(r.uuid)! } : r));
+}
+
 async function findGroup(db: Database, uuid: string) {
   const row = await db.select(columns).from(groups).where(eq(groups.uuid, uuid)).get();
   if (!row) throw notFound("group", uuid);
-  return row;
+  return (await withSmartCounts(db, [row]))[0];
 }
 
 /** Group names are unique regardless of case. */
@@ -67,8 +80,9 @@ export const groupRoutes = new Hono<ApiEnv>()
     return c.json(out(await findGroup(db, uuid)), 201);
   })
   .get("/", describe({ tag, summary: "List groups by name, with member counts", response: z.object({ results: z.array(GroupOut) }) }), async (c) => {
-    const rows = await c.get("db").select(columns).from(groups).orderBy(asc(groups.name));
-    return c.json({ results: rows.map(out) });
+    const db = c.get("db");
+    const rows = await db.select(columns).from(groups).orderBy(asc(groups.name));
+    return c.json({ results: (await withSmartCounts(db, rows)).map(out) });
   })
   .get("/:uuid", describe({ tag, summary: "Get a group (its members: GET /contacts?group=)", response: GroupOut }), async (c) => {
     return c.json(out(await findGroup(c.get("db"), c.req.param("uuid"))));

@@ -1,0 +1,34 @@
+// A smart group's members are never stored (durable/contact/effects.ts skips them): they are the
+// active contacts its query matches right now, as goflow's query groups hold only active contacts.
+// The group API counts them and the contact list lists them with the SQL built here.
+
+import { sql, type SQL } from "drizzle-orm";
+import type { Database } from "../db";
+import { fields, groups } from "../db/schema";
+import { segment, type SegmentEnv } from "./check";
+import { compileSql } from "./compile-sql";
+import { SegmentError } from "./parse";
+
+/** What a query needs to compile: the fields and group names as they are now. */
+export async function smartGroupEnv(db: Database): Promise<SegmentEnv> {
+  const [fieldRows, groupRows] = await db.batch([db.select({ key: fields.key, name: fields.name, type: fields.type }).from(fields), db.select({ name: groups.name }).from(groups)]);
+  return { fields: fieldRows, groups: groupRows.map((g) => g.name) };
+}
+
+/**
+ * The condition over `contacts` a smart group's members meet. A query that no longer compiles (a
+ * field it names was deleted) matches nobody, as the engine's matcher leaves such a group alone.
+ */
+export function smartGroupCondition(query: string, env: SegmentEnv): SQL {
+  let compiled;
+  try {
+    compiled = compileSql(segment(query, env), { maxParams: 90 });
+  } catch (e) {
+    if (e instanceof SegmentError) return sql`0`;
+    throw e;
+  }
+  // The compiled clause numbers its parameters ?1..?n; drizzle binds them in place.
+  const parts = compiled.where.split(/\?(\d+)/);
+  const chunks: SQL[] = parts.map((part, i) => (i % 2 ? sql`${compiled.params[Number(part) - 1]}` : sql.raw(part)));
+  return sql`(contacts.status = 'active' AND (${sql.join(chunks)}))`;
+}
