@@ -28,6 +28,8 @@ export const flows = sqliteTable(
     entryRules: text("entry_rules", { mode: "json" }).$type<Record<string, unknown>>(),
     deliveryWindow: text("delivery_window", { mode: "json" }).$type<Record<string, unknown>>(),
     goal: text("goal", { mode: "json" }).$type<Record<string, unknown>>(),
+    /** When the flow accepts entries (docs/flow-settings.md): a start and an end, or "run_for_a_year". */
+    entryWindow: text("entry_window", { mode: "json" }).$type<Record<string, unknown>>(),
     createdOn: createdOn(),
     modifiedOn: modifiedOn(),
   },
@@ -169,7 +171,7 @@ export const messages = sqliteTable(
     /** The provider's message id. */
     externalId: text("external_id"),
     status: text("status", {
-      enum: ["queued", "wired", "sent", "delivered", "read", "failed", "errored", "handled"],
+      enum: ["queued", "wired", "sent", "delivered", "read", "failed", "errored", "handled", "skipped"],
     }).notNull(),
     flowUuid: text("flow_uuid"),
     runUuid: text("run_uuid"),
@@ -433,3 +435,15 @@ export const whatsappFormSends = sqliteTable(
   },
   (t) => [index("whatsapp_form_sends_form").on(t.formUuid, t.sentOn), index("whatsapp_form_sends_external").on(t.externalId)],
 );
+
+/**
+ * The workspace's do-not-contact list (docs/do-not-contact.md): phone numbers in E.164 and email
+ * addresses lowercased. A send to a listed address is skipped on every channel of its kind.
+ */
+export const doNotContact = sqliteTable("do_not_contact", {
+  address: text("address").primaryKey(),
+  kind: text("kind", { enum: ["phone", "email"] }).notNull(),
+  /** Who listed it: "api", or "flow" (an update_do_not_contact action). */
+  source: text("source", { enum: ["api", "flow"] }).notNull(),
+  createdOn: createdOn(),
+});
