@@ -10,6 +10,7 @@ import { Name, nonEmpty, now, Timezone, Uuid } from "./common";
 import type { ApiEnv } from "./context";
 import { ApiError, conflict, invalid, IssueSchema, notFound, type Issue } from "./errors";
 import { FieldType, RESERVED_FIELD_KEYS } from "./fields";
+import { withFlowAssets } from "./import-assets";
 import { describe, validate } from "./openapi";
 
 const tag = "flows";
@@ -242,6 +243,8 @@ export const flowRoutes = new Hono<ApiEnv>()
       if (e instanceof MigrationError) throw invalid([{ path: "flows", message: e.message }]);
       throw e;
     }
+    // The fields and groups the flows use that are not here are created with the export's own.
+    file = await withFlowAssets(db, file, c.req.valid("json"));
 
     // Everything is checked before anything is written, so a bad file changes nothing.
     const issues: Issue[] = [];
