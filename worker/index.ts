@@ -1,6 +1,7 @@
 import { app } from "./app";
 import { runScheduled } from "./scheduled";
 import { fireQueued, type QueuedFire } from "./schedules/queue";
+import { isDatePlan, planQueued } from "./triggers/plan-fanout";
 
 export { ContactSession } from "../durable/contact/contact-session";
 export { StartCoordinator } from "../durable/starts/coordinator";
@@ -13,7 +14,12 @@ export default {
   },
   // One handler for every queue this Worker consumes, told apart by the queue's name.
   queue: async (batch, env) => {
-    if (batch.queue === "eddy-schedule-fires") return fireQueued(env, batch as MessageBatch<QueuedFire>);
+    if (batch.queue === "eddy-schedule-fires") {
+      // The queue also carries date-relative triggers' planning pages (worker/triggers/plan-fanout.ts).
+      const bodies = batch.messages.map((m) => m.body);
+      await planQueued(env, bodies.filter(isDatePlan));
+      return fireQueued(env, { ...batch, messages: batch.messages.filter((m) => !isDatePlan(m.body)) } as MessageBatch<QueuedFire>);
+    }
     throw new Error(`no consumer for queue ${batch.queue}`);
   },
 } satisfies ExportedHandler<Env>;

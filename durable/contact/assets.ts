@@ -3,6 +3,7 @@ import { CHANNEL_COLUMNS, channelFromRow, channelsFromRows } from "../../worker/
 // Where the webhooks route imports them from.
 export { CHANNEL_COLUMNS, channelFromRow };
 import type { Channel, ChannelType } from "../../worker/channels/types";
+import type { DateRelativeParams } from "../../worker/triggers/date-relative";
 import type { DeliveryWindow, EntryRules } from "./settings";
 
 /** A published flow as the contact object needs it: its newest version and its settings. */
@@ -42,6 +43,14 @@ export interface GroupTrigger {
   groupUuid: string;
 }
 
+/** A date-relative trigger (date-triggers.ts); `stamp` changes when it is edited, which makes its planned timers stale. */
+export interface DateTrigger {
+  uuid: string;
+  flowUuid: string;
+  stamp: string;
+  params: DateRelativeParams;
+}
+
 type FieldType = NonNullable<SessionAssets["fields"]>[number]["type"];
 
 /** Everything a sprint reads from D1 besides the contact, loaded together and shared by every contact object in the isolate. */
@@ -54,6 +63,7 @@ export interface Assets {
   newConversations: CatchAllTrigger[];
   eventTriggers: EventTrigger[];
   groupTriggers: GroupTrigger[];
+  dateTriggers: DateTrigger[];
   fieldTypes: Map<string, FieldType>;
   channels: Map<string, Channel>;
   /** The engine's view: newest published versions. */
@@ -116,7 +126,7 @@ async function load(db: D1Database, stamp: string, now: number): Promise<Assets>
        WHERE f.published_version IS NOT NULL`,
     ),
     db.prepare(
-      "SELECT type, flow_uuid, channel_uuid, keywords, match_type, event, group_uuid FROM triggers WHERE type IN ('keyword', 'catch_all', 'new_conversation', 'event', 'joined_group') ORDER BY created_on",
+      "SELECT uuid, type, flow_uuid, channel_uuid, keywords, match_type, event, group_uuid, params, modified_on FROM triggers WHERE type IN ('keyword', 'catch_all', 'new_conversation', 'event', 'joined_group', 'date_relative') ORDER BY created_on",
     ),
     db.prepare("SELECT key, name, type FROM fields"),
     db.prepare("SELECT uuid, name, query FROM groups"),
@@ -142,12 +152,14 @@ async function load(db: D1Database, stamp: string, now: number): Promise<Assets>
   const newConversations: CatchAllTrigger[] = [];
   const eventTriggers: EventTrigger[] = [];
   const groupTriggers: GroupTrigger[] = [];
+  const dateTriggers: DateTrigger[] = [];
   for (const r of triggerRows.results as Record<string, any>[]) {
     if (r.type === "keyword") keywords.push({ flowUuid: r.flow_uuid, channelUuid: r.channel_uuid, keywords: JSON.parse(r.keywords ?? "[]"), matchType: r.match_type ?? "first_word" });
     else if (r.type === "catch_all") catchAlls.push({ flowUuid: r.flow_uuid, channelUuid: r.channel_uuid });
     else if (r.type === "new_conversation") newConversations.push({ flowUuid: r.flow_uuid, channelUuid: r.channel_uuid });
     else if (r.type === "event" && r.event) eventTriggers.push({ flowUuid: r.flow_uuid, event: r.event });
     else if (r.type === "joined_group" && r.group_uuid) groupTriggers.push({ flowUuid: r.flow_uuid, groupUuid: r.group_uuid });
+    else if (r.type === "date_relative" && r.params) dateTriggers.push({ uuid: r.uuid, flowUuid: r.flow_uuid, stamp: r.modified_on, params: JSON.parse(r.params) });
   }
   const fields = (fieldRows.results as { key: string; name: string; type: FieldType }[]).map((f) => ({ key: f.key, name: f.name, type: f.type }));
   const groups = (groupRows.results as { uuid: string; name: string; query: string | null }[]).map((g) => ({ uuid: g.uuid, name: g.name, ...(g.query ? { query: g.query } : {}) }));
@@ -161,6 +173,7 @@ async function load(db: D1Database, stamp: string, now: number): Promise<Assets>
     newConversations,
     eventTriggers,
     groupTriggers,
+    dateTriggers,
     fieldTypes: new Map(fields.map((f) => [f.key, f.type])),
     channels,
     engine: {

@@ -2,7 +2,9 @@ import { and, asc, eq, isNull, ne, or, type SQL } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
 import type { Database } from "../db";
-import { channels, flows, groups, triggers } from "../db/schema";
+import { channels, fields, flows, groups, triggers } from "../db/schema";
+import { DateRelativeParams } from "../triggers/date-relative";
+import { planTrigger } from "../triggers/plan-fanout";
 import { now, Uuid } from "./common";
 import type { ApiEnv } from "./context";
 import { ApiError, conflict, invalid, notFound, zodIssues, type Issue } from "./errors";
@@ -32,7 +34,7 @@ export const TriggerCreate = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("event"), ...base, event: z.string().trim().min(1).max(64) }),
   z.strictObject({ type: z.literal("joined_group"), ...base, group: Uuid }),
   z.strictObject({ type: z.literal("schedule"), ...base, params: z.record(z.string(), z.unknown()) }),
-  z.strictObject({ type: z.literal("date_relative"), ...base, params: z.record(z.string(), z.unknown()) }),
+  z.strictObject({ type: z.literal("date_relative"), ...base, params: DateRelativeParams }),
 ]);
 type TriggerCreate = z.infer<typeof TriggerCreate>;
 
@@ -106,11 +108,6 @@ async function check(db: Database, t: TriggerCreate, except = "") {
     throw new ApiError(422, "use_schedules", "a flow is started on a schedule through POST /api/v1/schedules (or POST /api/v1/starts with a schedule), not a trigger", [
       { path: "type", message: "create a schedule with POST /api/v1/schedules instead" },
     ]);
-  // Stored and never carried out would be worse than refused: these come with waits for dates.
-  if (t.type === "date_relative")
-    throw new ApiError(422, "not_available", "date-relative triggers are not carried out yet; start the flow from a schedule or a start with a segment query on the date field", [
-      { path: "type", message: "date_relative is not available yet" },
-    ]);
   const issues: Issue[] = [];
   if (!(await db.select({ uuid: flows.uuid }).from(flows).where(eq(flows.uuid, t.flow)).get())) issues.push({ path: "flow", message: `no flow ${t.flow}` });
   if (t.channel && !(await db.select({ uuid: channels.uuid }).from(channels).where(eq(channels.uuid, t.channel)).get()))
@@ -120,6 +117,13 @@ async function check(db: Database, t: TriggerCreate, except = "") {
     if (!group) issues.push({ path: "group", message: `no group ${t.group}` });
     // A smart group's members are its query's answer at any moment: nobody is ever added to it.
     else if (group.query) issues.push({ path: "group", message: "a smart group (it has a query): a contact joins only a manual group" });
+  }
+  if (t.type === "date_relative") {
+    const field = await db.select({ type: fields.type }).from(fields).where(eq(fields.key, t.params.field)).get();
+    if (!field) issues.push({ path: "params.field", message: `no field ${t.params.field}` });
+    else if (field.type !== "datetime") issues.push({ path: "params.field", message: `field ${t.params.field} is a ${field.type} field, not a datetime one` });
+    if (t.params.group && !(await db.select({ uuid: groups.uuid }).from(groups).where(eq(groups.uuid, t.params.group)).get()))
+      issues.push({ path: "params.group", message: `no group ${t.params.group}` });
   }
   if (issues.length) throw invalid(issues);
 
@@ -138,6 +142,15 @@ async function check(db: Database, t: TriggerCreate, except = "") {
   }
 }
 
+/**
+ * A date-relative trigger made or edited: the contacts that have its field plan their timers (the
+ * first page now, the rest through the queue). A deleted one needs nothing: its timers fire nothing.
+ */
+async function planContacts(env: Env, r: Row): Promise<void> {
+  if (r.type !== "date_relative" || !r.params) return;
+  await planTrigger(env, { uuid: r.uuid, stamp: r.modifiedOn, field: (r.params as DateRelativeParams).field });
+}
+
 async function findTrigger(db: Database, uuid: string): Promise<Row> {
   const row = await db.select().from(triggers).where(eq(triggers.uuid, uuid)).get();
   if (!row) throw notFound("trigger", uuid);
@@ -151,6 +164,7 @@ export const triggerRoutes = new Hono<ApiEnv>()
     await check(db, body);
     const at = now();
     const [row] = await db.insert(triggers).values({ uuid: crypto.randomUUID(), ...columns(body), createdOn: at, modifiedOn: at }).returning();
+    await planContacts(c.env, row);
     return c.json(await output(db, row), 201);
   })
   .get("/", describe({ tag, summary: "List triggers", response: z.object({ results: z.array(TriggerOut) }) }), validate("query", z.object({ flow: Uuid.optional(), type: TriggerType.optional() })), async (c) => {
@@ -178,6 +192,7 @@ export const triggerRoutes = new Hono<ApiEnv>()
       .set({ ...columns(parsed.data), modifiedOn: now() })
       .where(eq(triggers.uuid, trigger.uuid))
       .returning();
+    await planContacts(c.env, row);
     return c.json(await output(db, row));
   })
   .delete("/:uuid", describe({ tag, summary: "Delete a trigger", status: 204, response: null }), async (c) => {

@@ -1,0 +1,58 @@
+import { Budget, type Cost } from "../limits/budget";
+
+/**
+ * A date-relative trigger made or edited: every contact that has its date field plans its own
+ * timer (durable/contact/date-triggers.ts). Contacts are called a page at a time, by UUID; the
+ * request that made the trigger calls the first page, and each further page is a message on the
+ * SCHEDULE_FIRES queue (its consumer tells them apart), so no invocation loops over every contact.
+ * Tests lower `pageSize`.
+ */
+export const datePlanning = { pageSize: 50 };
+
+/** A page still to plan: the trigger as it was when the fan-out began, and the last contact done. */
+export type DatePlan = { date_plan: { trigger: string; stamp: string; field: string; after: string } };
+
+export const isDatePlan = (body: unknown): body is DatePlan => typeof body === "object" && body !== null && "date_plan" in body;
+
+/** One page: a D1 read and a call to each contact's object. */
+const pageCost = (): Cost => ({ subrequests: datePlanning.pageSize + 1, queries: 1 });
+/** A trigger re-read and a queue send, around a page. */
+const AROUND: Cost = { subrequests: 2, queries: 1 };
+
+/** Plans one page of contacts after `after`; returns the cursor for the next page, or null at the end. */
+async function page(env: Env, field: string, after: string): Promise<string | null> {
+  const size = datePlanning.pageSize;
+  const rows = (
+    await env.DB.prepare("SELECT uuid FROM contacts WHERE uuid > ? AND json_extract(fields, ?) IS NOT NULL ORDER BY uuid LIMIT ?").bind(after, `$.${field}`, size).all<{ uuid: string }>()
+  ).results;
+  await Promise.all(rows.map((r) => env.CONTACTS.getByName(r.uuid).planDates(r.uuid)));
+  return rows.length === size ? rows[rows.length - 1].uuid : null;
+}
+
+/** Called by the request that made or edited the trigger: the first page now, the rest queued. */
+export async function planTrigger(env: Env, trigger: { uuid: string; stamp: string; field: string }): Promise<void> {
+  const after = await page(env, trigger.field, "");
+  if (after) await env.SCHEDULE_FIRES.send({ date_plan: { trigger: trigger.uuid, stamp: trigger.stamp, field: trigger.field, after } } satisfies DatePlan);
+}
+
+/**
+ * The queue's date plans: each one's next page while the budget allows, then the next message. A
+ * trigger deleted or edited since (its stamp moved: the edit began a fan-out of its own) is dropped.
+ */
+export async function planQueued(env: Env, plans: DatePlan[]): Promise<void> {
+  const budget = new Budget();
+  const next: DatePlan[] = [];
+  for (const [i, { date_plan: p }] of plans.entries()) {
+    if (!budget.fits(pageCost(), AROUND)) {
+      next.push(...plans.slice(i));
+      break;
+    }
+    const row = await env.DB.prepare("SELECT modified_on FROM triggers WHERE uuid = ? AND type = 'date_relative'").bind(p.trigger).first<{ modified_on: string }>();
+    budget.d1();
+    if (row?.modified_on !== p.stamp) continue;
+    budget.spend(pageCost());
+    const after = await page(env, p.field, p.after);
+    if (after) next.push({ date_plan: { ...p, after } });
+  }
+  if (next.length) await env.SCHEDULE_FIRES.sendBatch(next.map((body) => ({ body })));
+}
