@@ -8,7 +8,7 @@ import * as entries from "./storage/entries";
 import * as inbox from "./storage/inbox";
 import type { Statement } from "./storage/journal";
 import * as sessions from "./storage/sessions";
-import { waitingRun } from "./waits";
+import { isJourneyWait, waitingRun } from "./waits";
 
 /** The message's words as keywords are matched: lower case, split on anything but letters and digits. */
 function words(text: string): string[] {
@@ -37,7 +37,7 @@ const activeFlow = (assets: Assets, uuid: string) => {
 /**
  * Handles the oldest pending inbox row, as SPEC §4 orders it (docs/triggers.md): a keyword trigger
  * (unless the waiting flow ignores keywords) starts its flow; else the waiting messaging session
- * resumes; else, on the contact's first message on this channel, a new-conversation trigger starts
+ * resumes (one paused at a journey's wait only logs the message); else, on the contact's first message on this channel, a new-conversation trigger starts
  * its flow; else a catch-all trigger does; else the message is only logged. A trigger whose flow's
  * entry rules refuse the contact counts as no match: the next rule applies. A message never
  * reaches a background session. Idempotent: the row is marked done in the same transaction that
@@ -88,6 +88,9 @@ export async function handleInbound(ctx: Ctx, row: inbox.InboxRow): Promise<{ as
       const viaTrigger = (t: CatchAllTrigger | undefined) => t && activeFlow(assets, t.flowUuid);
       if (keywordFlow && (await tryStart(keywordFlow, { type: "msg", msg, keyword_match: { type: keyword.trigger.matchType, keyword: keyword.keyword } }))) {
         // started by its keyword
+      } else if (current?.session.status === "waiting" && isJourneyWait(current.session)) {
+        // Paused (a journey's wait): the message takes no reply's place and no catch-all ends the
+        // journey; it is only logged (docs/journeys.md). A keyword, above, may still interrupt.
       } else if (current?.session.status === "waiting") {
         resuming = true;
         outcomes = [await resumeSession(ctx, world, current, { type: "msg", msg })];

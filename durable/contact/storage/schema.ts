@@ -39,7 +39,8 @@ const TABLES = [
     step_uuid TEXT,
     node_uuid TEXT,
     after_outbox TEXT,
-    seconds INTEGER
+    seconds INTEGER,
+    payload TEXT
   )`,
   `CREATE INDEX IF NOT EXISTS timers_due ON timers (due_at)`,
   `CREATE TABLE IF NOT EXISTS events (
@@ -95,12 +96,14 @@ const TABLES = [
 const DDL = [...TABLES, ...FANOUT_TABLES, PROFILE_TABLE].join(";\n");
 
 /** Bumped when TABLES change; an object that has this version already skips the DDL. */
-const SCHEMA_VERSION = "3";
+const SCHEMA_VERSION = "4";
 
 /** What takes an object made at an older version to the next one (new objects get TABLES as they are). */
 const UPGRADES: Record<string, string> = {
   // The journal backs off instead of giving up (journal.ts).
   "1": "ALTER TABLE journal ADD COLUMN next_attempt_at INTEGER NOT NULL DEFAULT 0",
+  // Timers of any kind carry a payload (storage/timers.ts).
+  "3": "ALTER TABLE timers ADD COLUMN payload TEXT",
 };
 
 /**
@@ -111,10 +114,11 @@ const UPGRADES: Record<string, string> = {
 export function createTables(storage: DurableObjectStorage): void {
   const sql = storage.sql;
   const hasMeta = sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").toArray().length > 0;
-  let version = hasMeta ? getMeta(sql, "schema") : null;
+  const version = hasMeta ? getMeta(sql, "schema") : null;
   if (version === SCHEMA_VERSION) return;
   storage.transactionSync(() => {
-    for (; version && UPGRADES[version]; version = String(Number(version) + 1)) sql.exec(UPGRADES[version]);
+    // Each step from the object's version up; a version with no upgrade of its own only added tables.
+    if (version) for (let v = Number(version); v < Number(SCHEMA_VERSION); v++) if (UPGRADES[v]) sql.exec(UPGRADES[v]);
     sql.exec(DDL);
     setMeta(sql, "schema", SCHEMA_VERSION);
   });
