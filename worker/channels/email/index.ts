@@ -3,6 +3,7 @@ import { basicAuth, hmac, safeEqual, toHex } from "../shared/crypto";
 import { textWithExtras, urnPath, urnScheme } from "../shared/attachments";
 import { callApi, failure, scrub, secretValues } from "../shared/send";
 import { senderUrn } from "../shared/fields";
+import { bodyBytes, utf8Form, utf8Multipart, utf8Problem, utf8Text } from "../shared/utf8";
 import { accepted, invalid, parseJson, rejected, zodMessage } from "../shared/webhook";
 import type { Channel, InboundMessage, MessageStatus, Provider, SendResult, StatusUpdate } from "../types";
 
@@ -108,8 +109,15 @@ async function handleEvents(raw: string, key: string): Promise<ReturnType<Provid
 
 async function handleRoute(req: Request, channel: Channel, key: string): Promise<ReturnType<Provider["handleWebhook"]>> {
   let fields: Record<string, string>;
+  // Text fields must be UTF-8 (Mailgun converts every email to it); attachments are bytes.
+  const bytes = await bodyBytes(req);
+  const contentType = req.headers.get("content-type") ?? "";
+  const multipart = /^multipart\//i.test(contentType);
+  const raw = multipart ? null : utf8Text(bytes);
+  const text = multipart ? utf8Multipart(bytes, contentType) : raw!.ok ? utf8Form(raw!.value) : raw!;
+  if (!text.ok) return invalid(utf8Problem(text.field));
   try {
-    const form = await req.formData();
+    const form = await new Response(bytes, { headers: { "content-type": contentType } }).formData();
     fields = {};
     // Attachment parts (files) are skipped: only text fields are read.
     for (const [k, v] of form.entries()) if (typeof v === "string") fields[k] = v;
@@ -152,7 +160,10 @@ export const email: Provider = {
     const cfg = emailConfig.safeParse(channel.config);
     if (!cfg.success) return rejected(403, "channel config invalid");
     // Events come as JSON, routed inbound mail as a form (multipart or urlencoded).
-    if ((req.headers.get("content-type") ?? "").includes("application/json")) return handleEvents(await req.text(), cfg.data.webhook_signing_key);
+    if ((req.headers.get("content-type") ?? "").includes("application/json")) {
+      const raw = utf8Text(await bodyBytes(req));
+      return raw.ok ? handleEvents(raw.value, cfg.data.webhook_signing_key) : invalid(utf8Problem(raw.field));
+    }
     return handleRoute(req, channel, cfg.data.webhook_signing_key);
   },
 

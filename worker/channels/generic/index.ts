@@ -2,6 +2,7 @@ import { z } from "zod";
 import { hmac, safeEqual, toHex } from "../shared/crypto";
 import { callApi, failure, secretValues } from "../shared/send";
 import { httpUrl, isGeo, mimeType, providerId, senderName, senderUrn } from "../shared/fields";
+import { bodyBytes, utf8Problem, utf8Text } from "../shared/utf8";
 import { accepted, invalid, parseJson, rejected, zodMessage } from "../shared/webhook";
 import type { InboundMessage, Provider, SendResult, StatusUpdate } from "../types";
 
@@ -47,7 +48,7 @@ const statusSchema = z.object({
   timestamp: z.iso.datetime({ offset: true }).optional(),
 });
 
-export async function eddySignature(secret: string, body: string): Promise<string> {
+export async function eddySignature(secret: string, body: string | Uint8Array<ArrayBuffer>): Promise<string> {
   return "sha256=" + toHex(await hmac("SHA-256", secret, body));
 }
 
@@ -63,10 +64,12 @@ export const generic: Provider = {
     if (!cfg.success) return rejected(403, "channel config invalid");
     const header = req.headers.get("x-eddy-signature");
     if (!header) return rejected(401, "missing X-Eddy-Signature");
-    const raw = await req.text();
-    if (!safeEqual(header.toLowerCase(), await eddySignature(cfg.data.secret, raw))) return rejected(403, "bad X-Eddy-Signature");
+    const bytes = await bodyBytes(req);
+    if (!safeEqual(header.toLowerCase(), await eddySignature(cfg.data.secret, bytes))) return rejected(403, "bad X-Eddy-Signature");
+    const raw = utf8Text(bytes);
+    if (!raw.ok) return invalid(utf8Problem(raw.field));
 
-    const json = parseJson(raw);
+    const json = parseJson(raw.value);
     if (!json.ok) return invalid("body: not JSON");
     const body = json.value;
     // Statuses ({"id","status"}) and messages ({"from","text"}) are told apart by their fields, so either path takes either.

@@ -30,8 +30,3 @@ export function unixToIso(seconds: number | string | undefined): string {
   const n = typeof seconds === "string" ? Number(seconds) : seconds;
   return n !== undefined && Number.isFinite(n) ? new Date(n * 1000).toISOString() : new Date().toISOString();
 }
-
-/** The raw body as UTF-8. Read as bytes because workerd warns on .text() for form bodies. */
-export async function rawBody(req: Request): Promise<string> {
-  return new TextDecoder().decode(await req.arrayBuffer());
-}

@@ -3,6 +3,7 @@ import { safeEqual } from "../shared/crypto";
 import { mediaKind, splitAttachment, urnPath, urnScheme } from "../shared/attachments";
 import { callApi, failure, scrub, secretValues, sendParts } from "../shared/send";
 import { latitude, longitude, mimeType, providerId, senderUrn } from "../shared/fields";
+import { bodyBytes, utf8Problem, utf8Text } from "../shared/utf8";
 import { accepted, invalid, parseJson, rejected, unixToIso, zodMessage } from "../shared/webhook";
 import type { Channel, InboundMessage, OutboundMessage, Provider, SendResult } from "../types";
 
@@ -111,7 +112,9 @@ export const telegram: Provider = {
     if (!token) return rejected(403, "missing X-Telegram-Bot-Api-Secret-Token");
     if (!safeEqual(token, cfg.data.webhook_secret)) return rejected(403, "bad X-Telegram-Bot-Api-Secret-Token");
 
-    const json = parseJson(await req.text());
+    const raw = utf8Text(await bodyBytes(req));
+    if (!raw.ok) return invalid(utf8Problem(raw.field));
+    const json = parseJson(raw.value);
     if (!json.ok) return invalid("body: not JSON");
     const update = tgUpdate.safeParse(json.value);
     if (!update.success) return invalid(zodMessage(update.error));

@@ -3,7 +3,8 @@ import { basicAuth, hmac, safeEqual, toBase64 } from "../shared/crypto";
 import { splitAttachment, textWithExtras, urnPath, urnScheme } from "../shared/attachments";
 import { callApi, failure, scrub, secretValues } from "../shared/send";
 import { decimalText, httpUrl, latitude, longitude, mimeType, senderName, senderUrn } from "../shared/fields";
-import { accepted, invalid, rawBody, rejected, zodMessage } from "../shared/webhook";
+import { bodyBytes, utf8Form, utf8Problem, utf8Text } from "../shared/utf8";
+import { accepted, invalid, rejected, zodMessage } from "../shared/webhook";
 import type { Channel, Fetcher, InboundMessage, MessageStatus, OutboundMessage, Provider, SendResult, StatusUpdate } from "../types";
 
 export const DEFAULT_BASE = "https://api.twilio.com";
@@ -124,7 +125,11 @@ function makeProvider(type: "twilio" | "twilio_whatsapp"): Provider {
       if (!cfg.success) return rejected(403, "channel config invalid");
       const signature = req.headers.get("x-twilio-signature");
       if (!signature) return rejected(403, "missing X-Twilio-Signature");
-      const params = new URLSearchParams(await rawBody(req));
+      // Read as bytes (workerd warns on .text() for form bodies); Twilio signs the decoded fields.
+      const raw = utf8Text(await bodyBytes(req));
+      const form = raw.ok ? utf8Form(raw.value) : raw;
+      if (!form.ok) return invalid(utf8Problem(form.field));
+      const params = form.value;
       if (!safeEqual(signature, await twilioSignature(cfg.data.auth_token, publicUrl, params))) {
         return rejected(403, "bad X-Twilio-Signature");
       }

@@ -3,6 +3,7 @@ import { basicAuth, fromBase64Url, hmac, safeEqual, sha256, toBase64Url, toHex }
 import { splitAttachment, textWithExtras, urnPath, urnScheme } from "../shared/attachments";
 import { callApi, failure, scrub, secretValues, sendParts } from "../shared/send";
 import { httpUrl, latitude, longitude, providerId, senderName, senderUrn } from "../shared/fields";
+import { bodyBytes, utf8Problem, utf8Text } from "../shared/utf8";
 import { accepted, invalid, parseJson, rejected, zodMessage } from "../shared/webhook";
 import type { Channel, InboundMessage, MessageStatus, OutboundMessage, Provider, SendResult, StatusUpdate } from "../types";
 
@@ -72,7 +73,7 @@ const MEDIA_TYPES = { image: "image/jpeg", audio: "audio/mpeg", video: "video/mp
  * Vonage signs webhooks with a JWT (HS256, the signature secret) whose payload_hash claim is the
  * hex SHA-256 of the body: checking both proves the sender and the body.
  */
-async function verifyJwt(authorization: string | null, secret: string, raw: string): Promise<string | null> {
+async function verifyJwt(authorization: string | null, secret: string, raw: Uint8Array<ArrayBuffer>): Promise<string | null> {
   if (!authorization?.startsWith("Bearer ")) return "missing Bearer JWT";
   const parts = authorization.slice(7).trim().split(".");
   if (parts.length !== 3) return "malformed JWT";
@@ -144,11 +145,13 @@ export const vonage: Provider = {
   async handleWebhook(req, channel) {
     const cfg = vonageConfig.safeParse(channel.config);
     if (!cfg.success) return rejected(401, "channel config invalid");
-    const raw = await req.text();
-    const problem = await verifyJwt(req.headers.get("authorization"), cfg.data.signature_secret, raw);
+    const bytes = await bodyBytes(req);
+    const problem = await verifyJwt(req.headers.get("authorization"), cfg.data.signature_secret, bytes);
     if (problem) return rejected(401, problem);
+    const raw = utf8Text(bytes);
+    if (!raw.ok) return invalid(utf8Problem(raw.field));
 
-    const json = parseJson(raw);
+    const json = parseJson(raw.value);
     if (!json.ok) return invalid("body: not JSON");
     const body = json.value as { status?: unknown };
     if (body && typeof body === "object" && "status" in body) {

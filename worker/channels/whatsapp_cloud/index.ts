@@ -3,6 +3,7 @@ import { hmac, safeEqual, toHex } from "../shared/crypto";
 import { mediaKind, splitAttachment, urnPath, urnScheme } from "../shared/attachments";
 import { callApi, failure, scrub, secretValues, sendParts, type ApiOutcome } from "../shared/send";
 import { latitude, longitude, mimeType, providerId, senderName, senderUrn, unixSecondsText } from "../shared/fields";
+import { bodyBytes, utf8Problem, utf8Text } from "../shared/utf8";
 import { accepted, invalid, parseJson, rejected, unixToIso, zodMessage } from "../shared/webhook";
 import { withFormEvents } from "./forms";
 import type { Channel, Fetcher, InboundMessage, MessageStatus, OutboundMessage, Provider, SendResult, StatusUpdate } from "../types";
@@ -215,11 +216,14 @@ export const whatsappCloud: Provider = {
     if (!cfg.success) return rejected(403, "channel config invalid");
     const header = req.headers.get("x-hub-signature-256");
     if (!header || !header.startsWith("sha256=")) return rejected(401, "missing X-Hub-Signature-256");
-    const raw = await req.text();
-    const expected = toHex(await hmac("SHA-256", cfg.data.app_secret, raw));
+    // Meta signs the bytes it sent; only then are they read as text.
+    const bytes = await bodyBytes(req);
+    const expected = toHex(await hmac("SHA-256", cfg.data.app_secret, bytes));
     if (!safeEqual(header.slice("sha256=".length).toLowerCase(), expected)) return rejected(403, "bad X-Hub-Signature-256");
+    const raw = utf8Text(bytes);
+    if (!raw.ok) return invalid(utf8Problem(raw.field));
 
-    const json = parseJson(raw);
+    const json = parseJson(raw.value);
     if (!json.ok) return invalid("body: not JSON");
     const payload = waPayload.safeParse(json.value);
     if (!payload.success) return invalid(zodMessage(payload.error));
@@ -267,7 +271,7 @@ export const whatsappCloud: Provider = {
     const secrets = secretValues(cfg, SECRETS);
     const to = recipient(msg.urn);
     if (!to) return failure(scrub(`cannot send to ${urnScheme(msg.urn)} URNs on WhatsApp`, secrets));
-    const parts = buildParts(msg, cfg);
+    const parts = msg.payload ? [msg.payload] : buildParts(msg, cfg);
     if (!parts.length) return failure("nothing to send: no text and no attachments");
 
     const url = `${base(channel)}/${version(cfg)}/${cfg.phone_number_id}/messages`;
