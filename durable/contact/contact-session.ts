@@ -18,7 +18,7 @@ import * as startsSeen from "./storage/starts";
 import { createTables, getMeta, setMeta } from "./storage/schema";
 import * as sessions from "./storage/sessions";
 import * as timers from "./storage/timers";
-import { fireDueTimers, nextAlarmAt, RECOVERY_MS } from "./timers";
+import { contactChanged, eventsRecorded, fireDueTimers, nextAlarmAt, RECOVERY_MS } from "./timers";
 import type { Assets } from "./assets";
 import { currentAssets } from "./fresh-assets";
 import { Budget, meteredD1, SPRINT_COST } from "./budget";
@@ -224,18 +224,32 @@ export class ContactSession extends DurableObject<Env> {
     return this.serially(ctx, async (read) => {
       const assets = (read.assets = await currentAssets(ctx.db, ctx.now()));
       this.ctx.storage.transactionSync(() => {
-        events.record(ctx.sql, list, new Date(ctx.now()).toISOString());
+        const ids = events.record(ctx.sql, list, new Date(ctx.now()).toISOString());
         queueEventStarts(ctx.sql, assets, list);
+        // Waits for these events are offered them once this operation is done (fireDueTimers).
+        eventsRecorded(ctx.sql, ctx.now(), list.map((e, i) => ({ name: e.name, id: ids[i] })));
       });
       return list.length;
     });
   }
 
-  /** The API changed the contact in D1: the object's copy of it is read again when next needed. */
+  /**
+   * The API changed the contact in D1: the object's copy of it is read again when next needed, and
+   * the waits for a profile change or a date look at it again (at once, read from D1).
+   */
   async profileChanged(): Promise<void> {
     this.tables();
+    const sql = this.ctx.storage.sql;
+    const contactUuid = getMeta(sql, "contact_uuid");
     // After the operation in progress, which would store the copy it started from.
-    await this.queue.run(async () => profile.drop(this.ctx.storage.sql));
+    if (!contactUuid || !timers.ofKind(sql, "profile_check").length) return this.queue.run(async () => profile.drop(sql));
+    const ctx = this.context(contactUuid, null);
+    await this.serially(ctx, async () => {
+      this.ctx.storage.transactionSync(() => {
+        profile.drop(sql);
+        contactChanged(sql, ctx.now());
+      });
+    });
   }
 
   /** The contact was added to these groups outside a flow (the API): their joined-group triggers start. */

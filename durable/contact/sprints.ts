@@ -12,6 +12,7 @@ import * as outbox from "./storage/outbox";
 import * as profile from "./storage/profile";
 import * as sessions from "./storage/sessions";
 import * as timerRows from "./storage/timers";
+import { contactChanged } from "./timers";
 import { waitTimers } from "./waits";
 
 /** The contact and the assets, as read at the start of an operation. */
@@ -29,6 +30,9 @@ export interface Outcome {
   /** The contact as the engine left it (absent when no sprint ran: a session ended without one). */
   contact?: ContactJSON;
 }
+
+/** The engine's events that change what a wait for a profile change or a date looks at. */
+const CONTACT_CHANGES = new Set(["contact_field_changed", "contact_name_changed", "contact_language_changed", "contact_timezone_changed", "contact_status_changed", "contact_urns_changed"]);
 
 /** Trigger starts that lead to trigger starts (a flow adding its contact to a group...) stop this deep. */
 export const MAX_TRIGGER_DEPTH = 3;
@@ -106,6 +110,9 @@ export function commit(
       if (o.entered) entries.recordEntry(ctx.sql, o.entered, now);
       joinedGroupStarts(ctx, assets, o.change.events, extra.depth ?? 0);
     }
+    // A flow changed the contact: the other sessions' waits for a profile change or a date look again.
+    const changers = outcomes.filter((o) => o.change.events.some((e) => CONTACT_CHANGES.has(e.type)));
+    if (changers.length) contactChanged(ctx.sql, now, new Set(changers.map((o) => o.change.after.uuid)));
     statements.push(...(extra.statements ?? []));
     journal.append(ctx.sql, statements);
     const contact = extra.contact ?? [...outcomes].reverse().find((o) => o.contact)?.contact;
