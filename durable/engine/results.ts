@@ -23,6 +23,7 @@ export function saveResult(
 ): void {
   value = truncate(value, s.session.limits.maxResultChars);
   const localized = categoryLocalized !== category ? categoryLocalized : undefined;
+  const old = s.run.results?.[snakify(name)];
   s.session.saveResult(s.run, snakify(name), {
     name,
     value,
@@ -40,6 +41,7 @@ export function saveResult(
       ...(localized ? { category_localized: localized } : {}),
       ...(input ? { input } : {}),
       ...(extra !== undefined && extra !== null ? { extra } : {}),
+      ...(old ? { previous: { value: old.value, ...(old.category ? { category: old.category } : {}) } } : {}),
     }),
   );
 }

@@ -2,7 +2,7 @@
 // their message in a msg_received event, as goflow writes them now, or as a bare msg as before;
 // run_started names the flow with its revision.
 import { describe, expect, it } from "vitest";
-import { assets, contact, engine, EXAMPLE, manual, msgIn, ofType } from "./engine-support";
+import { assets, contact, engine, EXAMPLE, linearFlow, manual, msgIn, ofType, u } from "./engine-support";
 
 const received = (text: string, n?: number) => ({ type: "msg_received", created_on: "2025-05-04T12:30:40Z", msg: msgIn(text, n) });
 
@@ -27,5 +27,14 @@ describe("replay input shapes", () => {
   it("run_started carries the flow's revision", async () => {
     const { events } = await engine().start(assets(), manual(EXAMPLE, contact()));
     expect(ofType(events, "run_started")[0].flow).toEqual({ uuid: EXAMPLE.uuid, name: EXAMPLE.name, revision: expect.any(Number) });
+  });
+
+  it("run_result_changed carries the result it replaces as previous, and none the first time", async () => {
+    const set = (value: string, category: string) => ({ uuid: u(8000 + Number(value)), type: "set_run_result", name: "Score", value, category });
+    const flow = linearFlow(u(8100), "Results twice", [{ actions: [set("1", "Low")] }, { actions: [set("2", "")] }]);
+    const { events } = await engine().start(assets(flow), manual(flow));
+    const changes = ofType(events, "run_result_changed");
+    expect(changes[0]).not.toHaveProperty("previous");
+    expect(changes[1]).toMatchObject({ value: "2", previous: { value: "1", category: "Low" } });
   });
 });

@@ -23,6 +23,8 @@ export interface ResultChange {
   category_localized?: string;
   input?: string;
   extra?: unknown;
+  /** The result this one replaces, as goflow logs it (so a counter of categories can move one from the old to the new). */
+  previous?: { value: string; category?: string };
 }
 
 export const runResultChanged = (r: ResultChange) => ({ type: "run_result_changed", ...r }) as EventBody<"run_result_changed">;
