@@ -9,6 +9,7 @@ import type { ApiEnv } from "./context";
 import { conflict, invalid, invalidField, notFound, type Issue } from "./errors";
 import { FieldKey } from "./fields";
 import { profilesChanged } from "./contact-objects";
+import { contactDatesChanged } from "../triggers/plan-fanout";
 import { notifyJoined, watchedGroups } from "./joined-groups";
 import { smartGroupCondition, smartGroupEnv } from "../segments/smart-groups";
 import { describe, validate } from "./openapi";
@@ -257,6 +258,7 @@ export const contactRoutes = new Hono<ApiEnv>()
     ]);
     const watched = await watchedGroups(c.env.DB, prepared.groupUuids ?? []);
     if (watched.length) await notifyJoined(c.env, new URL(c.req.url).origin, new Map([[uuid, watched]]));
+    await contactDatesChanged(c.env, uuid, { fields: Object.keys(prepared.fieldValues), timezone: !!body.timezone });
     const [out] = await withRelations(db, [await findContact(db, uuid)]);
     return c.json(out, 201);
   })
@@ -297,6 +299,7 @@ export const contactRoutes = new Hono<ApiEnv>()
     const before = watched.length ? new Set((await withRelations(db, [contact]))[0].groups.map((g) => g.uuid)) : new Set<string>();
     await db.batch([db.update(contacts).set(changes).where(eq(contacts.uuid, contact.uuid)), ...writes(db, contact.uuid, prepared)]);
     await profilesChanged(c.env, [contact.uuid]);
+    await contactDatesChanged(c.env, contact.uuid, { fields: Object.keys(prepared.fieldValues), timezone: body.timezone !== undefined });
     const joined = watched.filter((g) => !before.has(g.uuid));
     if (joined.length) await notifyJoined(c.env, new URL(c.req.url).origin, new Map([[contact.uuid, joined]]));
     const [out] = await withRelations(db, [await findContact(db, contact.uuid)]);

@@ -56,3 +56,13 @@ export async function planQueued(env: Env, plans: DatePlan[]): Promise<void> {
   }
   if (next.length) await env.SCHEDULE_FIRES.sendBatch(next.map((body) => ({ body })));
 }
+
+/**
+ * The API set a contact's fields or time zone: when a date-relative trigger reads one of them, the
+ * contact's object plans its timers again (one D1 query to find out, then one call).
+ */
+export async function contactDatesChanged(env: Env, contactUuid: string, changed: { fields: string[]; timezone: boolean }): Promise<void> {
+  if (!changed.fields.length && !changed.timezone) return;
+  const rows = (await env.DB.prepare("SELECT json_extract(params, '$.field') AS field FROM triggers WHERE type = 'date_relative'").all<{ field: string }>()).results;
+  if (rows.some((r) => changed.timezone || changed.fields.includes(r.field))) await env.CONTACTS.getByName(contactUuid).planDates(contactUuid);
+}
