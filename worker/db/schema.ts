@@ -447,3 +447,19 @@ export const doNotContact = sqliteTable("do_not_contact", {
   source: text("source", { enum: ["api", "flow"] }).notNull(),
   createdOn: createdOn(),
 });
+
+/**
+ * The workspace environment (docs/api.md, GET/PATCH /environment): one row, id 1, that every session
+ * starts with, as goflow's environment (date and time formats, time zone, default country, allowed
+ * languages, redaction). No row means goflow's defaults.
+ */
+export const environment = sqliteTable("environment", {
+  id: integer("id").primaryKey(),
+  dateFormat: text("date_format").notNull().default("YYYY-MM-DD"),
+  timeFormat: text("time_format").notNull().default("tt:mm"),
+  timezone: text("timezone").notNull().default("UTC"),
+  defaultCountry: text("default_country"),
+  allowedLanguages: text("allowed_languages", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+  redactionPolicy: text("redaction_policy", { enum: ["none", "urns"] }).notNull().default("none"),
+  modifiedOn: modifiedOn(),
+});
