@@ -1,4 +1,4 @@
-import { sealPlainChannels } from "./channels/secrets";
+import { sealChannels } from "./channels/secrets";
 import { Budget, INVOCATION_BUDGET, type Cost } from "./limits/budget";
 import { DUE_COLUMNS, fireWithin, type Due } from "./schedules/fire";
 import { enqueueFires } from "./schedules/queue";
@@ -14,7 +14,7 @@ const STUCK_MS = 60_000;
 const STALE_MS = 5 * 60_000;
 /** Starts the sweep looks at per tick, of each kind. */
 const SWEEP = 50;
-// The starts sweep, then sealing plain channel secrets (worker/channels/secrets.ts).
+// The starts sweep, then sealing channel secrets (worker/channels/secrets.ts).
 const SWEEP_COST: Cost = { subrequests: 1 + 2 * SWEEP + 2, queries: 2 + 21 };
 
 /**
@@ -86,7 +86,7 @@ export async function runScheduled(env: Env, at: Date): Promise<void> {
   budget.d1();
   await fireDueSchedules(env, at, budget);
   await sweepStarts(env, at, budget);
-  // Channels stored before secrets were encrypted are sealed, a few a tick (two D1 calls at most).
+  // Channels stored before secrets were encrypted, or under a rotated key, are sealed, a few a tick (two D1 calls at most).
   budget.spend({ subrequests: 2, queries: 21 });
-  await sealPlainChannels(env.DB);
+  await sealChannels(env.DB);
 }
