@@ -27,7 +27,12 @@ type Plan = {
   cutoff: string | null;
   /** Messages the flow's entry node sends: each page books their send slots in one call per channel. */
   sends?: number;
+  /** The start's pace (options.per_minute): pages of this many contacts, a minute apart. */
+  perMinute?: number;
 };
+
+const MINUTE_MS = 60_000;
+const pageSizeOf = (plan: Plan) => (plan.perMinute ? Math.min(plan.perMinute, fanOut.pageSize) : fanOut.pageSize);
 
 type Target = { contact_uuid: string; attempts: number };
 
@@ -153,7 +158,7 @@ export class StartCoordinator extends DurableObject<Env> {
     const plan = this.plan() ?? (await this.makePlan(startUuid));
     if (!plan) return this.ctx.storage.deleteAlarm();
 
-    let pending = this.pending();
+    let pending = this.pending(pageSizeOf(plan));
     this.dests.clear();
     if (!pending.length && !this.meta("exhausted")) pending = await this.readPage(plan);
     // The page's sends booked in one call per channel (contacts retried later book their own).
@@ -167,7 +172,7 @@ export class StartCoordinator extends DurableObject<Env> {
       await this.report();
       return;
     }
-    const left = this.pending();
+    const left = this.pending(pageSizeOf(plan));
     if (!left.length && this.meta("exhausted")) {
       this.setMeta("status", "completed");
       await this.ctx.storage.deleteAlarm();
@@ -176,7 +181,8 @@ export class StartCoordinator extends DurableObject<Env> {
     }
     await this.report();
     const retrying = left.some((t) => t.attempts > 0);
-    await this.ctx.storage.setAlarm(Date.now() + (retrying ? fanOut.retryMs : fanOut.pageGapMs));
+    // A paced start's next page waits a minute, which leaves the start idle (and cancellable) meanwhile.
+    await this.ctx.storage.setAlarm(Date.now() + (retrying ? fanOut.retryMs : plan.perMinute ? Math.max(MINUTE_MS, fanOut.pageGapMs) : fanOut.pageGapMs));
   }
 
   private async makePlan(startUuid: string): Promise<Plan | null> {
@@ -211,6 +217,7 @@ export class StartCoordinator extends DurableObject<Env> {
       cutoff: days ? new Date(Date.parse(row.created_on) - days * 86_400_000).toISOString() : null,
       // Not when the contacts' objects may skip many of them (in a messaging flow, not interrupted):
       // a booked slot cannot be given back without breaking the rate, so it would go unused.
+      ...(options.per_minute ? { perMinute: options.per_minute } : {}),
       sends: options.interrupt === false && row.flow_type === "messaging" ? 0 : sendsOnEntry(row.definition ? JSON.parse(row.definition) : null),
     };
     this.ctx.storage.transactionSync(() => {
@@ -233,7 +240,7 @@ export class StartCoordinator extends DurableObject<Env> {
        FROM contacts
        WHERE contacts.uuid > ?1 AND (${plan.where.where}) ORDER BY contacts.uuid LIMIT ?2`,
     )
-      .bind(this.meta("cursor") ?? "", fanOut.pageSize, plan.flowUuid, plan.cutoff, ...plan.where.params)
+      .bind(this.meta("cursor") ?? "", pageSizeOf(plan), plan.flowUuid, plan.cutoff, ...plan.where.params)
       .all<{ uuid: string; status: string; recent: number; dest: string | null }>();
     const page = rows.results;
     this.dests = new Map(page.map((r) => [r.uuid, r.dest]));
@@ -243,9 +250,9 @@ export class StartCoordinator extends DurableObject<Env> {
         this.sql.exec("INSERT OR IGNORE INTO targets (contact_uuid, state, reason) VALUES (?, ?, ?)", r.uuid, skip ? "skipped" : "pending", skip);
       }
       if (page.length) this.setMeta("cursor", page[page.length - 1].uuid);
-      if (page.length < fanOut.pageSize) this.setMeta("exhausted", "1");
+      if (page.length < pageSizeOf(plan)) this.setMeta("exhausted", "1");
     });
-    return this.pending();
+    return this.pending(pageSizeOf(plan));
   }
 
   /**
@@ -307,8 +314,8 @@ export class StartCoordinator extends DurableObject<Env> {
     this.outcomes.push([contact, state, reason, detail]);
   }
 
-  private pending(): Target[] {
-    return this.sql.exec<Target>("SELECT contact_uuid, attempts FROM targets WHERE state = 'pending' LIMIT ?", fanOut.pageSize).toArray();
+  private pending(size: number): Target[] {
+    return this.sql.exec<Target>("SELECT contact_uuid, attempts FROM targets WHERE state = 'pending' LIMIT ?", size).toArray();
   }
 
   private counts(): Progress {

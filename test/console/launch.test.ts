@@ -94,6 +94,26 @@ it("publishes, lists the version with its publisher, restores it as the draft an
   await page.locator(".flow-node").getByText("Hello from version one").waitFor();
 });
 
+it("shows a viewer the versions, read-only: open, but no publish, restore or duplicate", async () => {
+  const flow = await createFlow(messageFlow("Viewed", "Hello, viewer"));
+  expect((await eddy.api("POST", `/flows/${flow}/publish`)).status).toBe(201);
+  const page = await eddy.newPage(await eddy.createUser("viewer"));
+  try {
+    await openEditor(page, flow);
+    await page.getByText("read-only", { exact: true }).waitFor();
+    expect(await page.getByRole("button", { name: "Publish" }).count()).toBe(0);
+    await page.getByRole("button", { name: "Versions" }).click();
+    const row = page.getByRole("dialog", { name: "Versions" }).getByRole("row").filter({ hasText: "v1" });
+    await row.waitFor();
+    expect(await row.textContent()).toMatch(/v1\s*active.*by API token/);
+    expect(await row.getByRole("button").allTextContents()).toEqual(["Open"]);
+    await row.getByRole("button", { name: "Open" }).click();
+    await page.getByRole("dialog", { name: "Version 1 (read-only)" }).locator(".flow-node").getByText("Hello, viewer").waitFor();
+  } finally {
+    await page.context().close();
+  }
+});
+
 let background: string;
 let group: string;
 const members: string[] = [];
@@ -169,4 +189,28 @@ it("creates a weekly schedule at a time in a time zone", async () => {
   const [schedule] = (await eddy.api("GET", `/schedules?flow=${background}`)).body.results;
   expect(schedule).toMatchObject({ schedule: { kind: "weekly", weekdays: ["mon", "thu"], time: "09:30", timezone: "Africa/Kigali" }, audience: { groups: [group] } });
   expect(await done.textContent()).toContain(schedule.description);
+});
+
+it("cancels a paced start between its pages: it ends cancelled with the contacts it had started", async () => {
+  const { page } = eddy;
+  await page.goto(`/flows/${background}/launch`);
+  await page.getByRole("checkbox", { name: /Farmers/ }).check();
+  await page.locator("#launch-count").getByText("3 contacts match").waitFor();
+  await page.getByRole("checkbox", { name: "Start at most" }).check();
+  await page.getByLabel("Contacts a minute").fill("1");
+  await page.getByRole("button", { name: "Start now" }).click();
+  await page.waitForURL(/\/starts\/[0-9a-f-]{36}$/);
+  const start = page.url().split("/").pop()!;
+  await page.getByText("Paced: at most 1 contacts a minute.").waitFor();
+  // The first minute's one contact, then the start waits for the next minute.
+  await page.getByTestId("started").getByText("1", { exact: true }).waitFor({ timeout: 45_000 });
+  expect(await page.getByTestId("start-status").textContent()).toBe("running");
+
+  page.once("dialog", (d) => d.accept());
+  await page.getByRole("button", { name: "Cancel the start" }).click();
+  await page.getByTestId("start-status").getByText("cancelled").waitFor();
+  expect(await page.getByTestId("targeted").textContent()).toBe("1");
+  expect(await page.getByTestId("started").textContent()).toBe("1");
+  expect(await page.getByRole("button", { name: "Cancel the start" }).count()).toBe(0);
+  expect((await eddy.api("GET", `/starts/${start}`)).body).toMatchObject({ status: "cancelled", options: { per_minute: 1 }, progress: { targeted: 1, started: 1 }, finished_on: expect.any(String) });
 });

@@ -205,6 +205,34 @@ describe("a start's fan-out", () => {
     for (const contact of sorted) expect((await runsOf(contact)).filter((r) => r.flow_uuid === bg.flow)).toHaveLength(1);
   });
 
+  it("paces a start at per_minute contacts a minute, and a cancel between its pages starts nobody else", async () => {
+    const ch = await channel();
+    const people = await Promise.all([1, 2, 3, 4, 5].map(() => newContact(ch)));
+    const bg = await backgroundFlow();
+    const t0 = Date.now();
+    const { uuid, options } = (await startNow({ flow: bg.flow, audience: { groups: [await group(people.map((p) => p.uuid))] }, options: { per_minute: 2, params: { week: "8" } } })) as { uuid: string; options: Record<string, unknown> };
+    expect(options).toMatchObject({ per_minute: 2 });
+    const first = await settled(uuid, ["running"], (s) => s.progress.started === 2);
+    expect(first.progress).toMatchObject({ targeted: 2, started: 2 });
+    const coordinator = env.STARTS.getByName(uuid);
+    const next = await runInDurableObject(coordinator, (_, state) => state.storage.getAlarm());
+    expect(next).toBeGreaterThanOrEqual(t0 + 60_000);
+
+    expect(await runDurableObjectAlarm(coordinator)).toBe(true); // the minute is up: two more
+    expect((await call("GET", `/starts/${uuid}`)).body).toMatchObject({ status: "running", progress: { targeted: 4, started: 4 } });
+    const cancelled = await call("POST", `/starts/${uuid}/cancel`);
+    expect(cancelled.body).toMatchObject({ status: "cancelled", progress: { targeted: 4, started: 4 } });
+    expect(await runDurableObjectAlarm(coordinator)).toBe(false);
+    const started = (await Promise.all(people.map(async (p) => (await runsOf(p.uuid)).some((r) => r.flow_uuid === bg.flow)))).filter(Boolean);
+    expect(started).toHaveLength(4);
+  });
+
+  it("refuses a pace below one contact a minute, naming it", async () => {
+    const bg = await backgroundFlow();
+    const res = await call("POST", "/starts", { flow: bg.flow, audience: { everyone: true }, options: { per_minute: 0 } });
+    expect(res).toMatchObject({ status: 400, body: { issues: [{ path: "options.per_minute" }] } });
+  });
+
   it("stops paging when cancelled", async () => {
     const { uuid, bg, sorted, coordinator } = await firstPageDone();
     const cancelled = await call("POST", `/starts/${uuid}/cancel`);

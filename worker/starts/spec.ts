@@ -21,6 +21,12 @@ export const StartOptions = z.strictObject({
   interrupt: z.boolean().default(true).describe("false: contacts already in a messaging flow are skipped; background flows never interrupt"),
   exclude_started_within_days: z.int().min(1).max(3650).optional().describe("skip contacts who entered this flow in the last N days"),
   params: z.record(z.string(), z.unknown()).optional().describe("the flow reads them as @trigger.params"),
+  per_minute: z
+    .int()
+    .min(1)
+    .max(100_000)
+    .optional()
+    .describe("start at most this many contacts a minute, to spread the replies of a big audience (a help line, a survey) over time; without it, as fast as the start goes"),
 });
 export type StartOptions = z.infer<typeof StartOptions>;
 

@@ -43,7 +43,16 @@ const nodeTypes = { flow: FlowNode };
 const edgeTypes = { insert: InsertEdge };
 const NO_LIT: Lit = { nodeUuids: new Set(), exitUuids: new Set() };
 
-export type EditorProps = { flowUuid: string; initial: Definition; revision: number; readOnly: boolean; assets: Assets; onReload(): void };
+export type EditorProps = {
+  flowUuid: string;
+  initial: Definition;
+  revision: number;
+  readOnly: boolean;
+  assets: Assets;
+  onReload(): void;
+  /** Set when this shows a published version rather than the draft: no publish or versions controls then. */
+  version?: number;
+};
 
 export function Editor(props: EditorProps) {
   return (
@@ -55,7 +64,7 @@ export function Editor(props: EditorProps) {
 
 const isTyping = (t: EventTarget | null) => t instanceof HTMLElement && (t.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(t.tagName));
 
-function EditorInner({ flowUuid, initial, revision, readOnly, assets, onReload }: EditorProps) {
+function EditorInner({ flowUuid, initial, revision, readOnly, assets, onReload, version }: EditorProps) {
   const history = useHistory(initial);
   const d = history.value;
   const edit = readOnly ? () => {} : history.edit;
@@ -268,7 +277,7 @@ function EditorInner({ flowUuid, initial, revision, readOnly, assets, onReload }
         >
           Simulate
         </button>
-        {!readOnly && <PublishControls flowUuid={flowUuid} revision={save.revision} beforePublish={save.saveNow} onProblems={(p) => setPublished(p.map((x) => ({ ...x, level: x.level === "warning" ? "warning" : "error" })))} onRestored={onReload} />}
+        {version === undefined && <PublishControls readOnly={readOnly} flowUuid={flowUuid} revision={save.revision} beforePublish={save.saveNow} onProblems={(p) => setPublished(p.map((x) => ({ ...x, level: x.level === "warning" ? "warning" : "error" })))} onRestored={onReload} />}
         <a class="button" href={`/flows/${flowUuid}/launch`}>
           Launch
         </a>

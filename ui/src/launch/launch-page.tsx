@@ -21,6 +21,8 @@ export function LaunchPage() {
   const [interrupt, setInterrupt] = useState(true);
   const [excludeOn, setExcludeOn] = useState(false);
   const [excludeDays, setExcludeDays] = useState(7);
+  const [paceOn, setPaceOn] = useState(false);
+  const [perMinute, setPerMinute] = useState(100);
   const [paramsText, setParamsText] = useState("");
   const [when, setWhen] = useState<"now" | "schedule">("now");
   const [schedule, setSchedule] = useState<ScheduleDraft>(defaultSchedule);
@@ -56,7 +58,7 @@ export function LaunchPage() {
         return setError("Parameters: write a JSON object, like {\"week\": 12}");
       }
     }
-    const options = { interrupt: background ? false : interrupt, ...(excludeOn ? { exclude_started_within_days: excludeDays } : {}), ...(parsed ? { params: parsed } : {}) };
+    const options = { interrupt: background ? false : interrupt, ...(excludeOn ? { exclude_started_within_days: excludeDays } : {}), ...(paceOn ? { per_minute: perMinute } : {}), ...(parsed ? { params: parsed } : {}) };
     setBusy(true);
     try {
       if (when === "now") {
@@ -111,6 +113,12 @@ export function LaunchPage() {
             <label for="launch-exclude">Skip contacts who entered this flow in the last</label>
             <input type="number" aria-label="Days" min={1} max={3650} value={excludeDays} disabled={!excludeOn} onInput={(e) => setExcludeDays(Number(e.currentTarget.value))} />
             <span>days</span>
+          </div>
+          <div class="launch-check">
+            <input id="launch-pace" type="checkbox" checked={paceOn} onChange={(e) => setPaceOn(e.currentTarget.checked)} />
+            <label for="launch-pace">Start at most</label>
+            <input type="number" aria-label="Contacts a minute" min={1} max={100000} value={perMinute} disabled={!paceOn} onInput={(e) => setPerMinute(Number(e.currentTarget.value))} />
+            <span>contacts a minute (spreads the replies of a big audience over time)</span>
           </div>
           <label class="launch-field">
             Parameters (optional JSON; the flow reads them as @trigger.params)

@@ -103,6 +103,7 @@ export function StartPage() {
         Made {new Date(start.created_on).toLocaleString()}
         {start.schedule ? " by a schedule" : ""}
         {start.finished_on ? `, finished ${new Date(start.finished_on).toLocaleString()}` : ""}. Audience: {describeAudience(start.audience)}.
+        {typeof start.options.per_minute === "number" ? ` Paced: at most ${start.options.per_minute.toLocaleString()} contacts a minute.` : ""}
       </p>
       <div class="start-progress">
         <progress max={Math.max(total, 1)} value={done} aria-label="Contacts handled" />

@@ -7,6 +7,8 @@ import "./versions.css";
 export type Problem = { node_uuid?: string; action_uuid?: string; message: string; level?: string };
 export type PublishControlsProps = {
   flowUuid: string;
+  /** A viewer: the versions can be listed and opened, not published, duplicated or restored. */
+  readOnly?: boolean;
   /** The draft revision the editor last saved: publishing refuses a draft that moved on since. */
   revision?: number;
   onProblems(problems: Problem[]): void;
@@ -21,8 +23,8 @@ type Status = { text: string; tone: "ok" | "error" };
 // Restoring reloads the editor, which mounts these controls anew: the outcome is handed over here.
 const afterReload = new Map<string, Status>();
 
-/** The editor's Publish and Versions buttons. */
-export function PublishControls({ flowUuid, revision, onProblems, onRestored, beforePublish }: PublishControlsProps) {
+/** The editor's Publish and Versions buttons (only Versions for a viewer). */
+export function PublishControls({ flowUuid, readOnly = false, revision, onProblems, onRestored, beforePublish }: PublishControlsProps) {
   const [busy, setBusy] = useState(false);
   const [status, setStatus] = useState<Status | null>(() => {
     const handed = afterReload.get(flowUuid) ?? null;
@@ -59,9 +61,11 @@ export function PublishControls({ flowUuid, revision, onProblems, onRestored, be
 
   return (
     <span class="publish-controls">
-      <button type="button" class="primary" onClick={publish} disabled={busy}>
-        {busy ? "Publishing…" : "Publish"}
-      </button>
+      {!readOnly && (
+        <button type="button" class="primary" onClick={publish} disabled={busy}>
+          {busy ? "Publishing…" : "Publish"}
+        </button>
+      )}
       <button type="button" onClick={() => setOpen(true)}>
         Versions
       </button>
@@ -71,6 +75,7 @@ export function PublishControls({ flowUuid, revision, onProblems, onRestored, be
       {open && (
         <VersionsDialog
           flowUuid={flowUuid}
+          readOnly={readOnly}
           onClose={() => setOpen(false)}
           onRestored={(v) => {
             setOpen(false);

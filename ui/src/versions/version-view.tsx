@@ -33,7 +33,7 @@ export function VersionView({ flowUuid, version, onClose }: { flowUuid: string; 
       {error && <p role="alert" class="versions-error">{error}</p>}
       {loaded && (
         <div class="editor-page version-view-canvas">
-          <Editor flowUuid={flowUuid} initial={loaded.definition} revision={0} readOnly assets={loaded.assets} onReload={() => {}} />
+          <Editor flowUuid={flowUuid} initial={loaded.definition} revision={0} readOnly version={version} assets={loaded.assets} onReload={() => {}} />
         </div>
       )}
     </dialog>

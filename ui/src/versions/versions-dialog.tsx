@@ -12,8 +12,10 @@ export type VersionRow = {
 
 const STATUS_TEXT = { active: "active", finishing: "finishing", ended: "ended" };
 
-/** Every published version: open it read-only, duplicate it as a new flow, or make it the draft again. */
-export function VersionsDialog({ flowUuid, onClose, onRestored, onOpen }: { flowUuid: string; onClose(): void; onRestored(version: number): void; onOpen(version: number): void }) {
+type VersionsDialogProps = { flowUuid: string; readOnly?: boolean; onClose(): void; onRestored(version: number): void; onOpen(version: number): void };
+
+/** Every published version: open it read-only, and (not for a viewer) duplicate it as a new flow or make it the draft again. */
+export function VersionsDialog({ flowUuid, readOnly = false, onClose, onRestored, onOpen }: VersionsDialogProps) {
   const dialog = useRef<HTMLDialogElement>(null);
   const { route } = useLocation();
   const [rows, setRows] = useState<VersionRow[] | null>(null);
@@ -93,12 +95,16 @@ export function VersionsDialog({ flowUuid, onClose, onRestored, onOpen }: { flow
                   <button type="button" onClick={() => onOpen(r.version)}>
                     Open
                   </button>
-                  <button type="button" disabled={busy} onClick={() => duplicate(r.version)}>
-                    Duplicate
-                  </button>
-                  <button type="button" disabled={busy} onClick={() => restore(r.version)}>
-                    Restore as draft
-                  </button>
+                  {!readOnly && (
+                    <>
+                      <button type="button" disabled={busy} onClick={() => duplicate(r.version)}>
+                        Duplicate
+                      </button>
+                      <button type="button" disabled={busy} onClick={() => restore(r.version)}>
+                        Restore as draft
+                      </button>
+                    </>
+                  )}
                 </td>
               </tr>
             ))}
