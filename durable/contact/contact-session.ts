@@ -16,6 +16,7 @@ import * as outbox from "./storage/outbox";
 import * as profile from "./storage/profile";
 import * as startsSeen from "./storage/starts";
 import { createTables, getMeta, setMeta } from "./storage/schema";
+import { replanDates } from "./date-triggers";
 import * as sessions from "./storage/sessions";
 import * as timers from "./storage/timers";
 import { contactChanged, eventsRecorded, fireDueTimers, nextAlarmAt, RECOVERY_MS } from "./timers";
@@ -263,6 +264,12 @@ export class ContactSession extends DurableObject<Env> {
     });
   }
 
+  /** A date-relative trigger was made or edited, or the API changed a date field: the contact's date timers are planned again. */
+  async planDates(contactUuid: string): Promise<void> {
+    const ctx = this.context(contactUuid, null);
+    await this.serially(ctx, async (read) => void (read.assets = (await loadWorld(ctx)).assets));
+  }
+
   async events(limit = 100): Promise<events.StoredEvent[]> {
     this.tables();
     return events.recent(this.ctx.storage.sql, limit);
@@ -404,6 +411,7 @@ export class ContactSession extends DurableObject<Env> {
         // Only the assets: the contact's time zone is read when needed (a flush above may have changed it in D1).
         await sendDue(ctx, read.assets && { assets: read.assets });
         await flushJournal(ctx);
+        replanDates(ctx.sql, read.assets?.dateTriggers, profile.get(ctx.sql, ctx.now())?.contact, ctx.now());
         inbox.prune(ctx.sql, ctx.now());
         outbox.prune(ctx.sql, ctx.now());
         fanouts.prune(ctx.sql, ctx.now());
