@@ -5,6 +5,7 @@ import type { Statement } from "./storage/journal";
 import type { NewFanout } from "./storage/fanouts";
 import type { NewOutbox } from "./storage/outbox";
 import type { Pins } from "./storage/sessions";
+import { formOutbox, formSendRow } from "../../worker/whatsapp-forms/flow-sends";
 
 /**
  * What a sprint means outside the engine: D1 rows to write (messages, contact changes, run
@@ -42,7 +43,10 @@ export function sprintEffects(contactUuid: string, assets: Assets, change: Sprin
       const sendable = !msg.unsendable_reason && !!msg.urn && !!msg.channel;
       statements.push(outMessage(contactUuid, msg, sendable ? "queued" : "failed", run, nowIso));
       if (sendable) {
-        outbox.push({ uuid: msg.uuid, channelUuid: msg.channel!.uuid, urn: msg.urn!, text: msg.text, attachments: msg.attachments ?? [], quickReplies: msg.quick_replies ?? [], inReplyTo, flowUuid: run?.flow.uuid ?? null });
+        outbox.push({ uuid: msg.uuid, channelUuid: msg.channel!.uuid, urn: msg.urn!, text: msg.text, attachments: msg.attachments ?? [], quickReplies: msg.quick_replies ?? [], inReplyTo, flowUuid: run?.flow.uuid ?? null, ...formOutbox(msg) });
+        // A WhatsApp form's send (worker/whatsapp-forms/flow-sends.ts).
+        const formSend = formSendRow(contactUuid, msg, nowIso);
+        if (formSend) statements.push(formSend);
       }
     } else if (e.type === "email_sent") {
       const run = e.step_uuid ? runOfStep.get(e.step_uuid) : undefined;

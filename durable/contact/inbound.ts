@@ -60,6 +60,7 @@ export async function handleInbound(ctx: Ctx, row: inbox.InboxRow): Promise<{ as
     text: row.text,
     attachments: JSON.parse(row.attachments) as string[],
     ...(row.external_key ? { external_id: row.external_key.slice(row.channel_uuid.length + 1) } : {}),
+    ...(row.form ? { form: JSON.parse(row.form) as Record<string, unknown> } : {}),
   };
 
   const current = sessions.messaging(ctx.sql);

@@ -8,6 +8,7 @@ import { SEND_COST } from "./budget";
 import { iso, type Ctx } from "./context";
 import { outMessage } from "./effects";
 import { windowOpensAt } from "./settings";
+import { formSentRow } from "../../worker/whatsapp-forms/flow-sends";
 import * as journal from "./storage/journal";
 import type { Statement } from "./storage/journal";
 import * as outbox from "./storage/outbox";
@@ -84,6 +85,7 @@ export async function sendDue(ctx: Ctx, world?: { assets: Assets; contact?: Cont
         ...(row.in_reply_to ? { inReplyTo: row.in_reply_to } : {}),
         ...(row.subject ? { subject: row.subject } : {}),
         ...(row.parts_sent ? { fromPart: row.parts_sent } : {}),
+        ...(row.payload ? { payload: JSON.parse(row.payload) as Record<string, unknown> } : {}),
       },
       channel,
       ctx.fetch,
@@ -153,7 +155,8 @@ function settle(ctx: Ctx, row: outbox.OutboxRow, result: SendResult): void {
       timers.startCounting(ctx.sql, row.uuid, now);
       statement = { sql: "UPDATE messages SET status = 'failed', modified_on = ? WHERE uuid = ?", params: [nowIso, row.uuid] };
     }
-    journal.append(ctx.sql, [statement]);
+    // A WhatsApp form's send learns the id its answer may quote (context.id).
+    journal.append(ctx.sql, result.ok && row.payload ? [statement, formSentRow(row.uuid, result.externalId)] : [statement]);
   });
 }
 

@@ -1,6 +1,7 @@
 import type { ContactJSON, ResumeJSON, TriggerJSON } from "../engine";
 import { pinnedAssets, type Assets, type FlowInfo } from "./assets";
 import { engine, iso, type Ctx } from "./context";
+import { withFormGate } from "../../worker/whatsapp-forms/gate";
 import { ended, pinRuns, sprintEffects, type SprintChange } from "./effects";
 import { entryRefusal } from "./settings";
 import * as entries from "./storage/entries";
@@ -61,7 +62,7 @@ export async function startFlow(ctx: Ctx, world: World, flow: FlowInfo, trigger:
     if (current && !interrupt) return { skipped: "the contact is in a messaging flow" };
     if (current) outcomes.push({ kind, change: { before: current.session, after: ended(current.session, "interrupted", iso(ctx.now())), events: [], pins: current.pins } });
   }
-  const sprint = await engine.start(world.assets.engine, {
+  const sprint = await engine.start(withFormGate(world.assets.engine, ctx.db, ctx.contactUuid, ctx.now), {
     ...trigger,
     flow: { uuid: flow.uuid, name: flow.name },
     contact: world.contact,
@@ -74,7 +75,7 @@ export async function startFlow(ctx: Ctx, world: World, flow: FlowInfo, trigger:
 /** Resumes a stored session on the flow versions it started in, with the contact as D1 has it now. */
 export async function resumeSession(ctx: Ctx, world: World, stored: sessions.StoredSession, resume: ResumeJSON): Promise<Outcome> {
   const assets = await pinnedAssets(ctx.db, world.assets, stored.pins);
-  const sprint = await engine.resume(assets, stored.session, { ...resume, contact: world.contact });
+  const sprint = await engine.resume(withFormGate(assets, ctx.db, ctx.contactUuid, ctx.now), stored.session, { ...resume, contact: world.contact });
   return {
     kind: stored.kind,
     change: { before: stored.session, after: sprint.session, events: sprint.events, pins: pinRuns(sprint.session, stored.pins, world.assets) },

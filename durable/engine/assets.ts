@@ -1,6 +1,7 @@
 import { loadFlow } from "./flow/load";
 import type { FlowDefinition, Node } from "./flow/schema";
 import type { Ref } from "./events/base";
+import type { WhatsAppFormGate } from "./actions/send-whatsapp-form";
 
 /** goflow's static asset source: what a session may refer to, as plain JSON. */
 export interface SessionAssets {
@@ -16,6 +17,8 @@ export interface SessionAssets {
   templates?: unknown[];
   /** goflow's resthook assets: a slug and the URLs subscribed to it. */
   resthooks?: { slug: string; subscribers: string[] }[];
+  /** Not data: the caller's lookup for send_whatsapp_form (actions/send-whatsapp-form.ts), given per sprint. */
+  whatsapp_forms?: WhatsAppFormGate;
 }
 
 export type FieldAsset = NonNullable<SessionAssets["fields"]>[number];

@@ -196,6 +196,8 @@ function inputContext(session: Session, env: Environment): Json {
     attachments,
     urn: input.urn ? redact(input.urn, session.json.environment.redaction_policy) : null,
     external_id: input.external_id ?? "",
+    // Eddy's: the fields of a submitted WhatsApp form (docs/whatsapp-forms.md).
+    form: input.form ?? null,
   };
 }
 

@@ -81,6 +81,8 @@ export interface OutboundMessage {
    * with partsSent = n, retry with fromPart = n so the parts already accepted are not sent twice.
    */
   fromPart?: number;
+  /** A message part in the provider's own format, sent instead of text and attachments (WhatsApp Cloud: a form, worker/whatsapp-forms/send.ts). */
+  payload?: Record<string, unknown>;
 }
 
 export type SendResult =

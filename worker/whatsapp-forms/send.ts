@@ -1,3 +1,4 @@
+import type { WhatsAppFormMsg } from "../../durable/engine/actions/send-whatsapp-form";
 import type { FormStatus } from "./events";
 
 /** WhatsApp's allowance for a throttled form: 10 messages per hour. */
@@ -10,9 +11,10 @@ export type Refusal = { status: 409 | 429; code: string; message: string };
 /**
  * Why a form may not be sent now, checked by Eddy before WhatsApp refuses (132068 blocked, 132069
  * throttled): a deprecated or blocked form never, a draft only as a test, a throttled one within
- * its hourly allowance, and an interactive message only inside the 24-hour window.
+ * its hourly allowance, and an interactive message only inside the 24-hour window (outside it,
+ * only a template with a flow button, when there is one).
  */
-export function refusal(form: { uuid: string; status: FormStatus }, test: boolean, sendsLastHour: number, lastInbound: string | null, now: number): Refusal | null {
+export function refusal(form: { uuid: string; status: FormStatus }, test: boolean, sendsLastHour: number, lastInbound: string | null, now: number, template = false): Refusal | null {
   switch (form.status) {
     case "DEPRECATED":
       return { status: 409, code: "form_deprecated", message: `WhatsApp form ${form.uuid} is deprecated: it is no longer sent` };
@@ -28,11 +30,14 @@ export function refusal(form: { uuid: string; status: FormStatus }, test: boolea
       break;
   }
   if (test && form.status !== "DRAFT") return { status: 409, code: "conflict", message: `WhatsApp form ${form.uuid} is ${form.status}: only a draft is sent as a test` };
-  if (!lastInbound || now - Date.parse(lastInbound) > WINDOW_MS) {
-    return { status: 409, code: "outside_window", message: "the contact has not written on this channel in the last 24 hours: WhatsApp takes an interactive form only inside the customer service window (a template with a flow button is not built yet)" };
+  if (!inWindow(lastInbound, now) && !template) {
+    return { status: 409, code: "outside_window", message: "the contact has not written on this channel in the last 24 hours: WhatsApp takes an interactive form only inside the customer service window; send it with a template that has a flow button" };
   }
   return null;
 }
+
+/** Whether the contact wrote on the channel in the last 24 hours (the customer service window). */
+export const inWindow = (lastInbound: string | null, now: number) => !!lastInbound && now - Date.parse(lastInbound) <= WINDOW_MS;
 
 export type SendOptions = { text: string; cta: string; header?: string; footer?: string; screen?: string; data?: Record<string, unknown>; test: boolean };
 
@@ -51,4 +56,29 @@ export function interactiveForm(metaId: string, to: string, flowToken: string, u
       action: { name: "flow", parameters: { flow_message_version: "3", flow_token: flowToken, flow_id: metaId, flow_cta: o.cta, ...action, mode: o.test ? "draft" : "published" } },
     },
   };
+}
+
+export type TemplateOptions = { name: string; language: string; variables?: string[] };
+
+/**
+ * A template message with a FLOW button (Cloud API), for outside the 24-hour window: the template
+ * (approved at Meta, its button bound to the form) carries the token and the first screen's data.
+ */
+export function templateForm(flowToken: string, t: TemplateOptions, data?: Record<string, unknown>): Record<string, unknown> {
+  const components: Record<string, unknown>[] = [];
+  if (t.variables?.length) components.push({ type: "body", parameters: t.variables.map((text) => ({ type: "text", text })) });
+  components.push({
+    type: "button",
+    sub_type: "flow",
+    index: "0",
+    parameters: [{ type: "action", action: { flow_token: flowToken, ...(data && Object.keys(data).length ? { flow_action_data: data } : {}) } }],
+  });
+  return { type: "template", template: { name: t.name, language: { code: t.language }, components } };
+}
+
+/** The message part a flow's send_whatsapp_form goes as (without `to`: the channel adds it). */
+export function formPart(f: WhatsAppFormMsg, text: string): Record<string, unknown> {
+  if (f.mode === "template" && f.template) return templateForm(f.flow_token, f.template, f.data);
+  const { to: _, ...part } = interactiveForm(f.meta_id, "", f.flow_token, f.uses_endpoint, { text, cta: f.cta, header: f.header, footer: f.footer, screen: f.screen, data: f.data, test: false });
+  return part;
 }

@@ -18,6 +18,8 @@ export type InboxRow = {
   attachments: string;
   received_on: string;
   contact_name: string | null;
+  /** JSON: a submitted WhatsApp form's fields (InboundMessage.form). */
+  form: string | null;
   attempts: number;
   created_at: number;
 };
@@ -38,8 +40,8 @@ export function accept(sql: SqlStorage, m: InboundMessage, now: number): Accepte
   if (seen) return { uuid: seen.uuid, duplicate: true };
   const uuid = crypto.randomUUID();
   sql.exec(
-    `INSERT INTO inbox (uuid, channel_uuid, urn, external_key, text, attachments, received_on, contact_name, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO inbox (uuid, channel_uuid, urn, external_key, text, attachments, received_on, contact_name, created_at, form)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     uuid,
     m.channelUuid,
     m.urn,
@@ -49,6 +51,7 @@ export function accept(sql: SqlStorage, m: InboundMessage, now: number): Accepte
     m.receivedOn,
     m.contactName ?? null,
     now,
+    m.form ? JSON.stringify(m.form) : null,
   );
   return { uuid, duplicate: false };
 }

@@ -24,6 +24,8 @@ export type OutboxRow = {
   held_until: number | null;
   /** The channel-wide send slot booked for it (durable/rate/channel-rate.ts). */
   rate_slot: number | null;
+  /** JSON: a message part in the provider's own format, sent as it is (a WhatsApp form). */
+  payload: string | null;
 };
 
 export interface NewOutbox {
@@ -39,6 +41,10 @@ export interface NewOutbox {
   failed?: string;
   /** The flow whose run created it: its delivery window applies. */
   flowUuid?: string | null;
+  /** Sent as it is instead of text and attachments (OutboundMessage.payload). */
+  payload?: Record<string, unknown>;
+  /** Held until then (a throttled WhatsApp form's next hour with room). */
+  heldUntil?: number;
 }
 
 /** Sent and failed rows are kept this long (for the console and tests to look at), then dropped. */
@@ -46,8 +52,8 @@ const KEEP_DONE_MS = 24 * 3600_000;
 
 export function add(sql: SqlStorage, m: NewOutbox, now: number): void {
   sql.exec(
-    `INSERT OR IGNORE INTO outbox (uuid, channel_uuid, urn, text, attachments, quick_replies, in_reply_to, subject, next_attempt_at, created_at, flow_uuid)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT OR IGNORE INTO outbox (uuid, channel_uuid, urn, text, attachments, quick_replies, in_reply_to, subject, next_attempt_at, created_at, flow_uuid, payload, held_until)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     m.uuid,
     m.channelUuid,
     m.urn,
@@ -59,6 +65,8 @@ export function add(sql: SqlStorage, m: NewOutbox, now: number): void {
     now,
     now,
     m.flowUuid ?? null,
+    m.payload ? JSON.stringify(m.payload) : null,
+    m.heldUntil ?? null,
   );
   if (m.failed) markFailed(sql, m.uuid, m.failed);
 }

@@ -15,6 +15,7 @@ const TABLES = [
     attachments TEXT NOT NULL,
     received_on TEXT NOT NULL,
     contact_name TEXT,
+    form TEXT,
     state TEXT NOT NULL DEFAULT 'pending',
     attempts INTEGER NOT NULL DEFAULT 0,
     created_at INTEGER NOT NULL
@@ -71,7 +72,8 @@ const TABLES = [
     flow_uuid TEXT,
     held_until INTEGER,
     rate_slot INTEGER,
-    subject TEXT
+    subject TEXT,
+    payload TEXT
   )`,
   `CREATE INDEX IF NOT EXISTS outbox_state ON outbox (state, seq)`,
   // D1 writes decided in a transaction here, carried out (and retried) afterwards.
@@ -96,7 +98,7 @@ const TABLES = [
 const DDL = [...TABLES, ...FANOUT_TABLES, PROFILE_TABLE].join(";\n");
 
 /** Bumped when TABLES change; an object that has this version already skips the DDL. */
-const SCHEMA_VERSION = "4";
+const SCHEMA_VERSION = "5";
 
 /** What takes an object made at an older version to the next one (new objects get TABLES as they are). */
 const UPGRADES: Record<string, string> = {
@@ -104,6 +106,8 @@ const UPGRADES: Record<string, string> = {
   "1": "ALTER TABLE journal ADD COLUMN next_attempt_at INTEGER NOT NULL DEFAULT 0",
   // Timers of any kind carry a payload (storage/timers.ts).
   "3": "ALTER TABLE timers ADD COLUMN payload TEXT",
+  // WhatsApp forms: the outbox sends a provider's own message part; the inbox keeps a submitted form.
+  "4": "ALTER TABLE outbox ADD COLUMN payload TEXT; ALTER TABLE inbox ADD COLUMN form TEXT",
 };
 
 /**

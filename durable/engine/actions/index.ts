@@ -12,6 +12,7 @@ import * as removeContactGroups from "./remove-contact-groups";
 import * as sendBroadcast from "./send-broadcast";
 import * as sendEmail from "./send-email";
 import * as sendMsg from "./send-msg";
+import * as sendWhatsAppForm from "./send-whatsapp-form";
 import * as setContactChannel from "./set-contact-channel";
 import * as setContactField from "./set-contact-field";
 import * as setContactLanguage from "./set-contact-language";
@@ -47,6 +48,7 @@ const EXECUTORS: Executors = {
   open_ticket: openTicket.execute,
   enter_flow: enterFlow.execute,
   start_session: startSession.execute,
+  send_whatsapp_form: sendWhatsAppForm.execute,
 };
 
 /**

@@ -1,3 +1,4 @@
+import type { WhatsAppFormMsg } from "../actions/send-whatsapp-form";
 import type { EventBody, Ref } from "./base";
 
 /** An outgoing message, goflow's `flows.MsgOut`. */
@@ -11,6 +12,8 @@ export interface MsgOut {
   locale?: string;
   topic?: string;
   unsendable_reason?: "no_destination" | "contact_blocked" | "contact_stopped" | "contact_archived";
+  /** Eddy's send_whatsapp_form: the form the message opens. */
+  whatsapp_form?: WhatsAppFormMsg;
 }
 
 /** An incoming message, goflow's `flows.MsgIn`. */
@@ -22,6 +25,8 @@ export interface MsgIn {
   text: string;
   attachments?: string[];
   external_id?: string;
+  /** Eddy's: a submitted WhatsApp form's fields (nfm_reply), read as `@input.form.<field>`. */
+  form?: Record<string, unknown>;
 }
 
 export const msgCreated = (msg: MsgOut): EventBody<"msg_created", { msg: MsgOut }> => ({ type: "msg_created", msg });

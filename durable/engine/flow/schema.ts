@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { SendWhatsAppForm } from "../actions/send-whatsapp-form";
 
 /**
  * goflow flow definitions, spec 14.x: the JSON that TextIt, RapidPro and Glific export.
@@ -149,6 +150,7 @@ export const KnownAction = z.discriminatedUnion("type", [
   OpenTicket,
   EnterFlow,
   StartSession,
+  SendWhatsAppForm,
 ]);
 export type KnownAction = z.infer<typeof KnownAction>;
 export type ActionType = KnownAction["type"];

@@ -75,6 +75,8 @@ export interface InputJSON {
   text: string;
   attachments?: string[];
   external_id?: string;
+  /** A submitted WhatsApp form's fields: `@input.form`. */
+  form?: Record<string, unknown>;
 }
 
 /** What the session is waiting for; the caller turns it into timers. */

@@ -20,6 +20,7 @@ export function msgTriggerInput(t: MsgTrigger, createdOn: string): InputJSON {
     text: t.msg.text ?? "",
     attachments: t.msg.attachments ?? [],
     ...(t.msg.external_id ? { external_id: t.msg.external_id } : {}),
+    ...(t.msg.form ? { form: t.msg.form } : {}),
   };
 }
 
