@@ -5,7 +5,8 @@ import { loadWorld } from "./contact";
 import type { Ctx } from "./context";
 import { flushJournal } from "./d1-writes";
 import { handleInbound } from "./inbound";
-import { queueMessage, sendDue, type MessageRequest } from "./outbox";
+import { queueMessage, sendDue, type MessageRequest, type Queued } from "./outbox";
+import * as dnc from "./do-not-contact";
 import { SerialQueue } from "./queue";
 import { commit, startFlow } from "./sprints";
 import * as events from "./storage/events";
@@ -209,7 +210,7 @@ export class ContactSession extends DurableObject<Env> {
   }
 
   /** A message from the API, outside any flow. */
-  async sendMessage(contactUuid: string, origin: string, req: MessageRequest): Promise<{ uuid: string } | { error: string }> {
+  async sendMessage(contactUuid: string, origin: string, req: MessageRequest): Promise<Queued> {
     const ctx = this.context(contactUuid, origin);
     return this.serially(ctx, async (read) => {
       const world = await loadWorld(ctx);
@@ -268,6 +269,15 @@ export class ContactSession extends DurableObject<Env> {
   async planDates(contactUuid: string): Promise<void> {
     const ctx = this.context(contactUuid, null);
     await this.serially(ctx, async (read) => void (read.assets = (await loadWorld(ctx)).assets));
+  }
+
+  /**
+   * The API added these addresses of the contact to the do-not-contact list, or removed them: the
+   * object's copy follows, after the operation in progress (which may have read the list before).
+   */
+  async doNotContactChanged(addresses: string[], listed: boolean): Promise<void> {
+    this.tables();
+    await this.queue.run(async () => dnc.apply(this.ctx.storage.sql, addresses, listed));
   }
 
   async events(limit = 100): Promise<events.StoredEvent[]> {

@@ -1,6 +1,7 @@
 import type { ContactJSON, FieldValue } from "../engine";
 import type { Assets } from "./assets";
 import type { Ctx } from "./context";
+import * as dnc from "./do-not-contact";
 import { assetsAfterCheck, stampStatement, trustedAssets } from "./fresh-assets";
 import * as profile from "./storage/profile";
 
@@ -23,12 +24,14 @@ export async function loadWorld(ctx: Ctx): Promise<{ assets: Assets; contact: Co
           db.prepare("SELECT uuid, name, language, timezone, status, fields, created_on, last_seen_on FROM contacts WHERE uuid = ?").bind(ctx.contactUuid),
           db.prepare("SELECT scheme, path, channel_uuid FROM contact_urns WHERE contact_uuid = ? ORDER BY priority, scheme, path").bind(ctx.contactUuid),
           db.prepare("SELECT g.uuid, g.name FROM group_members m JOIN groups g ON g.uuid = m.group_uuid WHERE m.contact_uuid = ? ORDER BY g.name").bind(ctx.contactUuid),
+          // Which of its addresses are on the do-not-contact list: sends check the object's copy.
+          db.prepare(dnc.listedOfContactSql).bind(ctx.contactUuid),
         ]),
   ];
   const results = await db.batch(reads);
   const assets = trusted ?? (await assetsAfterCheck(db, (results.shift()!.results[0] as { stamp: string }).stamp, now));
   if (kept) return { assets, contact: kept.contact };
-  const [contactRows, urnRows, groupRows] = results;
+  const [contactRows, urnRows, groupRows, listedRows] = results;
   const row = contactRows.results[0] as Record<string, any> | undefined;
   if (!row) return { assets, contact: null };
   const stored = JSON.parse(row.fields ?? "{}") as Record<string, string | number>;
@@ -49,6 +52,7 @@ export async function loadWorld(ctx: Ctx): Promise<{ assets: Assets; contact: Co
     ...(row.last_seen_on ? { last_seen_on: row.last_seen_on } : {}),
   };
   profile.save(ctx.sql, contact, now);
+  dnc.saveRead(ctx.sql, contact, listedRows.results as { address: string }[]);
   return { assets, contact };
 }
 

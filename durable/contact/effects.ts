@@ -1,6 +1,7 @@
 import type { EventJSON, FieldValue, MsgOut, RunJSON, SessionJSON } from "../engine";
 import type { Assets } from "./assets";
 import { storedFieldValue } from "./contact";
+import { fromEvent as doNotContactWrites } from "./do-not-contact";
 import type { Statement } from "./storage/journal";
 import type { NewFanout } from "./storage/fanouts";
 import type { NewOutbox } from "./storage/outbox";
@@ -79,7 +80,7 @@ export function sprintEffects(contactUuid: string, assets: Assets, change: Sprin
   return { statements, outbox, fanouts };
 }
 
-export function outMessage(contactUuid: string, msg: MsgOut, status: "queued" | "failed", run: RunJSON | undefined, nowIso: string): Statement {
+export function outMessage(contactUuid: string, msg: MsgOut, status: "queued" | "failed" | "skipped", run: RunJSON | undefined, nowIso: string): Statement {
   return {
     sql: `INSERT INTO messages (uuid, contact_uuid, channel_uuid, urn, direction, text, attachments, quick_replies, status, flow_uuid, run_uuid, created_on, modified_on)
           VALUES (?, ?, ?, ?, 'out', ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (uuid) DO NOTHING`,
@@ -136,6 +137,8 @@ function contactChange(contactUuid: string, assets: Assets, e: EventJSON, nowIso
     }
     case "contact_urns_changed":
       return urnChanges(contactUuid, e.urns as string[]);
+    case "contact_do_not_contact_changed":
+      return doNotContactWrites(e, nowIso);
     default:
       return [];
   }

@@ -149,7 +149,7 @@ async function broadcastStep(ctx: Ctx, env: Env, f: fanouts.FanoutRow): Promise<
           translations: p.translations,
           baseLanguage: p.base_language,
         });
-        if ("uuid" in r) fanouts.settleTarget(ctx.sql, f.id, t.contact_uuid, "sent", null);
+        if ("uuid" in r) fanouts.settleTarget(ctx.sql, f.id, t.contact_uuid, r.skipped ? "skipped" : "sent", r.skipped ?? null);
         else fanouts.settleTarget(ctx.sql, f.id, t.contact_uuid, "failed", r.error);
       } catch (e) {
         const error = e instanceof Error ? e.message : String(e);

@@ -4,6 +4,7 @@ import type { SendResult } from "../../worker/channels/types";
 import type { ContactJSON, MsgOut } from "../engine";
 import { channelSchemes, type Assets } from "./assets";
 import { currentAssets } from "./fresh-assets";
+import { skipReason } from "./do-not-contact";
 import { SEND_COST } from "./budget";
 import { iso, type Ctx } from "./context";
 import { outMessage } from "./effects";
@@ -50,6 +51,13 @@ export async function sendDue(ctx: Ctx, world?: { assets: Assets; contact?: Cont
     const provider = channel && getProvider(channel.type);
     if (!channel || !provider) {
       settle(ctx, row, { ok: false, retryable: false, error: "the message's channel no longer exists" });
+      continue;
+    }
+
+    // A listed address is never sent to, whatever queued the message (docs/do-not-contact.md).
+    const skipped = await skipReason(ctx, row.urn);
+    if (skipped) {
+      skip(ctx, row, skipped);
       continue;
     }
 
@@ -133,6 +141,16 @@ async function timezoneOf(ctx: Ctx): Promise<string | null> {
   return row?.timezone ?? null;
 }
 
+/** Skipped, not failed: the message's D1 status says so, and a wait after it counts from now. */
+function skip(ctx: Ctx, row: outbox.OutboxRow, reason: string): void {
+  const nowIso = iso(ctx.now());
+  ctx.storage.transactionSync(() => {
+    outbox.markSkipped(ctx.sql, row.uuid, reason);
+    timers.startCounting(ctx.sql, row.uuid, ctx.now());
+    journal.append(ctx.sql, [{ sql: "UPDATE messages SET status = 'skipped', modified_on = ? WHERE uuid = ?", params: [nowIso, row.uuid] }]);
+  });
+}
+
 function settle(ctx: Ctx, row: outbox.OutboxRow, result: SendResult): void {
   const now = ctx.now();
   const nowIso = iso(now);
@@ -187,8 +205,11 @@ function destination(contact: ContactJSON, assets: Assets): { urn: string; chann
   return undefined;
 }
 
+/** What became of a message from the API or a broadcast: queued, skipped (stored as such), or refused (nothing stored). */
+export type Queued = { uuid: string; skipped?: string } | { error: string };
+
 /** Queues a message from the API (no flow): it goes through the outbox like a flow's. Refused: nothing is stored. */
-export function queueMessage(ctx: Ctx, contact: ContactJSON, assets: Assets, req: MessageRequest): { uuid: string } | { error: string } {
+export async function queueMessage(ctx: Ctx, contact: ContactJSON, assets: Assets, req: MessageRequest): Promise<Queued> {
   if (contact.status !== "active") return { error: `the contact is ${contact.status}` };
   const to = destination(contact, assets);
   if (!to) return { error: "the contact has no URN a channel can send to" };
@@ -197,6 +218,12 @@ export function queueMessage(ctx: Ctx, contact: ContactJSON, assets: Assets, req
   const content = t ? { text: t.text, attachments: t.attachments ?? [], quick_replies: t.quick_replies ?? [] } : { text: req.text, attachments: req.attachments ?? [], quick_replies: req.quickReplies ?? [] };
   const msg: MsgOut = { uuid: req.uuid ?? crypto.randomUUID(), ...to, ...content };
   const now = ctx.now();
+  // Known at once (the object keeps its own listed addresses): stored as skipped, never queued.
+  const skipped = await skipReason(ctx, to.urn);
+  if (skipped) {
+    journal.append(ctx.sql, [outMessage(ctx.contactUuid, msg, "skipped", undefined, iso(now))]);
+    return { uuid: msg.uuid, skipped };
+  }
   ctx.storage.transactionSync(() => {
     journal.append(ctx.sql, [outMessage(ctx.contactUuid, msg, "queued", undefined, iso(now))]);
     outbox.add(ctx.sql, { uuid: msg.uuid, channelUuid: to.channel.uuid, urn: to.urn, text: msg.text, attachments: msg.attachments!, quickReplies: msg.quick_replies!, inReplyTo: null }, now);

@@ -1,6 +1,7 @@
 import type { ContactJSON, ResumeJSON, TriggerJSON } from "../engine";
 import { pinnedAssets, type Assets, type FlowInfo } from "./assets";
 import { engine, iso, type Ctx } from "./context";
+import { applyEvents as recordDoNotContact } from "./do-not-contact";
 import { withFormGate } from "../../worker/whatsapp-forms/gate";
 import { ended, pinRuns, sprintEffects, type SprintChange } from "./effects";
 import { entryRefusal } from "./settings";
@@ -109,6 +110,7 @@ export function commit(
       for (const t of waitTimers(o.change.after, o.change.events, sendable, now)) timerRows.add(ctx.sql, t);
       statements.push(...fx.statements);
       if (o.entered) entries.recordEntry(ctx.sql, o.entered, now);
+      recordDoNotContact(ctx.sql, o.change.events);
       joinedGroupStarts(ctx, assets, o.change.events, extra.depth ?? 0);
     }
     // A flow changed the contact: the other sessions' waits for a profile change or a date look again.

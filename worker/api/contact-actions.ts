@@ -101,7 +101,12 @@ contactActions.get(
 
 contactActions.post(
   "/messages/send",
-  describe({ tag: "messages", summary: "Send a message to a contact, outside any flow", status: 201, response: z.object({ uuid: z.string(), contact: z.string(), status: z.string() }) }),
+  describe({
+    tag: "messages",
+    summary: "Send a message to a contact, outside any flow (status skipped, with a reason, when its address is on the do-not-contact list)",
+    status: 201,
+    response: z.object({ uuid: z.string(), contact: z.string(), status: z.string(), reason: z.string().optional() }),
+  }),
   validate("json", Send),
   async (c) => {
     const body = c.req.valid("json");
@@ -110,7 +115,7 @@ contactActions.post(
     const sent = await c.env.CONTACTS.getByName(who).sendMessage(who, originOf(c.req.url), { text: body.text, attachments: body.attachments, quickReplies: body.quick_replies });
     if ("error" in sent) throw new ApiError(422, "unsendable", sent.error);
     const row = await c.env.DB.prepare("SELECT status FROM messages WHERE uuid = ?").bind(sent.uuid).first<{ status: string }>();
-    return c.json({ uuid: sent.uuid, contact: who, status: row?.status ?? "queued" }, 201);
+    return c.json({ uuid: sent.uuid, contact: who, status: row?.status ?? "queued", ...(sent.skipped ? { reason: sent.skipped } : {}) }, 201);
   },
 );
 

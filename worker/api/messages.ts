@@ -17,7 +17,7 @@ export const MessageOut = z.object({
   attachments: z.array(z.string()),
   quick_replies: z.array(z.string()),
   external_id: z.string().nullable(),
-  status: z.enum(["queued", "wired", "sent", "delivered", "read", "failed", "errored", "handled"]),
+  status: z.enum(["queued", "wired", "sent", "delivered", "read", "failed", "errored", "handled", "skipped"]).describe("skipped: not sent, its address is on the do-not-contact list"),
   flow: z.string().nullable(),
   created_on: z.string(),
   sent_on: z.string().nullable(),

@@ -45,7 +45,7 @@ export const FANOUT_TABLES = [
     created_at INTEGER NOT NULL
   )`,
   `CREATE INDEX IF NOT EXISTS fanouts_state ON fanouts (state, next_attempt_at)`,
-  // One row per recipient of a broadcast, written before its object is called: state pending, sent, failed.
+  // One row per recipient of a broadcast, written before its object is called: state pending, sent, skipped (a do-not-contact address), failed.
   `CREATE TABLE IF NOT EXISTS fanout_targets (
     fanout_id INTEGER NOT NULL,
     contact_uuid TEXT NOT NULL,
@@ -88,7 +88,7 @@ export function pendingTargets(sql: SqlStorage, id: number, limit: number): Targ
   return sql.exec<TargetRow>("SELECT contact_uuid, attempts FROM fanout_targets WHERE fanout_id = ? AND state = 'pending' ORDER BY contact_uuid LIMIT ?", id, limit).toArray();
 }
 
-export function settleTarget(sql: SqlStorage, id: number, contact: string, state: "pending" | "sent" | "failed", error: string | null): void {
+export function settleTarget(sql: SqlStorage, id: number, contact: string, state: "pending" | "sent" | "skipped" | "failed", error: string | null): void {
   sql.exec("UPDATE fanout_targets SET state = ?, error = ?, attempts = attempts + 1 WHERE fanout_id = ? AND contact_uuid = ?", state, error, id, contact);
 }
 

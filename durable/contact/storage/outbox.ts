@@ -12,7 +12,7 @@ export type OutboxRow = {
   in_reply_to: string | null;
   /** Emails (a flow's send_email): their subject. */
   subject: string | null;
-  state: "pending" | "sent" | "failed";
+  state: "pending" | "sent" | "failed" | "skipped";
   attempts: number;
   parts_sent: number;
   next_attempt_at: number;
@@ -126,6 +126,11 @@ export function markSent(sql: SqlStorage, uuid: string, externalId: string): voi
 
 export function markFailed(sql: SqlStorage, uuid: string, error: string): void {
   sql.exec("UPDATE outbox SET state = 'failed', error = ? WHERE uuid = ?", error, uuid);
+}
+
+/** Not sent, on purpose (a do-not-contact address): not a failure. */
+export function markSkipped(sql: SqlStorage, uuid: string, reason: string): void {
+  sql.exec("UPDATE outbox SET state = 'skipped', error = ? WHERE uuid = ?", reason, uuid);
 }
 
 export function markRetry(sql: SqlStorage, uuid: string, at: number, partsSent: number, error: string): void {

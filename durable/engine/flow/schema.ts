@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { UpdateDoNotContact } from "../actions/update-do-not-contact";
 import { SendWhatsAppForm } from "../actions/send-whatsapp-form";
 
 /**
@@ -150,6 +151,7 @@ export const KnownAction = z.discriminatedUnion("type", [
   OpenTicket,
   EnterFlow,
   StartSession,
+  UpdateDoNotContact,
   SendWhatsAppForm,
 ]);
 export type KnownAction = z.infer<typeof KnownAction>;
