@@ -1,4 +1,4 @@
-import type { SessionAssets } from "../engine";
+import type { EnvironmentJSON, SessionAssets } from "../engine";
 import { CHANNEL_COLUMNS, channelFromRow, channelsFromRows } from "../../worker/channels/stored";
 // Where the webhooks route imports them from.
 export { CHANNEL_COLUMNS, channelFromRow };
@@ -68,6 +68,8 @@ export interface Assets {
   channels: Map<string, Channel>;
   /** The engine's view: newest published versions. */
   engine: SessionAssets;
+  /** The workspace environment (GET /environment) sessions start with; null: goflow's defaults. */
+  environment: EnvironmentJSON | null;
 }
 
 /** The URN schemes a channel sends to (goflow picks a channel for a URN by scheme). */
@@ -94,7 +96,8 @@ export const STAMP_SQL = `SELECT
   (SELECT count(*) FROM triggers) || '/' || coalesce((SELECT max(modified_on) FROM triggers), '') || '|' ||
   (SELECT count(*) FROM fields) || '/' || coalesce((SELECT max(created_on) FROM fields), '') || '|' ||
   (SELECT count(*) FROM groups) || '/' || coalesce((SELECT max(created_on) FROM groups), '') || '|' ||
-  (SELECT count(*) FROM channels) || '/' || coalesce((SELECT max(modified_on) FROM channels), '') AS stamp`;
+  (SELECT count(*) FROM channels) || '/' || coalesce((SELECT max(modified_on) FROM channels), '') || '|' ||
+  coalesce((SELECT modified_on FROM environment WHERE id = 1), '') AS stamp`;
 
 /** Even with an unchanged stamp, reload this often (a field renamed in place doesn't move the stamp). */
 const MAX_AGE_MS = 60_000;
@@ -119,7 +122,7 @@ export async function currentAssets(db: D1Database, now: number): Promise<Assets
 }
 
 async function load(db: D1Database, stamp: string, now: number): Promise<Assets> {
-  const [flowRows, triggerRows, fieldRows, groupRows, channelRows] = await db.batch([
+  const [flowRows, triggerRows, fieldRows, groupRows, channelRows, environmentRows] = await db.batch([
     db.prepare(
       `SELECT f.uuid, f.name, f.type, f.status, f.ignore_keywords, f.entry_rules, f.delivery_window, f.published_version, v.definition
        FROM flows f JOIN flow_versions v ON v.flow_uuid = f.uuid AND v.version = f.published_version
@@ -131,6 +134,7 @@ async function load(db: D1Database, stamp: string, now: number): Promise<Assets>
     db.prepare("SELECT key, name, type FROM fields"),
     db.prepare("SELECT uuid, name, query FROM groups"),
     db.prepare(`SELECT ${CHANNEL_COLUMNS} FROM channels`),
+    db.prepare("SELECT date_format, time_format, timezone, default_country, allowed_languages, redaction_policy FROM environment WHERE id = 1"),
   ]);
 
   const flows = new Map<string, FlowInfo>();
@@ -167,6 +171,7 @@ async function load(db: D1Database, stamp: string, now: number): Promise<Assets>
   return {
     stamp,
     loadedAt: now,
+    environment: engineEnvironment(environmentRows.results[0] as Record<string, string | null> | undefined),
     flows,
     keywords,
     catchAlls,
@@ -182,6 +187,19 @@ async function load(db: D1Database, stamp: string, now: number): Promise<Assets>
       groups,
       channels: [...channels.values()].map((c) => ({ uuid: c.uuid, name: c.name, address: c.address, schemes: channelSchemes(c), roles: ["send", "receive"] })),
     },
+  };
+}
+
+/** The environment row as goflow's environment JSON. */
+function engineEnvironment(r: Record<string, string | null> | undefined): EnvironmentJSON | null {
+  if (!r) return null;
+  return {
+    date_format: r.date_format!,
+    time_format: r.time_format!,
+    timezone: r.timezone!,
+    ...(r.default_country ? { default_country: r.default_country } : {}),
+    allowed_languages: JSON.parse(r.allowed_languages ?? "[]") as string[],
+    redaction_policy: r.redaction_policy as "none" | "urns",
   };
 }
 

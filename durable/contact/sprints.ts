@@ -67,6 +67,7 @@ export async function startFlow(ctx: Ctx, world: World, flow: FlowInfo, trigger:
     ...trigger,
     flow: { uuid: flow.uuid, name: flow.name },
     contact: world.contact,
+    environment: world.assets.environment,
     triggered_on: iso(ctx.now()),
   } as TriggerJSON);
   outcomes.push({ kind, change: { before: null, after: sprint.session, events: sprint.events, pins: pinRuns(sprint.session, {}, world.assets) }, entered: flow.uuid, contact: sprint.session.contact });
