@@ -1,15 +1,16 @@
 // D1 off the hot path: a message to a contact its object has seen costs the object no D1 query
-// (it keeps its contact, and the isolate its assets), counted from outside (meter.ts); the
+// (it keeps its contact, and the isolate its assets), counted from outside (test/limits/count.ts); the
 // Worker's memory of URN owners is only a hint: a URN moved to another contact reaches that one.
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import worker from "../../worker/index";
-import { installMeter, metered, subrequests, takeInvocations } from "./meter";
+import { invocation, subrequests, takeInvocations } from "../limits/count";
+import { countContactInvocations } from "./entry-points";
 import { call, contactByUrn, linearFlow, messagesOf, ORIGIN, phone, postTwilio, publishFlow, say, twilioChannel, twilioOutbox, twilioSignature, twilioSms } from "./support";
 
 const { sent } = twilioOutbox();
-beforeAll(() => installMeter());
+beforeAll(() => countContactInvocations());
 
 /** The Worker's fetch handler called in this isolate, so its own D1 queries are counted too. */
 async function webhook(channel: string, params: Record<string, string>) {
@@ -20,10 +21,10 @@ async function webhook(channel: string, params: Record<string, string>) {
     body: new URLSearchParams(params).toString(),
   });
   const ctx = createExecutionContext();
-  const { result, usage } = await metered("worker.fetch", async () => worker.fetch(request, env, ctx));
+  const { result, cost } = await invocation("worker.fetch", async () => worker.fetch(request, env, ctx));
   await waitOnExecutionContext(ctx);
   expect(result.status).toBe(200);
-  return usage;
+  return cost;
 }
 
 describe("an inbound message to a contact the object has seen", () => {

@@ -1,14 +1,15 @@
 // Cloudflare's per-invocation limits (1,000 subrequests, 1,000 D1 queries), which local workerd
-// does not enforce, counted from outside (meter.ts): a broadcast's alarm spreads its recipients
+// does not enforce, counted from outside (test/limits/count.ts): a broadcast's alarm spreads its recipients
 // over invocations within the object's budget.
 import { env, runDurableObjectAlarm } from "cloudflare:test";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { limits } from "../../durable/contact/budget";
-import { installMeter, subrequests, takeInvocations } from "./meter";
+import { subrequests, takeInvocations } from "../limits/count";
+import { countContactInvocations } from "./entry-points";
 import { call, contactByUrn, contactObject, keywordTrigger, linearFlow, phone, postTwilio, publishFlow, say, twilioChannel, twilioOutbox, twilioSms } from "./support";
 
 const { sent } = twilioOutbox();
-beforeAll(() => installMeter());
+beforeAll(() => countContactInvocations());
 const defaults = { ...limits };
 afterEach(() => Object.assign(limits, defaults));
 

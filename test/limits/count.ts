@@ -6,7 +6,7 @@
 //
 //   const { result, cost } = await invocation("cron tick", () => worker.scheduled(...));
 //   const cost = await inObject(stub, (instance) => instance.alarm());
-//   countEntryPoints(ContactSession, ["receive", "alarm"]); ... takeInvocations()
+//   countEntryPoints(ContactSession, ["receive", "alarm"], contactOf); ... takeInvocations()
 //
 // Subrequests are counted as Cloudflare documents them: fetches, calls to Durable Objects, and
 // calls to D1 and Queues (each D1 round trip: a batch is one call of n queries).
@@ -15,7 +15,10 @@ import { env } from "cloudflare:workers";
 import { AsyncLocalStorage } from "node:async_hooks";
 
 export interface Cost {
+  /** `Class.method` for an object's entry point, or the name given to `invocation`. */
   name: string;
+  /** Whose invocation it was, when countEntryPoints was told how to find it. */
+  contact: string | null;
   fetches: number;
   objectCalls: number;
   d1Calls: number;
@@ -30,7 +33,7 @@ const als = new AsyncLocalStorage<Cost>();
 const log: Cost[] = [];
 let installed = false;
 
-const fresh = (name: string): Cost => ({ name, fetches: 0, objectCalls: 0, d1Calls: 0, d1Queries: 0, queueSends: 0 });
+const fresh = (name: string, contact: string | null = null): Cost => ({ name, contact, fetches: 0, objectCalls: 0, d1Calls: 0, d1Queries: 0, queueSends: 0 });
 
 type Method = (...a: unknown[]) => unknown;
 function wrap(proto: object, method: string, around: (original: Method) => Method): void {
@@ -141,17 +144,23 @@ export async function inObject<O extends Rpc.DurableObjectBranded>(stub: Durable
   return runInDurableObject(stub, async (instance: O) => (await invocation(name, () => fn(instance))).cost);
 }
 
+const counted = new Set<string>();
+
 /**
  * Counts every call of these entry points of a Durable Object class (RPC methods, `alarm`) as an
  * invocation of its own, named `Class.method`, whoever makes it: `takeInvocations()` lists them.
+ * `contactOf` names whose invocation it was (from the object and the call's arguments). Once per
+ * method and test file: asking again changes nothing.
  */
-export function countEntryPoints(cls: { prototype: object; name: string }, methods: string[]): void {
+export function countEntryPoints<O>(cls: { prototype: O; name: string }, methods: string[], contactOf?: (object: O, args: unknown[]) => string | null): void {
   installCounters();
   for (const m of methods) {
-    if (!(m in cls.prototype)) continue;
-    wrap(cls.prototype, m, (o) =>
+    const key = `${cls.name}.${m}`;
+    if (!(m in (cls.prototype as object)) || counted.has(key)) continue;
+    counted.add(key);
+    wrap(cls.prototype as object, m, (o) =>
       function (this: unknown, ...a) {
-        const cost = fresh(`${cls.name}.${m}`);
+        const cost = fresh(key, contactOf?.(this as O, a) ?? null);
         log.push(cost);
         return als.run(cost, () => o.apply(this, a));
       },

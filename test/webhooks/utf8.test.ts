@@ -16,9 +16,9 @@ function withBadBytes(payload: unknown): Uint8Array<ArrayBuffer> {
   return new Uint8Array([...enc.encode(before), 0xff, 0xfe, ...enc.encode(after)]);
 }
 
-async function hmac(hash: "SHA-1" | "SHA-256", key: string, data: Uint8Array<ArrayBuffer>): Promise<Uint8Array> {
+async function hmac(hash: "SHA-1" | "SHA-256", key: string, data: Uint8Array): Promise<Uint8Array> {
   const k = await crypto.subtle.importKey("raw", enc.encode(key), { name: "HMAC", hash }, false, ["sign"]);
-  return new Uint8Array(await crypto.subtle.sign("HMAC", k, data));
+  return new Uint8Array(await crypto.subtle.sign("HMAC", k, new Uint8Array(data)));
 }
 const b64url = (b: Uint8Array) => b64(b).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 
