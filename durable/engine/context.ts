@@ -5,6 +5,7 @@ import { triggerContext } from "./triggers";
 import type { RunSummary } from "./events/session";
 import type { TicketJSON } from "./events/ticket";
 import { fromJSON, toDateTime, XDateTime, XError, type Environment } from "./excellent";
+import { variablesContext } from "./variables/context";
 
 /**
  * The Excellent context as plain JSON, with goflow's top-level keys and, where goflow has one, each
@@ -237,6 +238,7 @@ export function buildContext(session: Session, evalEnv: Environment, run: RunJSO
       ? { __default__: nodeUUID, uuid: nodeUUID, visit_count: run.path.filter((s) => s.node_uuid === nodeUUID).length }
       : null,
     locals: run.locals ?? {},
+    vars: variablesContext(session, env, run),
     legacy_extra: legacyExtra(params, run, webhookJSON),
     ticket: run.ticket
       ? {

@@ -18,6 +18,7 @@ import { parseTime } from "./time";
 import { msgTriggerInput, TRIGGER_TYPES, withMsg, type TriggerJSON } from "./triggers";
 import { beginMsgWait, triggerAnswersWait } from "./waits/msg";
 import { beginTimedWait, resumeMismatch, resumeTimedWait } from "./waits/timed";
+import { initVariables } from "./variables/run";
 
 /** What one call to the engine gives back: the new session state and what happened, in order. */
 export interface Sprint {
@@ -29,7 +30,7 @@ export interface Sprint {
 export class EngineError extends Error {}
 
 /** Where a visit leaves the traversal. */
-type Visit = { next: string | undefined } | { waiting: true } | { failed: true } | { entered: RunJSON; flow: Flow };
+type Visit = { next: string | undefined } | { waiting: true } | { failed: true } | { entered: RunJSON; flow: Flow; variables?: Record<string, unknown> };
 
 const RESUME_TYPES = ["msg", "wait_timeout", "wait_expiration", "time_passed", "profile_changed", "event"];
 
@@ -72,7 +73,7 @@ export class Engine {
     // goflow re-evaluates the contact's smart groups as the session starts.
     reevaluateQueryGroups(s, null, null);
     const run = s.startRun(flow, undefined, false, null);
-    await this.traverse(s, run, flow.definition.nodes[0]?.uuid);
+    await this.traverse(s, run, flow.definition.nodes[0]?.uuid, trigger.variables);
     return this.finish(s);
   }
 
@@ -159,15 +160,19 @@ export class Engine {
    * Visits nodes from `destination` until the session waits, fails or has nowhere to go; a run that
    * runs out of nodes completes and hands back to the run that entered it.
    */
-  private async traverse(s: Session, run: RunJSON, destination: string | undefined): Promise<void> {
+  private async traverse(s: Session, run: RunJSON, destination: string | undefined, variables?: Record<string, unknown>): Promise<void> {
     let current = run;
     let dest = destination;
+    // Values for the variables of the run about to begin: the trigger's, or those enter_flow passes.
+    let passed = variables;
     for (;;) {
       while (dest) {
-        const visit = await this.visit(s, current, dest);
+        const visit = await this.visit(s, current, dest, passed);
+        passed = undefined;
         if ("waiting" in visit || "failed" in visit) return;
         if ("entered" in visit) {
           current = visit.entered;
+          passed = visit.variables;
           dest = visit.flow.definition.nodes[0]?.uuid;
         } else {
           dest = visit.next;
@@ -190,7 +195,7 @@ export class Engine {
     }
   }
 
-  private async visit(s: Session, run: RunJSON, nodeUUID: string): Promise<Visit> {
+  private async visit(s: Session, run: RunJSON, nodeUUID: string, passed?: Record<string, unknown>): Promise<Visit> {
     if (s.stepsThisSprint >= this.limits.maxStepsPerSprint) {
       return this.fail(s, run, null, `reached maximum number of steps per sprint (${this.limits.maxStepsPerSprint})`);
     }
@@ -199,18 +204,19 @@ export class Engine {
     if (!node) return this.fail(s, run, null, `flow '${flow.ref.name}' has no node ${nodeUUID}`);
     const step = s.addStep(run, node.uuid);
     const scope = makeScope(s, run, flow, node, step);
+    if (run.path.length === 1) initVariables(scope, passed);
 
-    let pushed: { flow: Flow; terminal: boolean } | undefined;
+    let pushed: { flow: Flow; terminal: boolean; variables?: Record<string, unknown> } | undefined;
     for (const action of node.actions) {
       const outcome = await executeAction(action, scope);
       if (CONTACT_CHANGING_ACTIONS.has(action.type)) reevaluateQueryGroups(s, run, step);
       if (!outcome) continue;
       if ("fail" in outcome) return this.fail(s, run, step, outcome.fail);
-      pushed = { flow: outcome.enter, terminal: outcome.terminal };
+      pushed = { flow: outcome.enter, terminal: outcome.terminal, variables: outcome.variables };
     }
     if (pushed) {
       if (pushed.terminal) s.exitRun(run, "completed");
-      return { entered: s.startRun(pushed.flow, run, pushed.terminal, step), flow: pushed.flow };
+      return { entered: s.startRun(pushed.flow, run, pushed.terminal, step), flow: pushed.flow, variables: pushed.variables };
     }
 
     const router = node.router;

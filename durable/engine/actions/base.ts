@@ -33,6 +33,6 @@ export interface Scope {
  * What an action asks of the traversal beyond its own effects: to fail the run, or to start a
  * child run once the node's actions are done (goflow's pushed flow).
  */
-export type ActionOutcome = void | { fail: string } | { enter: Flow; terminal: boolean };
+export type ActionOutcome = void | { fail: string } | { enter: Flow; terminal: boolean; variables?: Record<string, unknown> };
 
 export type ActionOf<T extends ActionType> = Extract<KnownAction, { type: T }>;

@@ -22,6 +22,7 @@ import * as setContactTimezone from "./set-contact-timezone";
 import * as setRunLocal from "./set-run-local";
 import * as setRunResult from "./set-run-result";
 import * as startSession from "./start-session";
+import * as updateVariables from "./update-variables";
 import * as updateDoNotContact from "./update-do-not-contact";
 
 export type { Scope, ActionOutcome } from "./base";
@@ -49,8 +50,9 @@ const EXECUTORS: Executors = {
   open_ticket: openTicket.execute,
   enter_flow: enterFlow.execute,
   start_session: startSession.execute,
-  update_do_not_contact: updateDoNotContact.execute,
   send_whatsapp_form: sendWhatsAppForm.execute,
+  update_variables: updateVariables.execute,
+  update_do_not_contact: updateDoNotContact.execute,
 };
 
 /**

@@ -130,6 +130,16 @@ export const StartSession = z.looseObject({
   exclusions: z.looseObject({ in_a_flow: z.boolean().optional() }).optional(),
 });
 
+/** A flow variable's name: `@vars.<name>`. */
+export const VariableName = z.string().regex(/^[a-z_][a-z0-9_]*$/, "must be a snake_case name").max(64);
+
+/** Eddy's update of flow variables (docs/journeys.md): each value is a template, checked against the variable's type. */
+export const UpdateVariables = z.looseObject({
+  ...base,
+  type: z.literal("update_variables"),
+  updates: z.array(z.looseObject({ variable: VariableName, value: z.string().max(10000) })).min(1, "needs at least one update").max(20),
+});
+
 export const KnownAction = z.discriminatedUnion("type", [
   SendMsg,
   SendBroadcast,
@@ -151,6 +161,7 @@ export const KnownAction = z.discriminatedUnion("type", [
   OpenTicket,
   EnterFlow,
   StartSession,
+  UpdateVariables,
   UpdateDoNotContact,
   SendWhatsAppForm,
 ]);
@@ -257,6 +268,8 @@ export const EventWait = z.looseObject({
   conditions: z.array(EventCondition).max(20).default([]),
   since_entered: z.boolean().optional(),
   save: z.array(z.string().min(1).max(64)).max(20).optional(),
+  /** Properties saved into flow variables, checked against their types. */
+  save_variables: z.array(z.looseObject({ property: z.string().min(1).max(64), variable: VariableName })).max(20).optional(),
   timeout: Timeout.optional(),
   category_uuid: uuid,
 });
@@ -321,6 +334,18 @@ export const Localization = z.record(z.string(), z.record(z.string(), Translatio
 >;
 export type Localization = z.infer<typeof Localization>;
 
+/** The types a flow variable may have (Moments: true/false, text, decimal, whole number, date, date-time, list). */
+export const VariableType = z.enum(["boolean", "text", "decimal", "integer", "date", "datetime", "list"]);
+export type VariableType = z.infer<typeof VariableType>;
+
+/** Eddy's flow variable (docs/journeys.md): typed, with a default that is a value or an expression. */
+export const FlowVariable = z.looseObject({
+  name: VariableName,
+  type: VariableType,
+  default: z.string().max(1000).optional(),
+});
+export type FlowVariable = z.infer<typeof FlowVariable>;
+
 export const FlowDefinition = z.looseObject({
   uuid,
   name: z.string().min(1, "needs a name").max(64),
@@ -331,6 +356,7 @@ export const FlowDefinition = z.looseObject({
   expire_after_minutes: z.number().int().nonnegative().optional(),
   localization: Localization.optional(),
   nodes: z.array(Node),
+  variables: z.array(FlowVariable).max(100).optional(),
   _ui: z.unknown().optional(),
 });
 export type FlowDefinition = z.infer<typeof FlowDefinition>;

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { checkJourneyRouter } from "./validate-journeys";
+import { checkActionVariables, checkRouterVariables, checkVariableDeclarations } from "./validate-variables";
 import { isSupportedAction, type Action, type FlowDefinition, type Node } from "./schema";
 
 /** One thing wrong (error) or worth knowing (warning) about a flow definition. */
@@ -108,6 +109,7 @@ export function validateFlow(flow: FlowDefinition): FlowProblem[] {
 
   const nodeUuids = new Set(flow.nodes.map((n) => n.uuid));
   checkUniqueUuids(flow, problems);
+  checkVariableDeclarations(flow, (path, message) => problems.error(undefined, path, message));
   flow.nodes.forEach((node, nodeIndex) => {
     const where = { node, nodeIndex };
     if (node.actions.length > LIMITS.actionsPerNode)
@@ -184,6 +186,7 @@ function checkAction(flow: FlowDefinition, action: Action, where: Where, problem
   if (NOT_RUN_BY_EDDY.has(action.type)) problems.warning(where, "type", `Eddy does not run ${action.type} actions; a run that reaches it fails`);
   if (action.type === "request_optin") problems.warning(where, "type", "Eddy's channels can't request opt-ins: the action only logs an error");
   if (!isSupportedAction(action)) return;
+  checkActionVariables(flow, action, (path, message) => problems.error(where, path, message));
 
   switch (action.type) {
     case "send_msg":
@@ -281,6 +284,7 @@ function checkRouter(flow: FlowDefinition, node: Node, where: Where, problems: P
     problems.error(where, "router.cases", `a ${router.type === "random" ? "random router" : "split"} cannot have cases`);
   }
   checkJourneyRouter(router, (path, message) => problems.error(where, path, message));
+  checkRouterVariables(flow, router, (path, message) => problems.error(where, path, message));
 
   const wait = router.wait;
   if (!wait) return;

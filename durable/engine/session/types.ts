@@ -2,6 +2,7 @@ import type { ContactJSON } from "../contact";
 import type { EventJSON, Ref } from "../events/base";
 import type { TicketJSON } from "../events/ticket";
 import type { TriggerJSON } from "../triggers";
+import type { StoredValue } from "../variables/typed";
 
 export type SessionStatus = "active" | "waiting" | "completed" | "interrupted" | "failed";
 export type RunStatus = "active" | "waiting" | "completed" | "expired" | "interrupted" | "failed";
@@ -55,6 +56,8 @@ export interface RunJSON {
   events?: EventJSON[];
   results: Record<string, ResultJSON>;
   locals?: Record<string, string>;
+  /** The flow's variables (`@vars`), typed as declared; only in runs of flows that declare some. */
+  variables?: Record<string, StoredValue>;
   webhook?: WebhookJSON;
   ticket?: TicketJSON;
   status: RunStatus;

@@ -10,4 +10,6 @@ export interface TriggerBase {
   environment?: EnvironmentJSON | null;
   triggered_on?: string;
   params?: Record<string, unknown>;
+  /** Values for the flow's variables (docs/journeys.md), checked against their types as the run begins. */
+  variables?: Record<string, unknown>;
 }

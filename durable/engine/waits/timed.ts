@@ -4,6 +4,8 @@ import { error } from "../events/diagnostics";
 import { dateWait, eventWait, pauseWait, profileChangeWait } from "../events/wait";
 import type { DateWait, EventWait, PauseWait, ProfileChangeWait, TimedWait } from "../flow/schema";
 import { saveResult } from "../results";
+import { fromJSON } from "../excellent";
+import { setVariable } from "../variables/run";
 import type { ResumeJSON } from "../resumes";
 import type { Routed } from "../routers";
 import type { WaitJSON } from "../session/types";
@@ -101,6 +103,9 @@ function resumeChangeOrEvent(
     for (const name of wait.save ?? []) {
       const v = properties[name];
       if (v !== undefined && v !== null) saveResult(scope, name, typeof v === "string" ? v : JSON.stringify(v), "", "", resume.event.name, undefined);
+    }
+    for (const { property, variable } of wait.save_variables ?? []) {
+      if (Object.hasOwn(properties, property)) setVariable(scope, variable, fromJSON(properties[property]), `the event's "${property}"`);
     }
     return { categoryUUID: wait.category_uuid, value: resume.event.name, input: resume.event.name, extra: properties };
   }
