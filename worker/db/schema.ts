@@ -463,3 +463,15 @@ export const environment = sqliteTable("environment", {
   redactionPolicy: text("redaction_policy", { enum: ["none", "urns"] }).notNull().default("none"),
   modifiedOn: modifiedOn(),
 });
+
+/**
+ * How far each contact's D1 writes have landed (docs/contact-session.md, "Written behind"): the
+ * sequence number of the last journal entry of the contact's object carried out, moved in the same
+ * transaction as the entry's statements, so a redelivered entry changes nothing and one that
+ * arrives before its predecessor waits. `seq` is NOT NULL so a guard that does not hold (the
+ * object's entries landing out of order) aborts the transaction it is in.
+ */
+export const d1Watermarks = sqliteTable("d1_watermarks", {
+  contactUuid: text("contact_uuid").primaryKey(),
+  seq: integer("seq").notNull(),
+});
