@@ -4,19 +4,18 @@ import { describe, expect, it } from "vitest";
 import { call, unique } from "./helpers";
 
 describe("POST /flows/import", () => {
-  it("reports the campaigns and triggers it does not import", async () => {
+  it("imports the triggers it can and reports, item by item, what it can't (more: import-entry-points.test.ts)", async () => {
     const flow = { uuid: crypto.randomUUID(), name: `Imported ${unique()}`, spec_version: "13.1.0", language: "eng", type: "messaging", nodes: [] };
+    const keyword = `join${unique().replace(/[^a-z0-9]/g, "")}`;
     const r = await call("POST", "/flows/import", {
       version: "13",
       flows: [flow],
       campaigns: [{ uuid: crypto.randomUUID(), name: "Reminders", group: { uuid: crypto.randomUUID(), name: "Patients" }, events: [] }],
-      triggers: [{ trigger_type: "K", keywords: ["join"], flow: { uuid: flow.uuid, name: flow.name } }],
+      triggers: [{ trigger_type: "K", keywords: [keyword], flow: { uuid: flow.uuid, name: flow.name } }],
     });
     expect(r.status, JSON.stringify(r.body)).toBe(200);
-    expect(r.body.not_imported).toEqual([
-      { part: "campaigns", count: 1, reason: expect.stringContaining("campaigns are not imported") },
-      { part: "triggers", count: 1, reason: expect.stringContaining("triggers are not imported") },
-    ]);
+    expect(r.body.triggers).toEqual([expect.objectContaining({ type: "keyword", flow: flow.uuid, from: "triggers.0", created: true })]);
+    expect(r.body.not_imported).toEqual([{ part: "campaigns", item: "campaigns.0", reason: "it has no events" }]);
   });
 
   it("imports an export with only fields and groups, or only campaigns", async () => {
@@ -26,16 +25,20 @@ describe("POST /flows/import", () => {
     expect(fields.body).toMatchObject({ flows: [], fields: { created: [key] }, not_imported: [] });
     const campaigns = await call("POST", "/flows/import", { version: "13", campaigns: [{ name: "Only" }] });
     expect(campaigns.status, JSON.stringify(campaigns.body)).toBe(200);
-    expect(campaigns.body.not_imported).toEqual([expect.objectContaining({ part: "campaigns", count: 1 })]);
+    expect(campaigns.body.not_imported).toEqual([expect.objectContaining({ part: "campaigns", item: "campaigns.0" })]);
   });
 
-  it("imports Glific's shape: flows as {definition, keywords}, no version; the keywords are reported", async () => {
+  it("imports Glific's shape: flows as {definition, keywords}, no version; the keywords become a keyword trigger", async () => {
     const uuid = crypto.randomUUID();
     const definition = { uuid, name: `Glific ${unique()}`, spec_version: "13.1.0", language: "base", type: "messaging", nodes: [] };
-    const r = await call("POST", "/flows/import", { flows: [{ definition, keywords: ["hi", "hello"] }], contact_field: [], collections: [], interactive_templates: [] });
+    const words = [`hi${unique()}`, `hello${unique()}`].map((w) => w.replace(/[^a-z0-9]/g, ""));
+    const r = await call("POST", "/flows/import", { flows: [{ definition, keywords: words }], contact_field: [], collections: [], interactive_templates: [] });
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     expect(r.body.flows).toEqual([expect.objectContaining({ uuid, created: true })]);
-    expect(r.body.not_imported).toEqual([expect.objectContaining({ part: "triggers", count: 2 })]);
+    expect(r.body.not_imported).toEqual([]);
+    const [t] = r.body.triggers;
+    expect(t).toMatchObject({ type: "keyword", flow: uuid, from: "flows.0.keywords", created: true });
+    expect((await call("GET", `/triggers/${t.uuid}`)).body).toMatchObject({ keywords: words, match_type: "only_word" });
     const flow = await call("GET", `/flows/${uuid}`);
     expect(flow.body.definition).toMatchObject({ language: "und", spec_version: "14.4.2" });
   });

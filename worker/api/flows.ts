@@ -11,7 +11,9 @@ import type { ApiEnv } from "./context";
 import { ApiError, conflict, invalid, IssueSchema, notFound, type Issue } from "./errors";
 import { FieldType, RESERVED_FIELD_KEYS } from "./fields";
 import { withFlowAssets } from "./import-assets";
+import { importEntryPoints, ImportedTrigger, knownAssets, NotImported } from "./import-triggers";
 import { describe, validate } from "./openapi";
+import { planTrigger } from "../triggers/plan-fanout";
 
 const tag = "flows";
 
@@ -118,20 +120,9 @@ const ImportResult = z.object({
   flows: z.array(z.object({ uuid: z.string(), name: z.string(), created: z.boolean(), problems: z.array(IssueSchema) })),
   fields: z.object({ created: z.array(z.string()) }),
   groups: z.object({ created: z.array(z.string()), updated: z.array(z.string()) }),
-  not_imported: z
-    .array(z.object({ part: z.enum(["campaigns", "triggers"]), count: z.number().int(), reason: z.string() }))
-    .describe("what the export carries that Eddy did not import, so nothing is dropped silently"),
+  triggers: z.array(ImportedTrigger).describe("the export's triggers, campaign events and Glific keywords, as Eddy's triggers (worker/api/import-triggers.ts)"),
+  not_imported: z.array(NotImported).describe("each trigger or campaign event the export carries that Eddy did not import, and why: nothing is dropped silently"),
 });
-
-/** An export's campaigns and triggers are reported, not dropped silently (issue #12): Eddy does not import them yet. */
-function notImported(file: z.infer<typeof ImportFile>): z.infer<typeof ImportResult>["not_imported"] {
-  const out: z.infer<typeof ImportResult>["not_imported"] = [];
-  if (file.campaigns?.length) out.push({ part: "campaigns", count: file.campaigns.length, reason: "campaigns are not imported yet: recreate their events as triggers" });
-  const keywords = file.flows.reduce((n, f) => n + (Array.isArray(f.keywords) ? f.keywords.length : 0), 0);
-  const triggers = (file.triggers?.length ?? 0) + keywords;
-  if (triggers) out.push({ part: "triggers", count: triggers, reason: "triggers are not imported yet (nor Glific's flow keywords): recreate them with POST /api/v1/triggers" });
-  return out;
-}
 
 type FlowRow = typeof flows.$inferSelect;
 
@@ -288,6 +279,12 @@ export const flowRoutes = new Hono<ApiEnv>()
     const fieldsToCreate = newFields.filter((f) => !knownFields.has(f.key));
 
     const at = now();
+    const assetsHere = await knownAssets(db);
+    const entry = await importEntryPoints(db, c.req.valid("json"), {
+      flows: new Set(incoming.map((f) => f.uuid)),
+      fieldTypes: new Map([...assetsHere.fieldTypes, ...newFields.map((f) => [f.key, f.type] as const)]),
+      groups: new Set([...assetsHere.groups, ...groupUuids]),
+    }, at);
     const statements = [
       ...incoming.map((f) => {
         const had = existing.get(f.uuid);
@@ -301,14 +298,20 @@ export const flowRoutes = new Hono<ApiEnv>()
       ...chunkRows(file.groups.map((g) => ({ uuid: g.uuid.toLowerCase(), name: g.name, query: g.query ?? null })), 3).map((rows) =>
         db.insert(groups).values(rows).onConflictDoUpdate({ target: groups.uuid, set: { name: sql`excluded.name`, query: sql`excluded.query` } }),
       ),
+      ...entry.statements,
     ];
     if (statements.length) await db.batch(nonEmpty(statements));
+    for (const plan of entry.plans) await planTrigger(c.env, plan);
 
     return c.json({
-      flows: incoming.map((f) => ({ uuid: f.uuid, name: f.name, created: !existing.has(f.uuid), problems: problemsOf(f.definition) })),
+      flows: [
+        ...incoming.map((f) => ({ uuid: f.uuid, name: f.name, created: !existing.has(f.uuid), problems: problemsOf(f.definition) })),
+        ...entry.generated.map((f) => ({ ...f, problems: [] })),
+      ],
       fields: { created: fieldsToCreate.map((f) => f.key) },
       groups: { created: groupUuids.filter((u) => !knownGroups.has(u)), updated: groupUuids.filter((u) => knownGroups.has(u)) },
-      not_imported: notImported(c.req.valid("json")),
+      triggers: entry.triggers,
+      not_imported: entry.notImported,
     } satisfies z.infer<typeof ImportResult>);
   })
   .get("/:uuid", describe({ tag, summary: "Get a flow: settings, draft, versions", response: FlowDetail }), async (c) => {
