@@ -120,6 +120,65 @@ export function FieldInput({ spec, value, onChange, id, readOnly, assets, names 
         </div>
       );
     }
+    case "choices": {
+      const chosen = new Set(Array.isArray(value) ? (value as string[]) : []);
+      return (
+        <fieldset class="field choices">
+          <legend class="field-label">{spec.label}</legend>
+          {spec.options.map((o) => (
+            <label key={o.value} class="choice">
+              <input
+                type="checkbox"
+                checked={chosen.has(o.value)}
+                disabled={readOnly}
+                onChange={(e) => onChange(spec.options.map((x) => x.value).filter((v) => (v === o.value ? (e.target as HTMLInputElement).checked : chosen.has(v))))}
+              />
+              {o.label}
+            </label>
+          ))}
+          {help}
+        </fieldset>
+      );
+    }
+    case "rows": {
+      const rows = Array.isArray(value) ? (value as Record<string, string | undefined>[]) : [];
+      const set = (i: number, key: string, v: string) => onChange(rows.map((r, j) => (j === i ? { ...r, [key]: v } : r)));
+      return (
+        <div class="field" role="group" aria-labelledby={`${id}-label`}>
+          <span id={`${id}-label`} class="field-label">
+            {spec.label}
+          </span>
+          {rows.map((row, i) => (
+            <div class="list-item" key={i}>
+              {spec.columns.map((c) =>
+                c.options ? (
+                  <select key={c.key} aria-label={`${c.label} ${i + 1}`} value={row[c.key] ?? c.options[0].value} disabled={readOnly} onChange={(e) => set(i, c.key, (e.target as HTMLSelectElement).value)}>
+                    {c.options.map((o) => (
+                      <option key={o.value} value={o.value}>
+                        {o.label}
+                      </option>
+                    ))}
+                  </select>
+                ) : (
+                  <input key={c.key} aria-label={`${c.label} ${i + 1}`} placeholder={c.label.toLowerCase()} value={row[c.key] ?? ""} readOnly={readOnly} onInput={(e) => set(i, c.key, (e.target as HTMLInputElement).value)} />
+                ),
+              )}
+              {!readOnly && (
+                <button type="button" class="icon" aria-label={`Remove ${spec.label.toLowerCase()} ${i + 1}`} onClick={() => onChange(rows.filter((_, j) => j !== i))}>
+                  ×
+                </button>
+              )}
+            </div>
+          ))}
+          {!readOnly && (!spec.max || rows.length < spec.max) && (
+            <button type="button" class="link" onClick={() => onChange([...rows, Object.fromEntries(spec.columns.map((c) => [c.key, c.options?.[0].value ?? ""]))])}>
+              + {spec.label.toLowerCase()}
+            </button>
+          )}
+          {help}
+        </div>
+      );
+    }
     case "ref":
       return <RefInput spec={spec} value={value} onChange={onChange} id={id} readOnly={readOnly} items={assets[spec.asset]} label={label} />;
   }

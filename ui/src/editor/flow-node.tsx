@@ -40,6 +40,7 @@ export const FlowNode = memo(function FlowNode({ data, selected }: NodeProps & {
       {router && (
         <div class="node-router">
           <div class="node-title">{split?.name ?? "Split"}</div>
+          {split?.summary && <div class="node-summary">{split.summary(node)}</div>}
           {router.result_name && <div class="node-result">→ {router.result_name}</div>}
         </div>
       )}

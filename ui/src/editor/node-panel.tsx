@@ -1,7 +1,7 @@
 import { useMemo, useRef } from "preact/hooks";
 import { ACTIONS, actionElement, allowedIn, splitOf } from "../elements/registry";
 import { TESTS, testSpec } from "../elements/tests";
-import type { ActionElement } from "../elements/types";
+import type { ActionElement, WaitForm } from "../elements/types";
 import type { Assets } from "./assets";
 import type { Names } from "./codemirror";
 import { ExpressionInput } from "./expression-input";
@@ -163,6 +163,7 @@ function RouterForm({ node, split, update, readOnly, assets, names }: RouterProp
         </div>
       )}
       {router.type === "switch" && edit.operand === "fixed" && router.operand && <p class="field-help">Splits on {router.operand}</p>}
+      {split?.form && <WaitFormFields form={split.form} node={node} update={update} readOnly={readOnly} assets={assets} names={names} />}
 
       {edit.rules && router.type === "switch" && (
         <div class="rules" role="group" aria-label="Rules">
@@ -294,5 +295,28 @@ function RouterForm({ node, split, update, readOnly, assets, names }: RouterProp
       )}
       {!edit.rules && !edit.buckets && !edit.groups && <p class="field-help">Exits: {router.categories.map((c) => c.name).join(", ") || OTHER}</p>}
     </fieldset>
+  );
+}
+
+/** A journey wait's fields, from its element's form: each change written back into the node. */
+function WaitFormFields({ form, node, update, readOnly, assets, names }: { form: WaitForm } & Omit<RouterProps, "split">) {
+  const values = form.read(node);
+  return (
+    <>
+      {form.fields
+        .filter((f) => !f.when || f.when(values))
+        .map((f) => (
+          <FieldInput
+            key={f.key}
+            spec={f}
+            id={`w-${node.uuid}-${f.key}`}
+            value={values[f.key]}
+            onChange={(v) => update((n) => form.write(n, { ...form.read(n), [f.key]: v }, newUuid), `wait.${f.key}`)}
+            readOnly={readOnly}
+            assets={assets}
+            names={names}
+          />
+        ))}
+    </>
   );
 }

@@ -29,6 +29,10 @@ import { splitBySubflow } from "./splits/split-by-subflow";
 import { splitByTicket } from "./splits/split-by-ticket";
 import { splitByWebhook } from "./splits/split-by-webhook";
 import { waitForResponse } from "./splits/wait-for-response";
+import { pause } from "./waits/pause";
+import { waitForDate } from "./waits/wait-for-date";
+import { waitForEvent } from "./waits/wait-for-event";
+import { waitForProfileChange } from "./waits/wait-for-profile-change";
 import type { ActionElement, FlowType, SplitElement } from "./types";
 
 /** Actions that go in a node's action list. Webhooks, sub-flows and tickets route, so they are splits. */
@@ -58,6 +62,10 @@ const ROUTING_ACTIONS = [callWebhook, enterFlow, openTicket] as unknown as Actio
 /** Most specific first: `matches` is tried in this order on nodes without `_ui`. */
 export const SPLITS: SplitElement[] = [
   waitForResponse,
+  pause,
+  waitForDate,
+  waitForProfileChange,
+  waitForEvent,
   splitByWebhook,
   splitBySubflow,
   splitByTicket,

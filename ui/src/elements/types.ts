@@ -18,6 +18,10 @@ export type FieldSpec = FieldBase &
     | { kind: "checkbox" }
     | { kind: "headers" }
     | { kind: "ref"; asset: Asset; multiple?: boolean; nullable?: boolean }
+    /** Several of fixed options, as checkboxes (a pause's weekdays). */
+    | { kind: "choices"; options: { value: string; label: string }[] }
+    /** A list of small records, one row of inputs each (an event's conditions). */
+    | { kind: "rows"; columns: { key: string; label: string; options?: { value: string; label: string }[] }[]; max?: number }
   );
 
 export interface ActionElement<A extends Action = Action> {
@@ -70,4 +74,22 @@ export interface SplitElement {
   };
   /** Re-derives the router after its action changed (e.g. a webhook's result name). */
   sync?(node: Node, uuid: () => string): Node;
+  /** A journey wait's form (docs/journeys.md), rendered by the side panel like an action's fields. */
+  form?: WaitForm;
+  /** The line under the element's name on the canvas. */
+  summary?(node: Node): string;
+}
+
+/** The form's values: a flat view of the node, read from it and written back into it. */
+export type FormValues = Record<string, unknown>;
+
+/**
+ * A form over a node's router: `read` gives the values the fields show, `write` makes the node
+ * from changed values (its wait, and categories such as a timeout's). A field with `when` shows
+ * only while that holds (a pause "for a period" has no weekdays).
+ */
+export interface WaitForm {
+  fields: (FieldSpec & { when?(values: FormValues): boolean })[];
+  read(node: Node): FormValues;
+  write(node: Node, values: FormValues, uuid: () => string): Node;
 }

@@ -10,4 +10,5 @@ export const splitAudience: SplitElement = {
   },
   matches: (node) => node.router?.type === "split_audience",
   edit: { operand: "fixed", rules: false, buckets: true, percentages: true, resultName: true },
+  summary: (node) => (node.router?.type === "split_audience" ? node.router.categories.map((c, i) => `${c.name} ${(node.router as { percentages: number[] }).percentages[i] ?? 0}%`).join(" · ") : ""),
 };

@@ -1,0 +1,113 @@
+// The journey elements in the editor (docs/journeys.md): added from the Add menu, edited in the
+// side panel, summarised on the node, saved as the engine's JSON, and offered only where the
+// engine runs them.
+import type { Page } from "playwright-core";
+import { expect, it } from "vitest";
+import { seriousA11yViolations } from "./axe";
+import { useConsole } from "./harness";
+import { screenshot } from "./screenshot";
+
+const eddy = useConsole();
+const uuid = () => crypto.randomUUID();
+
+async function makeFlow(type = "messaging"): Promise<string> {
+  const node = { uuid: uuid(), actions: [{ uuid: uuid(), type: "send_msg", text: "Welcome to your trial" }], exits: [{ uuid: uuid(), destination_uuid: null }] };
+  const definition = { uuid: uuid(), name: `Journey ${type}`, spec_version: "14.4.0", language: "eng", type, nodes: [node], _ui: { nodes: { [node.uuid]: { position: { left: 100, top: 60 } } } } };
+  const res = await eddy.api("POST", "/flows", { name: definition.name, type, definition });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return definition.uuid;
+}
+
+async function open(page: Page, flow: string) {
+  await page.goto(`/flows/${flow}`);
+  await page.locator(".flow-node").first().waitFor();
+}
+
+const addNode = (page: Page, name: string) => page.getByRole("combobox", { name: "Add a node" }).selectOption({ label: name });
+const saved = (page: Page) => page.getByRole("status").filter({ hasText: /^Saved$/ }).waitFor();
+const draft = async (flow: string) => (await eddy.api("GET", `/flows/${flow}`)).body.definition;
+const panel = (page: Page) => page.getByRole("complementary", { name: "Edit node" });
+
+it("adds a pause for 3 days until 13:00, which is saved and still there after a reload", async () => {
+  const flow = await makeFlow();
+  const page = eddy.page;
+  await open(page, flow);
+  await addNode(page, "Pause");
+  const side = panel(page);
+  await side.getByRole("heading", { name: "Pause" }).waitFor();
+  await side.getByLabel("For", { exact: true }).fill("3");
+  expect(await side.getByLabel("Unit").inputValue()).toBe("days");
+  await side.getByLabel("Then until (time of day, optional)").fill("13:00");
+  const node = page.locator(".flow-node").filter({ hasText: "Pause" });
+  await node.getByText("For 3 days, then until 13:00").waitFor();
+  expect(await seriousA11yViolations(page)).toEqual([]);
+  await screenshot(page.locator(".editor"), "pause");
+  await saved(page);
+
+  await page.reload();
+  await page.locator(".flow-node").filter({ hasText: "Pause" }).getByText("For 3 days, then until 13:00").waitFor();
+  const paused = (await draft(flow)).nodes.find((n: any) => n.router?.wait?.type === "pause");
+  expect(paused.router).toMatchObject({ type: "switch", operand: "", cases: [], categories: [{ name: "Completed" }] });
+  expect(paused.router.wait).toEqual({ type: "pause", for: { amount: 3, unit: "days" }, then_until: "13:00", category_uuid: paused.router.categories[0].uuid });
+
+  // A time of day that is not one is the engine's problem, shown on the node.
+  await page.locator(".flow-node").filter({ hasText: "Pause" }).click();
+  await panel(page).getByLabel("Then until (time of day, optional)").fill("25:00");
+  await page.locator(".flow-node").filter({ hasText: "Pause" }).getByRole("alert").getByText(/time of day like 09:30/).waitFor();
+});
+
+it("waits for an event with a condition and a timeout, whose exit comes and goes with it", async () => {
+  const flow = await makeFlow("messaging_background");
+  const page = eddy.page;
+  await open(page, flow);
+  // A background flow gets every journey element, and no wait for a reply.
+  const offered = await page.getByRole("combobox", { name: "Add a node" }).locator("option").allTextContents();
+  expect(offered).toEqual(expect.arrayContaining(["Pause", "Wait for a date", "Wait for a profile change", "Wait for an event", "Split audience (A/B)"]));
+  expect(offered).not.toContain("Wait for the response");
+  await addNode(page, "Wait for an event");
+  const side = panel(page);
+  await side.getByLabel("Event name").fill("purchase");
+  await side.getByRole("button", { name: "+ where" }).click();
+  await side.getByLabel("Property 1").fill("amount");
+  await side.getByLabel("Operator 1").selectOption({ label: "> (number)" });
+  await side.getByLabel("Value 1").fill("10");
+  await side.getByLabel("Give up after (empty: wait indefinitely)").fill("1");
+  const node = page.locator(".flow-node").filter({ hasText: "Wait for an event" });
+  await node.getByText("purchase where amount > 10, at most 1 day").waitFor();
+  expect(await node.locator(".node-exit").allTextContents()).toEqual(["Occurred", "Timed Out"]);
+  await saved(page);
+  const waiting = (await draft(flow)).nodes.find((n: any) => n.router?.wait?.type === "event");
+  expect(waiting.router.wait).toMatchObject({ event: "purchase", conditions: [{ property: "amount", operator: "greater_than", value: "10" }], timeout: { seconds: 86400 } });
+
+  await side.getByLabel("Give up after (empty: wait indefinitely)").fill("");
+  await node.getByText("purchase where amount > 10", { exact: true }).waitFor();
+  expect(await node.locator(".node-exit").allTextContents()).toEqual(["Occurred"]);
+});
+
+it("waits for a date field and for a profile change", async () => {
+  expect((await eddy.api("POST", "/fields", { key: "due_date", name: "Due date", type: "datetime" })).status).toBe(201);
+  const flow = await makeFlow();
+  const page = eddy.page;
+  await open(page, flow);
+  await addNode(page, "Wait for a date");
+  const side = panel(page);
+  await side.getByLabel("Date field").fill("Due date");
+  await side.getByLabel("By").fill("3");
+  await side.getByLabel("At (time of day, optional)").fill("09:00");
+  const dated = page.locator(".flow-node").filter({ hasText: "Wait for a date" });
+  await dated.getByText("3 days before Due date at 09:00").waitFor();
+  expect(await dated.locator(".node-exit").allTextContents()).toEqual(["Reached", "No Date"]);
+  await side.getByLabel("When").selectOption("on");
+  await dated.getByText("On Due date at 09:00").waitFor();
+  expect(await side.getByLabel("By").count()).toBe(0);
+
+  await addNode(page, "Wait for a profile change");
+  await panel(page).getByLabel("Until this changes").selectOption({ label: "the language" });
+  await page.locator(".flow-node").filter({ hasText: "Wait for a profile change" }).getByText("Until the language changes").waitFor();
+  await saved(page);
+  const nodes = (await draft(flow)).nodes;
+  expect(nodes.find((n: any) => n.router?.wait?.type === "date").router.wait).toMatchObject({ field: { key: "due_date", name: "Due date" }, relative: "on", time: "09:00" });
+  expect(nodes.find((n: any) => n.router?.wait?.type === "profile_change").router.wait).toMatchObject({ attribute: "language" });
+  expect(await page.getByRole("button", { name: /problem/ }).textContent()).toBe("No problems");
+
+});
