@@ -41,4 +41,18 @@ describe("smart groups through the API", () => {
     expect((await call("GET", `/groups/${g.body.uuid}`)).body.count).toBe(1);
     expect((await call("GET", `/contacts?group=${g.body.uuid}`)).body.results.map((x: { uuid: string }) => x.uuid)).toEqual([c.body.uuid]);
   });
+
+  it("reads the dates in a smart group's query in the workspace's date format", async () => {
+    const key = `joined_${unique().replace(/[^a-z0-9]/g, "")}`;
+    await call("POST", "/fields", { key, name: `Joined ${key}`, type: "datetime" });
+    await call("PATCH", "/environment", { date_format: "DD-MM-YYYY" });
+    try {
+      const group = await call("POST", "/groups", { name: `Joined ${unique()}`, query: `${key} = 18-01-2013` });
+      expect(group.status, JSON.stringify(group.body)).toBe(201);
+      await call("POST", "/contacts", { name: "Flo", fields: { [key]: "2013-01-18T10:00:00Z" } });
+      expect((await call("GET", `/groups/${group.body.uuid}`)).body.count).toBe(1);
+    } finally {
+      await call("PATCH", "/environment", { date_format: "YYYY-MM-DD" });
+    }
+  });
 });

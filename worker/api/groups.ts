@@ -53,11 +53,10 @@ async function checkName(db: Database, name: string, except = "") {
   if (clash) throw conflict(`there is already a group called ${name}`, [{ path: "name", message: "is taken" }]);
 }
 
-/** A smart group's query must check against the fields and groups as they are: 422 naming where it goes wrong. */
+/** A smart group's query must check against the fields, groups and date format as they are: 422 naming where it goes wrong. */
 async function checkQuery(db: Database, query: string): Promise<void> {
-  const [fieldRows, groupRows] = await db.batch([db.select({ key: fields.key, name: fields.name, type: fields.type }).from(fields), db.select({ name: groups.name }).from(groups)]);
   try {
-    segment(query, { fields: fieldRows, groups: groupRows.map((g) => g.name) });
+    segment(query, await smartGroupEnv(db));
   } catch (e) {
     if (!(e instanceof SegmentError)) throw e;
     const message = `${e.message}, at position ${e.start}${e.end > e.start ? ` ("${query.slice(e.start, e.end)}")` : ""}`;

@@ -4,15 +4,21 @@
 
 import { sql, type SQL } from "drizzle-orm";
 import type { Database } from "../db";
-import { fields, groups } from "../db/schema";
-import { segment, type SegmentEnv } from "./check";
+import { environment, fields, groups } from "../db/schema";
+import { segment, type DateFormat, type SegmentEnv } from "./check";
 import { compileSql } from "./compile-sql";
 import { SegmentError } from "./parse";
 
-/** What a query needs to compile: the fields and group names as they are now. */
+/** What a query needs to compile: the fields and group names as they are now, dates as the workspace writes them. */
 export async function smartGroupEnv(db: Database): Promise<SegmentEnv> {
-  const [fieldRows, groupRows] = await db.batch([db.select({ key: fields.key, name: fields.name, type: fields.type }).from(fields), db.select({ name: groups.name }).from(groups)]);
-  return { fields: fieldRows, groups: groupRows.map((g) => g.name) };
+  const [fieldRows, groupRows, envRows] = await db.batch([
+    db.select({ key: fields.key, name: fields.name, type: fields.type }).from(fields),
+    db.select({ name: groups.name }).from(groups),
+    db.select({ dateFormat: environment.dateFormat, timezone: environment.timezone }).from(environment),
+  ]);
+  const env = envRows[0];
+  // The query language orders a date's parts as the environment does; its separators do not matter.
+  return { fields: fieldRows, groups: groupRows.map((g) => g.name), ...(env ? { dateFormat: env.dateFormat.replace(/[/.]/g, "-") as DateFormat, timezone: env.timezone } : {}) };
 }
 
 /**
