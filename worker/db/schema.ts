@@ -475,3 +475,19 @@ export const d1Watermarks = sqliteTable("d1_watermarks", {
   contactUuid: text("contact_uuid").primaryKey(),
   seq: integer("seq").notNull(),
 });
+
+/**
+ * A flow's goal reached (docs/journeys.md, "Goal"): a contact who entered this version of the flow
+ * and then performed the flow's goal event, once per contact and version, written by the contact's
+ * object when it records the event.
+ */
+export const goalPerformers = sqliteTable(
+  "goal_performers",
+  {
+    flowUuid: text("flow_uuid").notNull(),
+    version: integer("version").notNull(),
+    contactUuid: text("contact_uuid").notNull(),
+    performedOn: text("performed_on").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.flowUuid, t.version, t.contactUuid] }), index("goal_performers_contact").on(t.contactUuid)],
+);
