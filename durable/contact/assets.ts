@@ -3,6 +3,7 @@ import { CHANNEL_COLUMNS, channelFromRow, channelsFromRows } from "../../worker/
 // Where the webhooks route imports them from.
 export { CHANNEL_COLUMNS, channelFromRow };
 import type { Channel, ChannelType } from "../../worker/channels/types";
+import type { EventCondition } from "../engine/flow/schema";
 import type { DateRelativeParams } from "../../worker/triggers/date-relative";
 import type { DeliveryWindow, EntryRules } from "./settings";
 
@@ -37,6 +38,8 @@ export interface EventTrigger {
   flowUuid: string;
   event: string;
 }
+  /** Conditions on the event's properties, all of which must hold (none: every event of the name). */
+  conditions: EventCondition[];
 
 export interface GroupTrigger {
   flowUuid: string;
@@ -161,7 +164,7 @@ async function load(db: D1Database, stamp: string, now: number): Promise<Assets>
     if (r.type === "keyword") keywords.push({ flowUuid: r.flow_uuid, channelUuid: r.channel_uuid, keywords: JSON.parse(r.keywords ?? "[]"), matchType: r.match_type ?? "first_word" });
     else if (r.type === "catch_all") catchAlls.push({ flowUuid: r.flow_uuid, channelUuid: r.channel_uuid });
     else if (r.type === "new_conversation") newConversations.push({ flowUuid: r.flow_uuid, channelUuid: r.channel_uuid });
-    else if (r.type === "event" && r.event) eventTriggers.push({ flowUuid: r.flow_uuid, event: r.event });
+    else if (r.type === "event" && r.event) eventTriggers.push({ flowUuid: r.flow_uuid, event: r.event, conditions: r.params ? (JSON.parse(r.params).conditions ?? []) : [] });
     else if (r.type === "joined_group" && r.group_uuid) groupTriggers.push({ flowUuid: r.flow_uuid, groupUuid: r.group_uuid });
     else if (r.type === "date_relative" && r.params) dateTriggers.push({ uuid: r.uuid, flowUuid: r.flow_uuid, stamp: r.modified_on, params: JSON.parse(r.params) });
   }

@@ -1,4 +1,5 @@
 import { EngineError } from "../engine";
+import { conditionHolds } from "../engine/waits/event";
 import type { Assets } from "./assets";
 import { SPRINT_COST } from "./budget";
 import { loadWorld } from "./contact";
@@ -13,13 +14,14 @@ import type { ContactEvent } from "./storage/events";
 const MAX_ATTEMPTS = 5;
 
 /**
- * Event triggers: every recorded event whose name a trigger names starts that trigger's flow.
+ * Event triggers: every recorded event whose name a trigger names, and whose properties meet the
+ * trigger's conditions (the wait for an event's operators), starts that trigger's flow.
  * Queued in the transaction that stores the events (call inside it); carried out by runPendingStarts.
  */
 export function queueEventStarts(sql: SqlStorage, assets: Assets, list: ContactEvent[]): number {
   let n = 0;
   for (const e of list) {
-    for (const t of assets.eventTriggers.filter((t) => t.event === e.name)) {
+    for (const t of assets.eventTriggers.filter((t) => t.event === e.name && t.conditions.every((c) => conditionHolds(c, e.properties?.[c.property])))) {
       entries.addPendingStart(sql, t.flowUuid, { type: "manual", params: { trigger: "event", event: { name: e.name, properties: e.properties, time: e.time } } }, 1);
       n++;
     }

@@ -107,6 +107,28 @@ describe("each trigger starts its flow", () => {
     expect((await runsOf(contact)).map((r) => [r.flow_uuid, r.status])).toEqual([[flow.uuid, "completed"]]);
   });
 
+  it("event with conditions: only an event whose properties meet them all starts the flow (Moments' real-time event entry)", async () => {
+    const s = await sender();
+    await s.say("hi");
+    const contact = await s.contact();
+    const name = `cart_abandoned_${unique()}`;
+    const flow = await publishFlow(linearFlow("Cart", "messaging_background", [{ actions: [say("your cart of @trigger.params.event.properties.total is waiting")] }]));
+    const conditions = [
+      { property: "total", operator: "greater_or_equal", value: "50" },
+      { property: "country", operator: "is", value: "rw" },
+    ];
+    const t = await trigger({ type: "event", flow: flow.uuid, event: name, params: { conditions } });
+    expect((await call("GET", `/triggers/${t}`)).body.params).toEqual({ conditions });
+    const post = (properties: Record<string, unknown>) => call("POST", "/events", { contact, name, properties });
+    expect((await post({ total: 20, country: "RW" })).status).toBe(202); // too small
+    expect((await post({ total: 80 })).status).toBe(202); // no country
+    expect((await post({ total: "75", country: "RW" })).status).toBe(202);
+    expect(texts()).toEqual(["your cart of 75 is waiting"]);
+    const bad = await call("POST", "/triggers", { type: "event", flow: flow.uuid, event: name, params: { conditions: [{ property: "total", operator: "bigger", value: "1" }] } });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body.issues)).toContain("params.conditions.0.operator");
+  });
+
   it("schedule: refused with a 422 that points at /schedules", async () => {
     const flow = await flowSaying("Scheduled", "hi");
     const r = await call("POST", "/triggers", { type: "schedule", flow: flow.uuid, params: { cron: "0 9 * * 1" } });

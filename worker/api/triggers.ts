@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { Database } from "../db";
 import { channels, fields, flows, groups, triggers } from "../db/schema";
+import { EventCondition } from "../../durable/engine/flow/schema";
 import { DateRelativeParams } from "../triggers/date-relative";
 import { planTrigger } from "../triggers/plan-fanout";
 import { now, Uuid } from "./common";
@@ -31,7 +32,15 @@ export const TriggerCreate = z.discriminatedUnion("type", [
   }),
   z.strictObject({ type: z.literal("catch_all"), ...base }),
   z.strictObject({ type: z.literal("new_conversation"), ...base }),
-  z.strictObject({ type: z.literal("event"), ...base, event: z.string().trim().min(1).max(64) }),
+  z.strictObject({
+    type: z.literal("event"),
+    ...base,
+    event: z.string().trim().min(1).max(64),
+    params: z
+      .strictObject({ conditions: z.array(EventCondition).max(20) })
+      .optional()
+      .describe("conditions on the event's properties, all of which must hold: the wait for an event's operators (docs/journeys.md)"),
+  }),
   z.strictObject({ type: z.literal("joined_group"), ...base, group: Uuid }),
   z.strictObject({ type: z.literal("schedule"), ...base, params: z.record(z.string(), z.unknown()) }),
   z.strictObject({ type: z.literal("date_relative"), ...base, params: DateRelativeParams }),
@@ -75,7 +84,7 @@ const columns = (t: TriggerCreate) => ({
   matchType: t.type === "keyword" ? t.match_type : null,
   event: t.type === "event" ? t.event : null,
   groupUuid: t.type === "joined_group" ? t.group : null,
-  params: t.type === "schedule" || t.type === "date_relative" ? t.params : null,
+  params: t.type === "schedule" || t.type === "date_relative" || (t.type === "event" && t.params?.conditions.length) ? t.params! : null,
 });
 
 /** The stored trigger as a create body: only the keys its type has, since those bodies are strict. */
