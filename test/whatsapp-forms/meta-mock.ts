@@ -5,6 +5,8 @@ import { call, unique } from "../api/helpers";
 
 export const GRAPH = "https://graph.forms.test";
 export const APP_SECRET = "forms-app-secret-0123456789";
+/** Where Meta's asset download URLs point. */
+export const CDN = "https://lookaside.forms.test/flows";
 
 export type MetaFlow = { id: string; name: string; status: string; categories: string[]; validation_errors: unknown[]; json?: unknown; clone_flow_id?: string };
 
@@ -70,6 +72,18 @@ export class FakeMeta {
         // Meta's own checks, of which Eddy repeats only the essentials: here, a Footer is required.
         flow.validation_errors = JSON.stringify(json).includes("Footer") ? [] : [{ error: "MISSING_REQUIRED_PROPERTY", error_type: "FLOW_JSON_ERROR", message: "A terminal screen must have a Footer." }];
         return HttpResponse.json({ success: true, validation_errors: flow.validation_errors });
+      }),
+      // The flow.json asset: listed with a download URL on another host (Meta's CDN), fetched without the token.
+      http.get(`${base}/:id/assets`, ({ params }) => {
+        this.calls.push(`GET /${params.id}/assets`);
+        const f = this.flows.get(String(params.id));
+        if (!f) return graphError(100, "Unsupported get request");
+        return HttpResponse.json({ data: f.json ? [{ name: "flow.json", asset_type: "FLOW_JSON", download_url: `${CDN}/${f.id}/flow.json?sig=abc` }] : [], paging: { cursors: {} } });
+      }),
+      http.get(`${CDN}/:id/flow.json`, ({ params, request }) => {
+        this.calls.push(`download ${params.id}`);
+        if (request.headers.get("authorization")) throw new Error("the access token was sent to the download URL");
+        return HttpResponse.json(this.flows.get(String(params.id))?.json ?? null);
       }),
       http.post(`${base}/:id/publish`, ({ params }) => {
         this.calls.push(`POST /${params.id}/publish`);

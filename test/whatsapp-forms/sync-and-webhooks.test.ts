@@ -61,7 +61,7 @@ describe("WhatsApp forms: Meta's flows webhook", () => {
 });
 
 describe("WhatsApp forms: sync", () => {
-  it("brings in the account's forms page by page within its budget, and continues from `next`", async () => {
+  it("brings in the account's forms and their Flow JSON page by page within its budget, and continues from `next`", async () => {
     const waba = new FakeMeta("304490129340888");
     server.use(...waba.handlers());
     const channel = await formsChannel(waba.waba);
@@ -69,31 +69,39 @@ describe("WhatsApp forms: sync", () => {
     const mine = (await call("POST", "/whatsapp-forms", { channel, name: "Mine", categories: ["OTHER"], flow_json: flowJson() })).body;
     for (let i = 0; i < 449; i++) {
       const id = String(8000000000000000 + i);
-      waba.flows.set(id, { id, name: `Elsewhere ${i}`, status: i % 2 ? "PUBLISHED" : "DRAFT", categories: ["SURVEY"], validation_errors: [] });
+      // Each with its own Flow JSON (a screen named after it); the last has none at all.
+      waba.flows.set(id, { id, name: `Elsewhere ${i}`, status: i % 2 ? "PUBLISHED" : "DRAFT", categories: ["SURVEY"], validation_errors: [], ...(i < 448 ? { json: flowJson(`S_${"abcdefghij"[i % 10]}`) } : {}) });
     }
     waba.flows.get(mine.meta_id)!.status = "PUBLISHED";
 
     waba.calls.length = 0;
     const first = await call("POST", "/whatsapp-forms/sync", { channel });
     expect(first.status).toBe(200);
-    // Each page of 100 costs a call to Meta and up to 101 queries: four fit in the 500 queries a request allows itself.
-    expect(waba.calls).toEqual(["GET /flows after=", "GET /flows after=100", "GET /flows after=200", "GET /flows after=300"]);
-    expect(first.body).toEqual({ created: 399, updated: 1, unchanged: 0, next: "400" });
+    // A page costs a call to Meta, a read and a batch of writes; each Flow JSON two calls (its asset
+    // listed, then downloaded). Two pages and 46 forms of the third fit in the 500 subrequests a
+    // request allows itself; `next` asks for the third page again.
+    expect(first.body).toEqual({ created: 299, updated: 1, unchanged: 0, downloaded: 245, next: "200" });
+    expect(waba.calls.filter((c) => c.startsWith("GET /flows"))).toEqual(["GET /flows after=", "GET /flows after=100", "GET /flows after=200"]);
+    expect(waba.calls.length, "Meta's calls, within the budget with the D1 round trips").toBe(3 + 245 * 2);
+    expect(waba.calls).not.toContain(`GET /${mine.meta_id}/assets`);
 
     const rest = await call("POST", "/whatsapp-forms/sync", { channel, after: first.body.next });
-    expect(rest.body).toEqual({ created: 50, updated: 0, unchanged: 0, next: null });
-    // Pages with nothing to write cost one query each: all five fit in one request.
+    // The third page's 54 forms without their JSON get it; the last form has none to download.
+    expect(rest.body).toEqual({ created: 150, updated: 54, unchanged: 46, downloaded: 203, next: null });
+    // Forms with their JSON cost nothing more: each page one call to Meta and one query; the form
+    // without any is asked again.
     waba.calls.length = 0;
     const again = await call("POST", "/whatsapp-forms/sync", { channel });
-    expect(again.body).toEqual({ created: 0, updated: 0, unchanged: 450, next: null });
-    expect(waba.calls).toHaveLength(5);
+    expect(again.body).toEqual({ created: 0, updated: 0, unchanged: 450, downloaded: 0, next: null });
+    expect(waba.calls).toHaveLength(5 + 1);
 
     const list = (await call("GET", `/whatsapp-forms?channel=${channel}`)).body.results;
     expect(list).toHaveLength(450);
     const synced = list.find((f: { name: string }) => f.name === "Elsewhere 1");
-    expect(synced).toMatchObject({ status: "PUBLISHED", flow_json: null, history: [expect.objectContaining({ source: "sync", new_status: "PUBLISHED" })] });
+    expect(synced).toMatchObject({ status: "PUBLISHED", flow_json: flowJson("S_b"), history: [expect.objectContaining({ source: "sync", new_status: "PUBLISHED" })] });
+    expect(list.find((f: { name: string }) => f.name === "Elsewhere 448")).toMatchObject({ flow_json: null });
     const updated = list.find((f: { uuid: string }) => f.uuid === mine.uuid);
     expect(updated).toMatchObject({ status: "PUBLISHED", flow_json: flowJson() });
     expect(updated.history.map((h: { source: string; new_status: string }) => `${h.source}:${h.new_status}`)).toEqual(["api:DRAFT", "sync:PUBLISHED"]);
-  });
+  }, 30_000);
 });

@@ -221,15 +221,16 @@ export const whatsappFormRoutes = new Hono<ApiEnv>()
       .limit(1000);
     return c.json({ results: rows.map((r) => out(r, origin(c.req.url))) });
   })
-  .post("/sync", describe({ tag, summary: "Bring in the forms of the channel's business account (new ones, and the status, name and validation errors of known ones)", response: z.object({ created: z.number(), updated: z.number(), unchanged: z.number(), next: z.string().nullable().describe("more pages remain: send it back as `after`") }) }), validate("json", FormSync), async (c) => {
+  .post("/sync", describe({ tag, summary: "Bring in the forms of the channel's business account (new ones, and the status, name and validation errors of known ones)", response: z.object({ created: z.number(), updated: z.number(), unchanged: z.number(), downloaded: z.number().describe("forms whose Flow JSON was downloaded"), next: z.string().nullable().describe("more remains: send it back as `after`") }) }), validate("json", FormSync), async (c) => {
     const body = c.req.valid("json");
     const db = c.get("db");
     const { graph, wabaId } = await channelGraph(c, body.channel);
     const budget = new Budget();
-    const counts = { created: 0, updated: 0, unchanged: 0 };
+    const counts = { created: 0, updated: 0, unchanged: 0, downloaded: 0 };
     let after = body.after;
     let next: string | null = null;
-    // Each page: one call to Meta, one read of the forms it names, one batch of writes (a statement per changed form).
+    // Each page: one call to Meta, one read of the forms it names, two calls per Flow JSON to
+    // download, one batch of writes (a statement per changed form).
     while (true) {
       if (!budget.fits({ subrequests: 3, queries: LIST_PAGE + 1 })) {
         next = after ?? null;
@@ -237,7 +238,11 @@ export const whatsappFormRoutes = new Hono<ApiEnv>()
       }
       const page = await meta("list forms", () => graph.list(after));
       budget.spend({ subrequests: 1, queries: 0 });
-      await syncPage(db, budget, body.channel, wabaId, page.flows, counts);
+      if (!(await syncPage(db, graph, budget, body.channel, wabaId, page.flows, counts))) {
+        // Some Flow JSON did not fit: this page again (its downloaded forms are then left alone).
+        next = after ?? "";
+        break;
+      }
       if (!page.after) break;
       after = page.after;
     }
@@ -290,12 +295,14 @@ export const whatsappFormRoutes = new Hono<ApiEnv>()
     const [row] = await db.update(whatsappForms).set(set).where(eq(whatsappForms.uuid, form.uuid)).returning();
     return c.json(out(row, origin(c.req.url)));
   })
-  .post("/:uuid/refresh", describe({ tag, summary: "Read the form from WhatsApp: its status, validation errors and preview URL", response: FormOut }), async (c) => {
+  .post("/:uuid/refresh", describe({ tag, summary: "Read the form from WhatsApp: its status, validation errors, preview URL and (for a draft, or a form without it) its Flow JSON", response: FormOut }), async (c) => {
     const db = c.get("db");
     const form = await findForm(db, c.req.param("uuid"));
     const { graph } = await channelGraph(c, form.channelUuid);
     const flow = await meta("read", () => graph.get(form.metaId));
-    const [row] = await db.update(whatsappForms).set({ ...fromMeta(form, flow, "api"), modifiedOn: now() }).where(eq(whatsappForms.uuid, form.uuid)).returning();
+    // A draft may have been edited at Meta (in its Flow Builder); a published form's JSON never changes.
+    const flowJson = isDraft(form.status) || !form.flowJson ? await meta("download the Flow JSON", () => graph.flowJson(form.metaId)) : null;
+    const [row] = await db.update(whatsappForms).set({ ...fromMeta(form, flow, "api"), ...(flowJson ? { flowJson } : {}), modifiedOn: now() }).where(eq(whatsappForms.uuid, form.uuid)).returning();
     return c.json(out(row, origin(c.req.url)));
   })
   .post("/:uuid/publish", describe({ tag, summary: "Publish a draft form: it can then be sent, and never changes again (cannot be undone)", response: FormOut }), async (c) => {
@@ -440,17 +447,44 @@ function fromMeta(form: Row, flow: MetaFlow, source: "api" | "sync"): Partial<Ro
   };
 }
 
-async function syncPage(db: Database, budget: Budget, channel: string, wabaId: string, flows: MetaFlow[], counts: { created: number; updated: number; unchanged: number }): Promise<void> {
-  if (!flows.length) return;
+/**
+ * One page of the account's forms into D1. A form Eddy has no Flow JSON for gets it downloaded
+ * while the budget allows (two calls); false when some did not fit.
+ */
+async function syncPage(db: Database, graph: Graph, budget: Budget, channel: string, wabaId: string, flows: MetaFlow[], counts: { created: number; updated: number; unchanged: number; downloaded: number }): Promise<boolean> {
+  if (!flows.length) return true;
   const known = new Map((await db.select().from(whatsappForms).where(inArray(whatsappForms.metaId, flows.map((f) => f.id)))).map((r) => [r.metaId, r]));
   budget.d1();
   const at = now();
   const writes = [];
+  // The forms without their Flow JSON, as many as fit (keeping a subrequest and a query per form for the write), fetched together.
+  const wanted = flows.filter((f) => !known.get(f.id)?.flowJson);
+  const fit: MetaFlow[] = [];
+  for (const f of wanted) {
+    if (!budget.fits({ subrequests: 2, queries: 0 }, { subrequests: 1, queries: flows.length })) break;
+    budget.spend({ subrequests: 2, queries: 0 });
+    fit.push(f);
+  }
+  const jsons = new Map(
+    await Promise.all(
+      fit.map(async (f) => {
+        try {
+          return [f.id, await graph.flowJson(f.id)] as const;
+        } catch (e) {
+          // Not this time: the form stays without its JSON, and the next sync asks again.
+          if (e instanceof GraphError) return [f.id, null] as const;
+          throw e;
+        }
+      }),
+    ),
+  );
+  counts.downloaded += [...jsons.values()].filter(Boolean).length;
   for (const flow of flows) {
     const form = known.get(flow.id);
+    const flowJson = jsons.get(flow.id) ?? null;
     if (form) {
-      const set = fromMeta(form, flow, "sync");
-      const same = set.status === undefined && flow.name === form.name && JSON.stringify(flow.categories) === JSON.stringify(form.categories) && JSON.stringify(flow.validation_errors) === JSON.stringify(form.validationErrors);
+      const set = { ...fromMeta(form, flow, "sync"), ...(flowJson ? { flowJson } : {}) };
+      const same = !flowJson && set.status === undefined && flow.name === form.name && JSON.stringify(flow.categories) === JSON.stringify(form.categories) && JSON.stringify(flow.validation_errors) === JSON.stringify(form.validationErrors);
       if (same) {
         counts.unchanged++;
         continue;
@@ -467,6 +501,7 @@ async function syncPage(db: Database, budget: Budget, channel: string, wabaId: s
           metaId: flow.id,
           name: flow.name,
           categories: flow.categories,
+          flowJson,
           jsonVersion: flow.json_version ?? null,
           usesEndpoint: !!flow.endpoint_uri,
           status,
@@ -483,4 +518,5 @@ async function syncPage(db: Database, budget: Budget, channel: string, wabaId: s
     await db.batch(writes as unknown as Parameters<Database["batch"]>[0]);
     budget.d1(writes.length);
   }
+  return fit.length === wanted.length;
 }

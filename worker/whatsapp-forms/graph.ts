@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { DEFAULT_BASE, whatsappCloudConfig } from "../channels/whatsapp_cloud";
 import type { Channel } from "../channels/types";
+import { readCapped } from "../../durable/engine/services";
+import { MAX_FLOW_JSON_CHARS } from "./flow-json";
 
 /**
  * Meta's Flows API (Graph API, docs/whatsapp-forms.md), reached at the channel's API base URL with
@@ -47,7 +49,11 @@ export interface Graph {
   uploadPublicKey(pem: string): Promise<string | null>;
   /** One page of the account's flows; `after` is the previous page's cursor. */
   list(after?: string): Promise<{ flows: MetaFlow[]; after?: string }>;
+  /** The form's Flow JSON, its `flow.json` asset: listed, then downloaded (two calls); null when it has none. */
+  flowJson(flowId: string): Promise<Record<string, unknown> | null>;
 }
+
+const Assets = z.object({ data: z.array(z.looseObject({ name: z.string().optional(), asset_type: z.string().optional(), download_url: z.string().optional() })).default([]) });
 
 const FIELDS = "id,name,status,categories,validation_errors,json_version,endpoint_uri,preview.invalidate(false)";
 export const LIST_PAGE = 100;
@@ -135,6 +141,27 @@ export function graphFor(channel: Channel, fetcher: typeof fetch = fetch): { gra
       const page = z.object({ data: z.array(MetaFlow).default([]), paging: z.object({ cursors: z.object({ after: z.string().optional() }).optional(), next: z.string().optional() }).optional() }).parse(r);
       // Meta gives a cursor on the last page too; only `next` says there is more.
       return { flows: page.data, ...(page.paging?.next && page.paging.cursors?.after ? { after: page.paging.cursors.after } : {}) };
+    },
+    async flowJson(flowId) {
+      const assets = Assets.parse(await call("GET", `${encodeURIComponent(flowId)}/assets`));
+      const asset = assets.data.find((a) => a.asset_type === "FLOW_JSON" || a.name === "flow.json");
+      if (!asset?.download_url || !/^https:\/\//.test(asset.download_url)) return null;
+      // A signed download URL on Meta's CDN: the access token is not sent there.
+      let res: Response;
+      try {
+        res = await fetcher(asset.download_url);
+      } catch {
+        throw new GraphError(0, undefined, "the form's flow.json could not be downloaded");
+      }
+      if (!res.ok) throw new GraphError(res.status, undefined, `downloading the form's flow.json: HTTP ${res.status}`);
+      const text = await readCapped(res, MAX_FLOW_JSON_CHARS + 1);
+      if (text.length > MAX_FLOW_JSON_CHARS) return null;
+      try {
+        const json = JSON.parse(text) as unknown;
+        return json && typeof json === "object" && !Array.isArray(json) ? (json as Record<string, unknown>) : null;
+      } catch {
+        return null;
+      }
     },
   };
   return { graph, wabaId };
