@@ -2,7 +2,7 @@ import { and, asc, count, eq, inArray, ne, sql } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
 import { chunkRows, type Database } from "../db";
-import { contacts, fields, groupMembers, groups, triggers } from "../db/schema";
+import { contacts, groupMembers, groups, triggers } from "../db/schema";
 import { segment } from "../segments/check";
 import { smartGroupCondition, smartGroupEnv } from "../segments/smart-groups";
 import { SegmentError } from "../segments/parse";
