@@ -11,7 +11,9 @@ only {"outputs": [...]} on stdout: one output per sprint (the start, then one
 per resume), each {"events": [...], "session": {...}} in goflow's shapes.
 
 The case file (JSON):
-  contact       the contact, as goflow writes it (uuid, name, urns, fields...)
+  contact       the contact, as goflow writes it (uuid, name, urns, fields...),
+                with Eddy's last_contacted_on and recent_events for segment
+                splits (docs/journeys.md)
   environment   goflow's environment, or null for the defaults
   trigger       {"type": "manual" | "msg" | "flow_action", "flow": {uuid, name}, ...}
                 (the case's contact and environment go into it)

@@ -284,7 +284,7 @@ describe("structure", () => {
     expect(errors(f)).toEqual([
       { level: "error", path: "name", message: "name is missing" },
       { level: "error", path: "type", message: "type must be one of messaging, messaging_background, messaging_offline, voice" },
-      problem(N1, "nodes[0].router.type", "router.type must be one of switch, random, split_audience"),
+      problem(N1, "nodes[0].router.type", "router.type must be one of switch, random, split_audience, segment_audience"),
       problem(N2, "nodes[1].actions[0].text", "text is missing", { action: [u(102), "send_msg"] }),
       {
         level: "error",

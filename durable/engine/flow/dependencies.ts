@@ -70,6 +70,17 @@ export function listDependencies(flow: FlowDefinition): Dependency[] {
     // Journeys' waits on a field (docs/journeys.md): the field must exist for them to mean anything.
     if (router.wait && (router.wait.type === "date" || router.wait.type === "profile_change")) ref("field", router.wait.field, "router.wait.field");
     if (router.wait?.type === "pause" && router.wait.until) fieldsIn(router.wait.until, "router.wait.until");
+    if (router.type === "segment_audience") {
+      // A segment's conditions on fields, at any depth of its groups.
+      const walk = (conditions: unknown[], path: string): void =>
+        conditions.forEach((c, i) => {
+          const x = c as { field?: unknown; conditions?: unknown[]; value?: unknown };
+          if (x.field) ref("field", x.field, `${path}[${i}].field`);
+          if (Array.isArray(x.conditions) && !("event" in x)) walk(x.conditions, `${path}[${i}].conditions`);
+          fieldsIn(x.value, `${path}[${i}].value`);
+        });
+      router.segments.forEach((seg, i) => walk(seg.conditions, `router.segments[${i}].conditions`));
+    }
     if (router.type !== "switch") return;
     fieldsIn(router.operand, "router.operand");
     router.cases.forEach((c, i) => {

@@ -308,7 +308,62 @@ export const SplitAudienceRouter = z.looseObject({
 });
 export type SplitAudienceRouter = z.infer<typeof SplitAudienceRouter>;
 
-export const Router = z.discriminatedUnion("type", [SwitchRouter, RandomRouter, SplitAudienceRouter]);
+/** Operators of a segment condition, by the kind of value they compare (Moments' families). */
+export const TEXT_OPERATORS = ["is", "is_not", "contains", "starts_with", "ends_with"] as const;
+export const NUMBER_OPERATORS = ["equals", "not_equals", "less_than", "less_or_equal", "greater_or_equal", "greater_than"] as const;
+export const DATE_OPERATORS = ["on", "not_on", "before", "until", "since", "after", "will_be_in", "will_be_within", "will_be_more_than", "was_within", "was_more_than", "was_today"] as const;
+export const EMPTY_OPERATORS = ["is_empty", "is_not_empty"] as const;
+
+/** A segment condition on the contact: a standard attribute, a field, or a segment query. */
+export const SegmentAttributeCondition = z.looseObject({
+  attribute: z
+    .string()
+    .regex(/^(name|language|timezone|status|email|phone|created_on|last_seen_on|last_contacted_on|urn:[a-z]+)$/, "must be a contact attribute (name, language, timezone, status, email, phone, created_on, last_seen_on, last_contacted_on, urn:<scheme>)")
+    .optional(),
+  field: FieldRef.optional(),
+  operator: z.enum([...TEXT_OPERATORS, ...NUMBER_OPERATORS, ...DATE_OPERATORS, ...EMPTY_OPERATORS]),
+  value: z.string().max(640).optional(),
+  unit: z.enum(["minutes", "hours", "days"]).optional(),
+});
+export type SegmentAttributeCondition = z.infer<typeof SegmentAttributeCondition>;
+
+/** A segment condition on the contact's events: performed (or not) in the last amount of time, with property conditions. */
+export const SegmentEventCondition = z.looseObject({
+  event: z.string().min(1).max(128),
+  performed: z.boolean().default(true),
+  within: z.looseObject({ amount: Amount.amount, unit: z.enum(["minutes", "hours", "days"]) }),
+  conditions: z.array(EventCondition).max(20).default([]),
+});
+export type SegmentEventCondition = z.infer<typeof SegmentEventCondition>;
+
+/** A segment query in the language of the segment API (`age >= 18 AND plan = "gold"`). */
+export const SegmentQueryCondition = z.looseObject({ query: z.string().min(1).max(2000) });
+
+export type SegmentCondition =
+  | SegmentAttributeCondition
+  | SegmentEventCondition
+  | z.infer<typeof SegmentQueryCondition>
+  | { match: "all" | "any"; conditions: SegmentCondition[] };
+
+export const SegmentCondition: z.ZodType<SegmentCondition> = z.lazy(() =>
+  z.union([SegmentEventCondition, SegmentQueryCondition, SegmentGroup, SegmentAttributeCondition]),
+);
+/** Conditions combined: all must hold (AND) or any (OR); groups nest. */
+export const SegmentGroup = z.looseObject({
+  match: z.enum(["all", "any"]),
+  conditions: z.array(SegmentCondition).min(1, "needs at least one condition").max(50),
+});
+
+/** Eddy's segment audience: each segment, in order, sends the contacts that match it to its category; the rest take the default. */
+export const SegmentAudienceRouter = z.looseObject({
+  type: z.literal("segment_audience"),
+  ...routerBase,
+  segments: z.array(SegmentGroup.extend({ category_uuid: uuid })).min(1, "needs at least one segment").max(50),
+  default_category_uuid: uuid,
+});
+export type SegmentAudienceRouter = z.infer<typeof SegmentAudienceRouter>;
+
+export const Router = z.discriminatedUnion("type", [SwitchRouter, RandomRouter, SplitAudienceRouter, SegmentAudienceRouter]);
 export type Router = z.infer<typeof Router>;
 
 export const Node = z.looseObject({

@@ -1,4 +1,5 @@
 import type { Router } from "./schema";
+import { checkSegmentAudience } from "./validate-segments";
 
 const NUMBER_OPERATORS = new Set(["equals", "not_equals", "less_than", "less_or_equal", "greater_or_equal", "greater_than"]);
 
@@ -18,6 +19,7 @@ export function checkJourneyRouter(router: Router, error: Report): void {
     const total = router.percentages.reduce((a, b) => a + b, 0);
     if (total !== 100) error("router.percentages", `the percentages add up to ${total}, they must add up to 100`);
   }
+  if (router.type === "segment_audience") checkSegmentAudience(router, error);
   const wait = router.wait;
   if (!wait || wait.type === "msg") return;
   if (!categories.has(wait.category_uuid)) error("router.wait.category_uuid", `the category ${wait.category_uuid} is not on this router`);

@@ -2,6 +2,7 @@ import type { Scope } from "../actions/base";
 import type { Router } from "../flow/schema";
 import { saveResult } from "../results";
 import { routeRandom } from "./random";
+import { routeSegmentAudience } from "./segment-audience";
 import { routeSplitAudience } from "./split-audience";
 import { routeSwitch } from "./switch";
 
@@ -10,6 +11,7 @@ export type Routed = { categoryUUID: string; value: string; input?: string; extr
 
 export function route(router: Router, s: Scope): Routed {
   if (router.type === "split_audience") return routeSplitAudience(router, s);
+  if (router.type === "segment_audience") return routeSegmentAudience(router, s);
   return router.type === "switch" ? routeSwitch(router, s) : routeRandom(router, s);
 }
 

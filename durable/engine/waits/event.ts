@@ -15,7 +15,8 @@ export function eventMatches(wait: EventWait, event: ContactEvent, run: RunJSON,
   return wait.conditions.every((c) => conditionHolds(c, event.properties?.[c.property]));
 }
 
-function conditionHolds(c: EventCondition, value: unknown): boolean {
+/** One condition on a property's value (a missing property is empty text); the segment split shares it. */
+export function conditionHolds(c: EventCondition, value: unknown): boolean {
   const text = value === undefined || value === null ? "" : typeof value === "string" ? value : JSON.stringify(value);
   const want = c.value ?? "";
   const fold = (s: string) => s.toLowerCase();
