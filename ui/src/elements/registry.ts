@@ -19,6 +19,8 @@ import { setContactTimezone } from "./actions/set-contact-timezone";
 import { setRunLocal } from "./actions/set-run-local";
 import { setRunResult } from "./actions/set-run-result";
 import { startSession } from "./actions/start-session";
+import { updateDoNotContact } from "./actions/update-do-not-contact";
+import { updateVariables } from "./actions/update-variables";
 import { splitAudience } from "./splits/split-audience";
 import { splitByExpression } from "./splits/split-by-expression";
 import { splitByField } from "./splits/split-by-field";
@@ -49,9 +51,11 @@ export const ACTIONS = [
   setContactStatus,
   setContactChannel,
   addContactUrn,
+  updateDoNotContact,
   addInputLabels,
   setRunResult,
   setRunLocal,
+  updateVariables,
   startSession,
   callResthook,
 ] as unknown as ActionElement[];
