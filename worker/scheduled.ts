@@ -79,6 +79,41 @@ async function sweepStarts(env: Env, at: Date, budget: Budget): Promise<void> {
   await Promise.all([...stuck.results.map((s) => begin(env, s.uuid)), ...stale.results.map((s) => env.STARTS.getByName(s.uuid).resume())]);
 }
 
+/** "run_for_a_year" flows are looked at once a day, on the tick at this UTC hour and minute 0. */
+export const IDLE_CHECK_HOUR = 3;
+const YEAR_MS = 365 * 24 * 3600_000;
+/** Flows paused per check; more wait for the next day. */
+const IDLE_PAGE = 100;
+
+/**
+ * Pauses the active flows whose entry window says "run_for_a_year" and in which nothing has run
+ * for a year (docs/flow-settings.md): not published, no run entered, and no run still in it that
+ * moved, in the year before `at`. Two D1 queries: the runs are looked up through their indexes
+ * (runs_flow_created, runs_live) for the few flows with such a window.
+ */
+export async function pauseIdleFlows(env: Env, at: Date, budget: Budget): Promise<string[]> {
+  if (!budget.fits({ subrequests: 2, queries: 2 })) return [];
+  const cutoff = new Date(at.getTime() - YEAR_MS).toISOString();
+  const idle = await env.DB.prepare(
+    `SELECT f.uuid FROM flows f WHERE f.status = 'active' AND json_extract(f.entry_window, '$.end') = 'run_for_a_year'
+     AND NOT EXISTS (SELECT 1 FROM flow_versions v WHERE v.flow_uuid = f.uuid AND v.published_on > ?1)
+     AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.flow_uuid = f.uuid AND r.created_on > ?1)
+     AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.flow_uuid = f.uuid AND r.status IN ('active', 'waiting') AND r.modified_on > ?1)
+     LIMIT ?2`,
+  )
+    .bind(cutoff, IDLE_PAGE)
+    .all<{ uuid: string }>();
+  budget.d1();
+  const uuids = idle.results.map((r) => r.uuid);
+  if (!uuids.length) return [];
+  // modified_on moves: contact objects see the change with their next assets check.
+  await env.DB.prepare("UPDATE flows SET status = 'paused', modified_on = ?1 WHERE uuid IN (SELECT value FROM json_each(?2)) AND status = 'active'")
+    .bind(at.toISOString(), JSON.stringify(uuids))
+    .run();
+  budget.d1();
+  return uuids;
+}
+
 /** Fired by the cron trigger every minute (locally, `npm start` calls it). */
 export async function runScheduled(env: Env, at: Date): Promise<void> {
   const budget = new Budget(cronBudget.tick);
@@ -86,6 +121,7 @@ export async function runScheduled(env: Env, at: Date): Promise<void> {
   budget.d1();
   await fireDueSchedules(env, at, budget);
   await sweepStarts(env, at, budget);
+  if (at.getUTCHours() === IDLE_CHECK_HOUR && at.getUTCMinutes() === 0) await pauseIdleFlows(env, at, budget);
   // Channels stored before secrets were encrypted, or under a rotated key, are sealed, a few a tick (two D1 calls at most).
   budget.spend({ subrequests: 2, queries: 21 });
   await sealChannels(env.DB);

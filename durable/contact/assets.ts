@@ -5,7 +5,7 @@ export { CHANNEL_COLUMNS, channelFromRow };
 import type { Channel, ChannelType } from "../../worker/channels/types";
 import type { EventCondition } from "../engine/flow/schema";
 import type { DateRelativeParams } from "../../worker/triggers/date-relative";
-import type { DeliveryWindow, EntryRules } from "./settings";
+import type { DeliveryWindow, EntryRules, EntryWindow } from "./settings";
 
 /** A published flow as the contact object needs it: its newest version and its settings. */
 export interface FlowInfo {
@@ -17,6 +17,7 @@ export interface FlowInfo {
   ignoreKeywords: boolean;
   /** Flow settings (docs/flow-settings.md); null when not set. */
   entryRules: EntryRules | null;
+  entryWindow: EntryWindow | null;
   deliveryWindow: DeliveryWindow | null;
   definition: Record<string, unknown>;
 }
@@ -127,7 +128,7 @@ export async function currentAssets(db: D1Database, now: number): Promise<Assets
 async function load(db: D1Database, stamp: string, now: number): Promise<Assets> {
   const [flowRows, triggerRows, fieldRows, groupRows, channelRows, environmentRows] = await db.batch([
     db.prepare(
-      `SELECT f.uuid, f.name, f.type, f.status, f.ignore_keywords, f.entry_rules, f.delivery_window, f.published_version, v.definition
+      `SELECT f.uuid, f.name, f.type, f.status, f.ignore_keywords, f.entry_rules, f.entry_window, f.delivery_window, f.published_version, v.definition
        FROM flows f JOIN flow_versions v ON v.flow_uuid = f.uuid AND v.version = f.published_version
        WHERE f.published_version IS NOT NULL`,
     ),
@@ -150,6 +151,7 @@ async function load(db: D1Database, stamp: string, now: number): Promise<Assets>
       version: r.published_version,
       ignoreKeywords: !!r.ignore_keywords,
       entryRules: r.entry_rules ? JSON.parse(r.entry_rules) : null,
+      entryWindow: r.entry_window ? JSON.parse(r.entry_window) : null,
       deliveryWindow: r.delivery_window ? JSON.parse(r.delivery_window) : null,
       definition: publishedDefinition(r.uuid, r.published_version, r.definition),
     });

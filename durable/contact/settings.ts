@@ -12,6 +12,20 @@ export interface EntryRules {
   limits?: { count: number; per: "day" | "week" | "month" }[];
 }
 
+/** When a flow accepts entries: ISO date-times; `end` "run_for_a_year" has no end (the cron pauses an idle flow). */
+export interface EntryWindow {
+  start?: string | null;
+  end?: string | null;
+}
+
+/** Why the flow takes no entries now, or null when it does. */
+export function entryWindowRefusal(window: EntryWindow | null | undefined, now: number): string | null {
+  if (!window) return null;
+  if (window.start && now < Date.parse(window.start)) return `entry window: the flow takes entries from ${window.start}`;
+  if (window.end && window.end !== "run_for_a_year" && now >= Date.parse(window.end)) return `entry window: the flow took entries until ${window.end}`;
+  return null;
+}
+
 export interface DeliveryWindow {
   days: ("mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun")[];
   start: string;

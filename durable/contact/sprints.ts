@@ -4,7 +4,7 @@ import { engine, iso, type Ctx } from "./context";
 import { applyEvents as recordDoNotContact } from "./do-not-contact";
 import { withFormGate } from "../../worker/whatsapp-forms/gate";
 import { ended, pinRuns, sprintEffects, type SprintChange } from "./effects";
-import { entryRefusal } from "./settings";
+import { entryRefusal, entryWindowRefusal } from "./settings";
 import * as entries from "./storage/entries";
 import * as fanouts from "./storage/fanouts";
 import * as inbox from "./storage/inbox";
@@ -53,8 +53,8 @@ export type Started = { started: Outcome[] } | { skipped: string };
  * flow runs as a session of its own and leaves the messaging session alone.
  */
 export async function startFlow(ctx: Ctx, world: World, flow: FlowInfo, trigger: TriggerPart, interrupt: boolean): Promise<Started> {
-  // The flow's entry rules, for every way in (triggers, starts, the API): see docs/flow-settings.md.
-  const refused = entryRefusal(flow.entryRules, entries.entryTimes(ctx.sql, flow.uuid), ctx.now());
+  // The flow's entry window and rules, for every way in (triggers, starts, the API): see docs/flow-settings.md.
+  const refused = entryWindowRefusal(flow.entryWindow, ctx.now()) ?? entryRefusal(flow.entryRules, entries.entryTimes(ctx.sql, flow.uuid), ctx.now());
   if (refused) return { skipped: refused };
   const outcomes: Outcome[] = [];
   const kind: sessions.SessionKind = flow.type === "messaging_background" ? "background" : "messaging";

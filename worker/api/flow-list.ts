@@ -132,6 +132,7 @@ export const flowListRoutes = new Hono<ApiEnv>()
           draftRevision: 1,
           ignoreKeywords: source.ignoreKeywords,
           entryRules: source.entryRules,
+          entryWindow: source.entryWindow,
           deliveryWindow: source.deliveryWindow,
           goal: source.goal,
           createdOn: at,

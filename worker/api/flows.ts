@@ -39,6 +39,20 @@ export const DeliveryWindow = z.strictObject({
 
 export const Goal = z.strictObject({ event: z.string().min(1) });
 
+/** When the flow accepts entries (docs/flow-settings.md): from `start`, until `end` or for as long as it keeps running ("run_for_a_year"). */
+export const EntryWindow = z
+  .strictObject({
+    start: z.iso.datetime({ offset: true }).nullable().optional().describe("no entries before this; none: from now"),
+    end: z
+      .string()
+      .refine((v) => v === "run_for_a_year" || z.iso.datetime({ offset: true }).safeParse(v).success, 'must be an ISO 8601 date-time or "run_for_a_year"')
+      .nullable()
+      .optional()
+      .describe('no entries from this time on; "run_for_a_year": no end, but the flow is paused once nothing has run in it for a year'),
+  })
+  // Only when both are dates: a malformed one has its own issue.
+  .refine((w) => !(Date.parse(w.end ?? "") <= Date.parse(w.start ?? "")), { path: ["end"], message: "must be after start" });
+
 /** A draft may be broken while it is edited, so any object is accepted; publishing checks it. */
 const Definition = z.record(z.string(), z.unknown()).describe("a goflow 14.x flow definition (13.x is migrated)");
 
@@ -47,6 +61,7 @@ const settings = {
   entry_rules: EntryRules.nullable().optional(),
   delivery_window: DeliveryWindow.nullable().optional(),
   goal: Goal.nullable().optional(),
+  entry_window: EntryWindow.nullable().optional(),
 };
 
 // A flow-level schedule was once accepted and never carried out: a flow runs on a timetable
@@ -93,6 +108,7 @@ export const FlowOut = z.object({
   entry_rules: EntryRules.nullable(),
   delivery_window: DeliveryWindow.nullable(),
   goal: Goal.nullable(),
+  entry_window: EntryWindow.nullable(),
   created_on: z.string(),
   modified_on: z.string(),
 });
@@ -137,6 +153,7 @@ const out = (r: FlowRow): z.infer<typeof FlowOut> => ({
   entry_rules: r.entryRules as z.infer<typeof EntryRules> | null,
   delivery_window: r.deliveryWindow as z.infer<typeof DeliveryWindow> | null,
   goal: r.goal as z.infer<typeof Goal> | null,
+  entry_window: r.entryWindow as z.infer<typeof EntryWindow> | null,
   created_on: r.createdOn,
   modified_on: r.modifiedOn,
 });
@@ -186,6 +203,7 @@ function settingsColumns(body: z.infer<typeof FlowUpdate>) {
     ...(body.entry_rules !== undefined ? { entryRules: body.entry_rules } : {}),
     ...(body.delivery_window !== undefined ? { deliveryWindow: body.delivery_window } : {}),
     ...(body.goal !== undefined ? { goal: body.goal } : {}),
+    ...(body.entry_window !== undefined ? { entryWindow: body.entry_window } : {}),
   };
 }
 
