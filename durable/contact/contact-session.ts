@@ -421,7 +421,7 @@ export class ContactSession extends DurableObject<Env> {
         // Only the assets: the contact's time zone is read when needed (a flush above may have changed it in D1).
         await sendDue(ctx, read.assets && { assets: read.assets });
         await flushJournal(ctx);
-        replanDates(ctx.sql, read.assets?.dateTriggers, profile.get(ctx.sql, ctx.now())?.contact, ctx.now());
+        replanDates(ctx.sql, read.assets, profile.get(ctx.sql, ctx.now())?.contact, ctx.now());
         inbox.prune(ctx.sql, ctx.now());
         outbox.prune(ctx.sql, ctx.now());
         fanouts.prune(ctx.sql, ctx.now());

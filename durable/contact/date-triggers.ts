@@ -1,6 +1,6 @@
 import { EngineError, type ContactJSON } from "../engine";
 import { dueFor } from "../../worker/triggers/date-relative";
-import type { DateTrigger } from "./assets";
+import type { Assets } from "./assets";
 import { loadWorld } from "./contact";
 import { iso, type Ctx } from "./context";
 import { flushJournal } from "./d1-writes";
@@ -22,19 +22,19 @@ type Planned = { trigger: string; stamp: string };
  * month sends nothing late); one every year goes on to the next anniversary. A timer due already
  * is left to the timer loop, which checks it again before firing.
  */
-export function planDateTriggers(sql: SqlStorage, triggers: DateTrigger[], contact: ContactJSON, now: number): void {
+export function planDateTriggers(sql: SqlStorage, assets: Pick<Assets, "dateTriggers" | "environment">, contact: ContactJSON, now: number): void {
   const planned = new Map<string, timers.TimerRow>();
   for (const t of timers.ofKind(sql, "date_trigger")) {
     const key = timers.payloadOf<Planned>(t).trigger;
     if (planned.has(key)) timers.remove(sql, t.id);
     else planned.set(key, t);
   }
-  for (const trigger of triggers) {
+  for (const trigger of assets.dateTriggers) {
     const row = planned.get(trigger.uuid);
     planned.delete(trigger.uuid);
     if (row && row.due_at !== null && row.due_at <= now) continue;
     // `now + 1`: a trigger that fired at this very millisecond plans its next anniversary, not itself.
-    const due = dueFor(trigger.params, contact, now + 1);
+    const due = dueFor(trigger.params, contact, now + 1, assets.environment?.timezone);
     const want = due !== null && due > now ? due : null;
     if (row && row.due_at === want && timers.payloadOf<Planned>(row).stamp === trigger.stamp) continue;
     if (row) timers.remove(sql, row.id);
@@ -55,12 +55,12 @@ export async function fireDateTrigger(ctx: Ctx, t: timers.TimerRow): Promise<voi
   const world = await loadWorld(ctx);
   const trigger = world.assets.dateTriggers.find((d) => d.uuid === uuid);
   const contact = world.contact;
-  const current = trigger && trigger.stamp === stamp && contact && dueFor(trigger.params, contact, t.due_at!) === t.due_at;
+  const current = trigger && trigger.stamp === stamp && contact && dueFor(trigger.params, contact, t.due_at!, world.assets.environment?.timezone) === t.due_at;
   const flow = trigger && world.assets.flows.get(trigger.flowUuid);
   const member = !trigger?.params.group || !!contact?.groups?.some((g) => g.uuid === trigger.params.group);
   const done = () => {
     timers.remove(ctx.sql, t.id);
-    if (contact) planDateTriggers(ctx.sql, world.assets.dateTriggers, contact, ctx.now());
+    if (contact) planDateTriggers(ctx.sql, world.assets, contact, ctx.now());
   };
   if (!current || !flow || flow.status !== "active" || contact.status !== "active" || !member) return done();
   const field = contact.fields?.[trigger.params.field];
@@ -76,7 +76,7 @@ export async function fireDateTrigger(ctx: Ctx, t: timers.TimerRow): Promise<voi
   if ("skipped" in started) return done();
   commit(ctx, world.assets, started.started, { timerId: t.id });
   const after = [...started.started].reverse().find((o) => o.contact)?.contact ?? contact;
-  planDateTriggers(ctx.sql, world.assets.dateTriggers, after, ctx.now());
+  planDateTriggers(ctx.sql, world.assets, after, ctx.now());
   await sendDue(ctx, world);
   await flushJournal(ctx);
 }
@@ -86,8 +86,8 @@ export async function fireDateTrigger(ctx: Ctx, t: timers.TimerRow): Promise<voi
  * (after an operation that read them): a flow or the API may have changed a date field. Costs no
  * D1 query; an operation that read neither changed nothing to plan for.
  */
-export function replanDates(sql: SqlStorage, triggers: DateTrigger[] | undefined, contact: ContactJSON | undefined, now: number): void {
-  if (!triggers || !contact) return;
-  if (!triggers.length && !timers.ofKind(sql, "date_trigger").length) return;
-  planDateTriggers(sql, triggers, contact, now);
+export function replanDates(sql: SqlStorage, assets: Assets | undefined, contact: ContactJSON | undefined, now: number): void {
+  if (!assets || !contact) return;
+  if (!assets.dateTriggers.length && !timers.ofKind(sql, "date_trigger").length) return;
+  planDateTriggers(sql, assets, contact, now);
 }

@@ -172,6 +172,22 @@ describe("date-relative triggers", () => {
     expect(await runsIn(outsider, flow.uuid)).toHaveLength(0);
   });
 
+  it("a contact without a time zone of its own is in the workspace's (GET /environment)", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(at("2030-01-01T00:00:00Z"));
+    expect((await call("PATCH", "/environment", { timezone: "Asia/Tokyo" })).status).toBe(200);
+    try {
+      const key = await dateField();
+      const c = await contact({ [key]: "2030-02-01T00:00:00Z" });
+      const flow = await reminder();
+      await trigger(flow.uuid, { field: key, relative: "on", time: "08:00" });
+      // 1 Feb 09:00 in Tokyo (the field's date there), 08:00 that day: 23:00Z the day before.
+      expect(await planned(c)).toEqual([at("2030-01-31T23:00:00Z")]);
+    } finally {
+      expect((await call("PATCH", "/environment", { timezone: "UTC" })).status).toBe(200);
+    }
+  });
+
   it("refuses params that can't be carried out, naming them", async () => {
     const flow = await reminder();
     const text = `t_${unique().replace(/[^a-z0-9]/g, "")}`;

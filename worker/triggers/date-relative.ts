@@ -30,12 +30,12 @@ export type DateRelativeParams = z.infer<typeof DateRelativeParams>;
 
 /**
  * When the trigger falls due for this contact: the first due time at or after `sinceMs` for one
- * every year, the only one otherwise (which may be past). In the contact's time zone, else UTC
- * (Eddy has no workspace time zone yet); days move the wall clock, so DST keeps the time of day.
+ * every year, the only one otherwise (which may be past). In the contact's time zone, else the
+ * workspace's (GET /environment), else UTC; days move the wall clock, so DST keeps the time of day.
  * Null: the field is empty or not a date.
  */
-export function dueFor(p: DateRelativeParams, contact: ContactJSON, sinceMs: number): number | null {
-  const zone = zoneNamed(contact.timezone);
+export function dueFor(p: DateRelativeParams, contact: ContactJSON, sinceMs: number, workspaceZone?: string): number | null {
+  const zone = zoneNamed(contact.timezone || workspaceZone);
   const wait = { type: "date", field: { key: p.field, name: p.field }, relative: p.relative, amount: p.amount, unit: p.unit, time: p.time, every_year: p.every_year } as DateWait;
   const due = dateDue(wait, contact, fromEpochNanos(BigInt(sinceMs) * 1_000_000n, zone), zone);
   return due ? Number(due.toEpochNanos() / 1_000_000n) : null;
