@@ -1,10 +1,18 @@
 // The do-not-contact list (docs/do-not-contact.md): kept through the API and by a flow's
 // update_do_not_contact, and applied to every send: a flow's messages, API sends, broadcasts.
 import { runDurableObjectAlarm } from "cloudflare:test";
+import { http, HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
-import { call, contactByUrn, contactObject, keywordTrigger, linearFlow, messagesOf, phone, postTwilio, publishFlow, say, twilioChannel, twilioOutbox, twilioSms } from "../contact/support";
+import { call, contactByUrn, contactObject, createChannel, keywordTrigger, linearFlow, messagesOf, phone, postTwilio, publishFlow, say, twilioChannel, twilioOutbox, twilioSms } from "../contact/support";
 
-const { sent } = twilioOutbox();
+const MAILGUN = "https://api.mailgun.net/v3/mg-dnc.example.org/messages";
+const mails: string[] = [];
+const { sent } = twilioOutbox(
+  http.post(MAILGUN, async ({ request }) => {
+    mails.push(new URLSearchParams(new TextDecoder().decode(await request.arrayBuffer())).get("to")!);
+    return HttpResponse.json({ id: `<${crypto.randomUUID()}@mg-dnc.example.org>`, message: "Queued. Thank you." });
+  }),
+);
 
 async function contact(urns: string[]): Promise<string> {
   const r = await call("POST", "/contacts", { urns });
@@ -131,6 +139,24 @@ describe("update_do_not_contact in a flow", () => {
     await postTwilio(channel.uuid, twilioSms(channel, from, "tell"));
     await drain(sender);
     expect(sent.filter((s) => s.to === tel).map((s) => s.body)).toEqual(["News"]);
+  });
+
+  it("a send_email to a listed address (not the contact's own) is skipped; the others go", async () => {
+    await twilioChannel();
+    await createChannel("email", "hello@mg-dnc.example.org", { domain: "mg-dnc.example.org", api_key: "key-0123456789", webhook_signing_key: "signing-key-0123456789" });
+    const [listed, other] = [`boss.${crypto.randomUUID().slice(0, 6)}@example.org`, `team.${crypto.randomUUID().slice(0, 6)}@example.org`];
+    expect((await call("POST", "/do-not-contact", { addresses: [listed] })).status).toBe(200);
+    const who = await contact([`tel:${phone()}`]);
+    const flow = await publishFlow(linearFlow("Report", "messaging_background", [{ actions: [{ type: "send_email", addresses: [listed.toUpperCase(), other], subject: "Report", body: "Done" }] }]));
+    mails.length = 0;
+    expect(await start(flow.uuid, who)).toMatchObject({ status: "started" });
+    expect(mails).toEqual([other]);
+    expect((await messagesOf(who)).map((m) => [m.urn, m.status]).sort()).toEqual(
+      [
+        [`mailto:${listed.toUpperCase()}`, "skipped"],
+        [`mailto:${other}`, "wired"],
+      ].sort(),
+    );
   });
 
   it("is checked when the flow is published", async () => {
