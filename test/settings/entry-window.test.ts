@@ -121,6 +121,24 @@ describe("entry rules on every trigger", () => {
     expect((await runsOf(w.contact)).filter((r) => r.flow_uuid === flow.uuid)).toHaveLength(2);
   });
 
+  it("a schedule with no re-entry: its second fire skips the contact", async () => {
+    const w = await writer();
+    const flow = await hello("Daily", { entry_rules: { allow_reentry: false } });
+    const s = await call("POST", "/schedules", { flow: flow.uuid, audience: { contacts: [w.contact] }, schedule: { kind: "daily", time: "10:00", timezone: "UTC" } });
+    expect(s.status).toBe(201);
+    const due = Date.parse(s.body.next_fire_at);
+    await tick(due + 20_000);
+    await tick(due + DAY + 20_000);
+    const made = (await call("GET", `/starts?schedule=${s.body.uuid}`)).body.results as { uuid: string }[];
+    expect(made).toHaveLength(2);
+    const progress = await Promise.all(made.map(async (m) => (await settled(m.uuid)).progress));
+    expect(progress.map((p) => [p.started, p.skipped.total]).sort()).toEqual([
+      [0, 1],
+      [1, 0],
+    ]);
+    expect(texts()).toEqual(["Daily"]);
+  });
+
   it("a joined-group flow with no re-entry: joining again starts nothing", async () => {
     const w = await writer();
     const group = (await call("POST", "/groups", { name: `Joiners ${crypto.randomUUID().slice(0, 6)}` })).body.uuid;
