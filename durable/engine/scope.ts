@@ -72,7 +72,7 @@ class StepScope implements Scope {
   }
 
   private logErrors(errors: string[]): void {
-    for (const e of errors) this.log(error(e));
+    for (const e of errors) this.log(error(e, "template"));
   }
 }
 

@@ -37,4 +37,19 @@ describe("replay input shapes", () => {
     expect(changes[0]).not.toHaveProperty("previous");
     expect(changes[1]).toMatchObject({ value: "2", previous: { value: "1", category: "Low" } });
   });
+
+  it("error events carry a code naming their cause", async () => {
+    const flow = linearFlow(u(8200), "Errors", [
+      {
+        actions: [
+          { uuid: u(8201), type: "set_contact_name", name: "@(1 / 0)" },
+          { uuid: u(8202), type: "add_contact_groups", groups: [{ uuid: u(8299), name: "Nowhere" }] },
+          { uuid: u(8203), type: "add_contact_groups", groups: [{ uuid: u(9103), name: "Adults" }] },
+          { uuid: u(8204), type: "set_contact_language", language: "english" },
+        ],
+      },
+    ]);
+    const { events } = await engine().start(assets(flow), manual(flow));
+    expect(ofType(events, "error").map((e) => e.code)).toEqual(["template", "missing_dependency", "query_group", "invalid_value"]);
+  });
 });

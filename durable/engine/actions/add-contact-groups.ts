@@ -10,7 +10,7 @@ export async function execute(a: ActionOf<"add_contact_groups">, s: Scope): Prom
   const added: { uuid: string; name: string }[] = [];
   for (const g of resolveGroups(s, a.groups)) {
     if (g.query) {
-      s.log(error(`can't add contacts to the query based group '${g.name}'`));
+      s.log(error(`can't add contacts to the query based group '${g.name}'`, "query_group"));
       continue;
     }
     if (current.some((c) => c.uuid === g.uuid) || added.some((c) => c.uuid === g.uuid)) continue;

@@ -40,13 +40,13 @@ export function isValidURN(urn: string): boolean {
 export async function execute(a: ActionOf<"add_contact_urn">, s: Scope): Promise<ActionOutcome> {
   const path = s.text(a.path).trim();
   if (path === "") {
-    s.log(error("URN path evaluated to empty string, skipping"));
+    s.log(error("URN path evaluated to empty string, skipping", "invalid_value"));
     return;
   }
   const country = s.env.default_country;
   const urn = normalizeURN(a.scheme, path, country);
   if (!isValidURN(urn)) {
-    s.log(error(`'${a.scheme}:${path}' is not a valid URN, skipping`));
+    s.log(error(`'${a.scheme}:${path}' is not a valid URN, skipping`, "invalid_value"));
     return;
   }
   // The contact's own URNs are compared normalized too: "tel:0788 123 123" is "tel:+250788123123".

@@ -15,7 +15,7 @@ export async function execute(a: ActionOf<"add_input_labels">, s: Scope): Promis
     const label = byName ? s.session.assets.label({ name: name! }) : s.session.assets.label(ref as Ref);
     if (label) {
       if (!labels.some((l) => l.uuid === label.uuid)) labels.push({ uuid: label.uuid, name: label.name });
-    } else s.log(error(`no such label: ${byName ? String(ref.name_match) : (ref as Ref).name}`));
+    } else s.log(error(`no such label: ${byName ? String(ref.name_match) : (ref as Ref).name}`, "missing_dependency"));
   }
   if (labels.length) s.log(inputLabelsAdded(input.uuid, labels));
 }

@@ -11,7 +11,7 @@ export function resolveGroups(s: Scope, refs: ({ uuid: string; name: string } | 
     if (byName && name === undefined) continue; // the error is logged; the group is skipped (goflow)
     const group = byName ? s.session.assets.group({ name: name! }) : s.session.assets.group(ref);
     if (group) out.push(group);
-    else s.log(error(`no such group: ${byName ? ref.name_match : ref.name}`));
+    else s.log(error(`no such group: ${byName ? ref.name_match : ref.name}`, "missing_dependency"));
   }
   return out;
 }

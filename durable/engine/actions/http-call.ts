@@ -58,12 +58,12 @@ export function callableURL(s: Scope, raw: string): URL | undefined {
     url = new URL(raw);
     if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error();
   } catch {
-    s.log(error(`'${raw}' is not a valid URL`));
+    s.log(error(`'${raw}' is not a valid URL`, "invalid_value"));
     return undefined;
   }
   const blocked = blockedHost(url);
   if (blocked) {
-    s.log(error(`webhook to ${url.hostname} not allowed: it is ${blocked}`));
+    s.log(error(`webhook to ${url.hostname} not allowed: it is ${blocked}`, "not_allowed"));
     return undefined;
   }
   return url;
@@ -76,7 +76,7 @@ export function callableURL(s: Scope, raw: string): URL | undefined {
  */
 export async function makeCall(s: Scope, method: string, url: URL, headers: Record<string, string>, body: string): Promise<Call | undefined> {
   if (byteLength(body) > MAX_REQUEST_BYTES) {
-    s.log(error(`webhook request body is ${byteLength(body)} bytes, at most ${MAX_REQUEST_BYTES}: not sent`));
+    s.log(error(`webhook request body is ${byteLength(body)} bytes, at most ${MAX_REQUEST_BYTES}: not sent`, "too_large"));
     return undefined;
   }
   const req: HttpRequest = { method, url: url.toString(), headers, body };

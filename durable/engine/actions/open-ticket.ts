@@ -16,13 +16,13 @@ type Assignee = NonNullable<TicketJSON["assignee"]>;
 export async function execute(a: ActionOf<"open_ticket">, s: Scope): Promise<ActionOutcome> {
   const session = s.session;
   if ((session.trigger as { batch?: boolean }).batch === true) {
-    s.log(error("can't open tickets for contacts started in a batch"));
+    s.log(error("can't open tickets for contacts started in a batch", "not_allowed"));
     return;
   }
   const assets = session.assets;
   let topic: Ref | undefined = a.topic ? assets.topic(a.topic.uuid) : assets.source.topics?.[0];
   if (a.topic && !topic) {
-    s.log(error(`no such topic: ${a.topic.name}`));
+    s.log(error(`no such topic: ${a.topic.name}`, "missing_dependency"));
     topic = undefined;
   }
   const assignee = findAssignee(a.assignee ?? undefined, s);
@@ -49,7 +49,7 @@ function findAssignee(ref: (Assignee & { email_match?: string }) | undefined, s:
   const users = s.session.assets.source.users ?? [];
   const user = users.find((u) => (email && u.email?.toLowerCase() === email.toLowerCase()) || (ref.uuid && u.uuid === ref.uuid));
   if (!user) {
-    s.log(error(`no such user: ${email || ref.uuid}`));
+    s.log(error(`no such user: ${email || ref.uuid}`, "missing_dependency"));
     return undefined;
   }
   // A user reference, as goflow writes one: email and name.

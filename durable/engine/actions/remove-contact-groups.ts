@@ -13,7 +13,7 @@ export async function execute(a: ActionOf<"remove_contact_groups">, s: Scope): P
   } else {
     remove = new Set();
     for (const g of resolveGroups(s, a.groups ?? [])) {
-      if (g.query) s.log(error(`can't remove contacts from the query based group '${g.name}'`));
+      if (g.query) s.log(error(`can't remove contacts from the query based group '${g.name}'`, "query_group"));
       else remove.add(g.uuid);
     }
   }

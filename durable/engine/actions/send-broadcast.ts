@@ -32,7 +32,7 @@ export async function execute(a: ActionOf<"send_broadcast">, s: Scope): Promise<
   for (const g of a.groups ?? []) {
     const found = "name_match" in g ? s.session.assets.group({ name: s.text(String(g.name_match)) }) : s.session.assets.group(g as Ref);
     if (found) groups.push({ uuid: found.uuid, name: found.name });
-    else s.log(error(`no such group: ${"name_match" in g ? String(g.name_match) : (g as Ref).name}`));
+    else s.log(error(`no such group: ${"name_match" in g ? String(g.name_match) : (g as Ref).name}`, "missing_dependency"));
   }
   const contacts = (a.contacts ?? []).map((c) => ({ uuid: c.uuid, ...(c.name ? { name: c.name } : {}) }));
   const query = a.contact_query ? s.text(a.contact_query, quoteQueryValue) : "";

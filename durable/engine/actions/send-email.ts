@@ -14,15 +14,15 @@ export async function execute(a: ActionOf<"send_email">, s: Scope): Promise<Acti
   const subject = s.text(subjectTemplate).replace(/[\t\r\n]+/g, " ").replace(/ {2,}/g, " ").trim();
   const body = s.text(bodyTemplate);
   if (to.length === 0) {
-    s.log(error("email has no recipients, skipping"));
+    s.log(error("email has no recipients, skipping", "invalid_value"));
     return;
   }
   if (subject === "") {
-    s.log(error("email subject evaluated to empty string, skipping"));
+    s.log(error("email subject evaluated to empty string, skipping", "invalid_value"));
     return;
   }
   if (body.trim() === "") {
-    s.log(error("email body evaluated to empty string, skipping"));
+    s.log(error("email body evaluated to empty string, skipping", "invalid_value"));
     return;
   }
   s.log(emailSent(to, subject, body));

@@ -11,13 +11,13 @@ export function renderMessage(s: Scope, itemUUID: string, text: string, attachme
   const renderedAttachments: string[] = [];
   for (const a of s.localized(itemUUID, "attachments", attachments).values) {
     const r = s.text(a);
-    if (r === "" || r.endsWith(":")) s.log(error(`attachment text evaluated to empty string, skipping`));
+    if (r === "" || r.endsWith(":")) s.log(error(`attachment text evaluated to empty string, skipping`, "invalid_value"));
     else renderedAttachments.push(r);
   }
   const renderedQuickReplies: string[] = [];
   for (const q of s.localized(itemUUID, "quick_replies", quickReplies).values) {
     const r = s.text(q);
-    if (r === "") s.log(error(`quick reply text evaluated to empty string, skipping`));
+    if (r === "") s.log(error(`quick reply text evaluated to empty string, skipping`, "invalid_value"));
     else renderedQuickReplies.push(r);
   }
   return { text: renderedText, attachments: renderedAttachments, quickReplies: renderedQuickReplies, language: t.language };

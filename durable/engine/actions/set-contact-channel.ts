@@ -16,7 +16,7 @@ export async function execute(a: ActionOf<"set_contact_channel">, s: Scope): Pro
   } else {
     const channel = s.session.assets.channel(a.channel.uuid);
     if (!channel) {
-      s.log(error(`no such channel: ${a.channel.name}`));
+      s.log(error(`no such channel: ${a.channel.name}`, "missing_dependency"));
       return;
     }
     const tied = urns.filter((u) => channel.schemes.includes(parseURN(u).scheme)).map((u) => withChannel(u, channel.uuid));

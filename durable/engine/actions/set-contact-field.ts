@@ -37,7 +37,7 @@ export function fieldValue(s: Scope, type: string, text: string): FieldValue {
 export function setField(s: Scope, session: Session, key: string, text: string): void {
   const field = session.assets.field(key);
   if (!field) {
-    s.log(error(`no such field: ${key}`));
+    s.log(error(`no such field: ${key}`, "missing_dependency"));
     return;
   }
   text = truncate(text.trim(), session.limits.maxFieldChars);

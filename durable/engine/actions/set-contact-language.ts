@@ -8,7 +8,7 @@ export async function execute(a: ActionOf<"set_contact_language">, s: Scope): Pr
   if (rendered === undefined) return;
   const language = rendered.trim().toLowerCase();
   if (language !== "" && !/^[a-z]{3}$/.test(language)) {
-    s.log(error(`'${language}' is not a valid language code`));
+    s.log(error(`'${language}' is not a valid language code`, "invalid_value"));
     return;
   }
   if ((s.session.contact.language ?? "") === language) return;

@@ -17,7 +17,7 @@ export async function execute(a: ActionOf<"set_contact_timezone">, s: Scope): Pr
   if (rendered === undefined) return;
   const timezone = rendered.trim();
   if (timezone !== "" && !isZone(timezone)) {
-    s.log(error(`unrecognized timezone: '${timezone}'`));
+    s.log(error(`unrecognized timezone: '${timezone}'`, "invalid_value"));
     return;
   }
   if ((s.session.contact.timezone ?? "") === timezone) return;

@@ -18,7 +18,7 @@ export async function execute(a: ActionOf<"set_run_local">, s: Scope): Promise<A
     const by = Number(value);
     const current = Number(locals[a.local] ?? "0");
     if (Number.isNaN(by) || Number.isNaN(current)) {
-      s.log(error(`can't increment local '${a.local}': not a number`));
+      s.log(error(`can't increment local '${a.local}': not a number`, "invalid_value"));
       return;
     }
     locals[a.local] = String(current + by);

@@ -22,7 +22,7 @@ export function routeSwitch(router: SwitchRouter, s: Scope): Routed {
     const result = runRouterTest(s.env, s.context(), c.type, operand, args);
     if (result === null) continue;
     if (isError(result as XValue)) {
-      s.log(error(`error calling test ${c.type}: ${(result as { message?: string }).message ?? "failed"}`));
+      s.log(error(`error calling test ${c.type}: ${(result as { message?: string }).message ?? "failed"}`, "router_test"));
       continue;
     }
     const { match, extra } = result as { match: XValue; extra?: XValue };
