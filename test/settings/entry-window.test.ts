@@ -4,7 +4,8 @@ import { createExecutionContext, createScheduledController, waitOnExecutionConte
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import worker from "../../worker/index";
-import { IDLE_CHECK_HOUR } from "../../worker/scheduled";
+import { Budget } from "../../worker/limits/budget";
+import { IDLE_CHECK_HOUR, pauseIdleFlows } from "../../worker/scheduled";
 import { call, contactByUrn, linearFlow, phone, postTwilio, publishFlow, runsOf, say, twilioChannel, twilioOutbox, twilioSms } from "../contact/support";
 import { settled, startNow } from "../starts/support";
 
@@ -92,6 +93,21 @@ describe("the entry window", () => {
     expect((await call("GET", `/flows/${busy.uuid}`)).body.status).toBe("active");
     expect((await call("GET", `/flows/${forever.uuid}`)).body.status).toBe("active");
     expect((await call("POST", `/flows/${idle.uuid}/start`, { contacts: [w.contact] })).status).toBe(422);
+  });
+});
+
+describe("the daily check of run_for_a_year flows", () => {
+  it("costs two D1 queries however many flows it pauses", { timeout: 60_000 }, async () => {
+    const flows = [];
+    for (let i = 0; i < 12; i++) flows.push(await hello(`Idle ${i}`, { entry_window: { end: "run_for_a_year" } }));
+    const budget = new Budget();
+    const paused = await pauseIdleFlows(env, new Date(Date.now() + 400 * DAY), budget);
+    expect(paused).toEqual(expect.arrayContaining(flows.map((f) => f.uuid)));
+    expect(budget.used).toEqual({ subrequests: 2, queries: 2 });
+    // Nothing left to pause: one query.
+    const again = new Budget();
+    expect(await pauseIdleFlows(env, new Date(Date.now() + 400 * DAY), again)).toEqual([]);
+    expect(again.used).toEqual({ subrequests: 1, queries: 1 });
   });
 });
 
