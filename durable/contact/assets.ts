@@ -19,6 +19,8 @@ export interface FlowInfo {
   entryRules: EntryRules | null;
   entryWindow: EntryWindow | null;
   deliveryWindow: DeliveryWindow | null;
+  /** The goal's event name (docs/journeys.md, "Goal"); null when the flow has none. */
+  goal: string | null;
   definition: Record<string, unknown>;
 }
 
@@ -128,7 +130,7 @@ export async function currentAssets(db: D1Database, now: number): Promise<Assets
 async function load(db: D1Database, stamp: string, now: number): Promise<Assets> {
   const [flowRows, triggerRows, fieldRows, groupRows, channelRows, environmentRows] = await db.batch([
     db.prepare(
-      `SELECT f.uuid, f.name, f.type, f.status, f.ignore_keywords, f.entry_rules, f.entry_window, f.delivery_window, f.published_version, v.definition
+      `SELECT f.uuid, f.name, f.type, f.status, f.ignore_keywords, f.entry_rules, f.entry_window, f.delivery_window, f.goal, f.published_version, v.definition
        FROM flows f JOIN flow_versions v ON v.flow_uuid = f.uuid AND v.version = f.published_version
        WHERE f.published_version IS NOT NULL`,
     ),
@@ -153,6 +155,7 @@ async function load(db: D1Database, stamp: string, now: number): Promise<Assets>
       entryRules: r.entry_rules ? JSON.parse(r.entry_rules) : null,
       entryWindow: r.entry_window ? JSON.parse(r.entry_window) : null,
       deliveryWindow: r.delivery_window ? JSON.parse(r.delivery_window) : null,
+      goal: r.goal ? ((JSON.parse(r.goal) as { event?: string }).event ?? null) : null,
       definition: publishedDefinition(r.uuid, r.published_version, r.definition),
     });
   }

@@ -7,12 +7,14 @@ import { flushJournal } from "./d1-writes";
 import { handleInbound } from "./inbound";
 import { queueMessage, sendDue, type MessageRequest, type Queued } from "./outbox";
 import * as dnc from "./do-not-contact";
+import { goalStatements } from "./goals";
 import { SerialQueue } from "./queue";
 import { commit, startFlow } from "./sprints";
 import * as events from "./storage/events";
 import { runFanouts, type ParentRun } from "./fanout";
 import * as fanouts from "./storage/fanouts";
 import * as inbox from "./storage/inbox";
+import * as journal from "./storage/journal";
 import * as outbox from "./storage/outbox";
 import * as profile from "./storage/profile";
 import * as startsSeen from "./storage/starts";
@@ -220,7 +222,10 @@ export class ContactSession extends DurableObject<Env> {
     });
   }
 
-  /** Stores events in the log; those an event trigger names start its flow (docs/triggers.md). */
+  /**
+   * Stores events in the log; those an event trigger names start its flow (docs/triggers.md), those
+   * a wait is waiting for resume it, and those that are a flow's goal count it (docs/journeys.md).
+   */
   async recordEvents(contactUuid: string, list: events.ContactEvent[], origin: string | null = null): Promise<number> {
     const ctx = this.context(contactUuid, origin);
     return this.serially(ctx, async (read) => {
@@ -228,6 +233,7 @@ export class ContactSession extends DurableObject<Env> {
       this.ctx.storage.transactionSync(() => {
         const ids = events.record(ctx.sql, list, new Date(ctx.now()).toISOString());
         queueEventStarts(ctx.sql, assets, list);
+        journal.append(ctx.sql, goalStatements(ctx.sql, contactUuid, assets, list));
         // Waits for these events are offered them once this operation is done (fireDueTimers).
         eventsRecorded(ctx.sql, ctx.now(), list.map((e, i) => ({ name: e.name, id: ids[i] })));
       });

@@ -110,7 +110,7 @@ export function commit(
       const sendable = new Set(fx.outbox.map((m) => m.uuid));
       for (const t of waitTimers(o.change.after, o.change.events, sendable, now)) timerRows.add(ctx.sql, t);
       statements.push(...fx.statements);
-      if (o.entered) entries.recordEntry(ctx.sql, o.entered, now);
+      if (o.entered) entries.recordEntry(ctx.sql, o.entered, now, assets.flows.get(o.entered)?.version ?? null);
       recordDoNotContact(ctx.sql, o.change.events);
       joinedGroupStarts(ctx, assets, o.change.events, extra.depth ?? 0);
     }

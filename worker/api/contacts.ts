@@ -2,7 +2,7 @@ import { and, asc, desc, eq, exists, inArray, or, sql, type SQL } from "drizzle-
 import { Hono } from "hono";
 import { z } from "zod";
 import { chunkRows, type Database } from "../db";
-import { contacts, contactUrns, fields, groupMembers, groups, messages, runResults, runs } from "../db/schema";
+import { contacts, contactUrns, fields, goalPerformers, groupMembers, groups, messages, runResults, runs } from "../db/schema";
 import { asciiLower } from "../segments/check";
 import { Language, Name, nonEmpty, now, Timezone, Uuid } from "./common";
 import type { ApiEnv } from "./context";
@@ -314,6 +314,7 @@ export const contactRoutes = new Hono<ApiEnv>()
       nonEmpty([
         db.delete(runResults).where(inArray(runResults.runUuid, db.select({ uuid: runs.uuid }).from(runs).where(eq(runs.contactUuid, uuid)))),
         db.delete(runs).where(eq(runs.contactUuid, uuid)),
+        db.delete(goalPerformers).where(eq(goalPerformers.contactUuid, uuid)),
         db.delete(messages).where(eq(messages.contactUuid, uuid)),
         db.delete(groupMembers).where(eq(groupMembers.contactUuid, uuid)),
         db.delete(contactUrns).where(eq(contactUrns.contactUuid, uuid)),

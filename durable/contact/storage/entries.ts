@@ -11,14 +11,19 @@ export function entryTimes(sql: SqlStorage, flowUuid: string): number[] {
   return sql.exec<{ entered_at: number }>("SELECT entered_at FROM entries WHERE flow_uuid = ? ORDER BY entered_at DESC LIMIT 1000", flowUuid).toArray().map((r) => r.entered_at);
 }
 
-export function recordEntry(sql: SqlStorage, flowUuid: string, at: number): void {
-  sql.exec("INSERT INTO entries (flow_uuid, entered_at) VALUES (?, ?)", flowUuid, at);
+export function recordEntry(sql: SqlStorage, flowUuid: string, at: number, version: number | null): void {
+  sql.exec("INSERT INTO entries (flow_uuid, entered_at, version) VALUES (?, ?, ?)", flowUuid, at, version);
   sql.exec(
     "DELETE FROM entries WHERE flow_uuid = ? AND entered_at < ? AND id != (SELECT max(id) FROM entries WHERE flow_uuid = ?)",
     flowUuid,
     at - KEEP_ENTRIES_MS,
     flowUuid,
   );
+}
+
+/** The version of the contact's latest entry into the flow at or before `at` (null: none, or entered before versions were kept). */
+export function versionEnteredBy(sql: SqlStorage, flowUuid: string, at: number): number | null {
+  return sql.exec<{ version: number | null }>("SELECT version FROM entries WHERE flow_uuid = ? AND entered_at <= ? ORDER BY entered_at DESC, id DESC LIMIT 1", flowUuid, at).toArray()[0]?.version ?? null;
 }
 
 /** Whether the contact has written on this channel before (a message handled, not only stored). */

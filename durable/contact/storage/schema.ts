@@ -88,7 +88,9 @@ const TABLES = [
   `CREATE TABLE IF NOT EXISTS starts_seen (start_uuid TEXT PRIMARY KEY, result TEXT NOT NULL, at INTEGER NOT NULL)`,
   // Flow settings and triggers (storage/entries.ts): when the contact entered each flow, the
   // channels it has written on, and trigger starts decided but not yet carried out.
-  `CREATE TABLE IF NOT EXISTS entries (id INTEGER PRIMARY KEY AUTOINCREMENT, flow_uuid TEXT NOT NULL, entered_at INTEGER NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS entries (id INTEGER PRIMARY KEY AUTOINCREMENT, flow_uuid TEXT NOT NULL, entered_at INTEGER NOT NULL, version INTEGER)`,
+  // The flow versions whose goal the contact reached (goals.ts): D1 is written once for each.
+  `CREATE TABLE IF NOT EXISTS goals_reached (flow_uuid TEXT NOT NULL, version INTEGER NOT NULL, PRIMARY KEY (flow_uuid, version))`,
   `CREATE INDEX IF NOT EXISTS entries_flow ON entries (flow_uuid, entered_at)`,
   `CREATE TABLE IF NOT EXISTS conversations (channel_uuid TEXT PRIMARY KEY, first_at INTEGER NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS pending_starts (id INTEGER PRIMARY KEY AUTOINCREMENT, flow_uuid TEXT NOT NULL, trigger TEXT NOT NULL, depth INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0)`,
@@ -98,7 +100,7 @@ const TABLES = [
 const DDL = [...TABLES, ...FANOUT_TABLES, PROFILE_TABLE].join(";\n");
 
 /** Bumped when TABLES change; an object that has this version already skips the DDL. */
-const SCHEMA_VERSION = "5";
+const SCHEMA_VERSION = "6";
 
 /** What takes an object made at an older version to the next one (new objects get TABLES as they are). */
 const UPGRADES: Record<string, string> = {
@@ -108,6 +110,8 @@ const UPGRADES: Record<string, string> = {
   "3": "ALTER TABLE timers ADD COLUMN payload TEXT",
   // WhatsApp forms: the outbox sends a provider's own message part; the inbox keeps a submitted form.
   "4": "ALTER TABLE outbox ADD COLUMN payload TEXT; ALTER TABLE inbox ADD COLUMN form TEXT",
+  // Entries remember the flow version entered (goals are counted per version).
+  "5": "ALTER TABLE entries ADD COLUMN version INTEGER",
 };
 
 /**
