@@ -75,4 +75,20 @@ describe("POST /flows/import with campaigns and triggers", () => {
     expect(sent.map((s) => s.body)).toEqual(["Your clinic visit is tomorrow, Amina.", "Your clinic visit is tomorrow, Amina.", "Congratulations! Bring your baby for the 2-week check."]);
     expect((await contactObject(contact).state()).timers.filter((t) => t.kind === "date_trigger")).toEqual([]);
   });
+
+  it("an import plans the contacts who have the date already (through the queue)", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(Date.parse("2030-01-02T00:00:00Z"));
+    const contact = (await call("POST", "/contacts", { urns: [`tel:${phone()}`], groups: [GROUP], fields: { edd: "2030-03-01T06:00:00Z" } })).body.uuid;
+    const due = async () => (await contactObject(contact).state()).timers.filter((t) => t.kind === "date_trigger").map((t) => t.due_at);
+    expect(await due()).toContain(Date.parse("2030-02-28T09:00:00Z"));
+    // The same export with the first event 2 days before instead of 1.
+    const moved = structuredClone(exported);
+    moved.campaigns[0].events[0].offset = -2;
+    vi.setSystemTime(Date.parse("2030-01-02T00:01:00Z"));
+    expect((await call("POST", "/flows/import", moved)).status).toBe(200);
+    vi.useRealTimers();
+    for (let i = 0; i < 100 && !(await due()).includes(Date.parse("2030-02-27T09:00:00Z")); i++) await new Promise((r) => setTimeout(r, 100));
+    expect((await due()).sort()).toEqual(["2030-02-27T09:00:00Z", "2030-03-01T09:00:00Z", "2030-03-15T10:00:00Z"].map(Date.parse));
+  });
 });

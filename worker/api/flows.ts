@@ -13,7 +13,7 @@ import { FieldType, RESERVED_FIELD_KEYS } from "./fields";
 import { withFlowAssets } from "./import-assets";
 import { importEntryPoints, ImportedTrigger, knownAssets, NotImported } from "./import-triggers";
 import { describe, validate } from "./openapi";
-import { planTrigger } from "../triggers/plan-fanout";
+import { queuePlans } from "../triggers/plan-fanout";
 
 const tag = "flows";
 
@@ -319,7 +319,7 @@ export const flowRoutes = new Hono<ApiEnv>()
       ...entry.statements,
     ];
     if (statements.length) await db.batch(nonEmpty(statements));
-    for (const plan of entry.plans) await planTrigger(c.env, plan);
+    await queuePlans(c.env, entry.plans);
 
     return c.json({
       flows: [

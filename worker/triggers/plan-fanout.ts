@@ -36,6 +36,16 @@ export async function planTrigger(env: Env, trigger: { uuid: string; stamp: stri
 }
 
 /**
+ * Many triggers at once (an import's campaign events): every one's planning goes to the queue from
+ * the first contact, so the request calls no contact object however many there are.
+ */
+export async function queuePlans(env: Env, list: { uuid: string; stamp: string; field: string }[]): Promise<void> {
+  // A queue send takes at most 100 messages.
+  for (let i = 0; i < list.length; i += 100)
+    await env.SCHEDULE_FIRES.sendBatch(list.slice(i, i + 100).map((t) => ({ body: { date_plan: { trigger: t.uuid, stamp: t.stamp, field: t.field, after: "" } } satisfies DatePlan })));
+}
+
+/**
  * The queue's date plans: each one's next page while the budget allows, then the next message. A
  * trigger deleted or edited since (its stamp moved: the edit began a fan-out of its own) is dropped.
  */
