@@ -111,3 +111,26 @@ it("waits for a date field and for a profile change", async () => {
   expect(await page.getByRole("button", { name: /problem/ }).textContent()).toBe("No problems");
 
 });
+
+it("adds the do-not-contact and flow-variable actions; a variable the flow does not declare is a problem on the node", async () => {
+  const flow = await makeFlow();
+  const page = eddy.page;
+  await open(page, flow);
+  await addNode(page, "Update do-not-contact");
+  await panel(page).getByRole("checkbox", { name: "email addresses" }).uncheck();
+  await page.locator(".flow-node").getByText("add phone addresses to do-not-contact").waitFor();
+
+  await addNode(page, "Update flow variables");
+  await panel(page).getByLabel("Variable 1").fill("vip");
+  await panel(page).getByLabel("To 1").fill("@(true)");
+  const node = page.locator(".flow-node").filter({ hasText: "@vars.vip = @(true)" });
+  await node.getByRole("alert").getByText(/vip/).waitFor();
+  await saved(page);
+  const actions = (await draft(flow)).nodes.flatMap((n: any) => n.actions);
+  expect(actions).toEqual(
+    expect.arrayContaining([
+      expect.objectContaining({ type: "update_do_not_contact", operation: "add", kinds: ["phone"] }),
+      expect.objectContaining({ type: "update_variables", updates: [{ variable: "vip", value: "@(true)" }] }),
+    ]),
+  );
+});
