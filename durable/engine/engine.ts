@@ -2,7 +2,7 @@ import { executeAction } from "./actions";
 import { Assets, FlowInvalid, FlowNotFound, type Flow, type SessionAssets } from "./assets";
 import { cloneContact } from "./contact";
 import type { EventJSON } from "./events/base";
-import { failure } from "./events/diagnostics";
+import { failure, type DiagnosticCode } from "./events/diagnostics";
 import { msgReceived } from "./events/msg";
 import { waitTimedOut } from "./events/run";
 import type { Node } from "./flow/schema";
@@ -197,11 +197,11 @@ export class Engine {
 
   private async visit(s: Session, run: RunJSON, nodeUUID: string, passed?: Record<string, unknown>): Promise<Visit> {
     if (s.stepsThisSprint >= this.limits.maxStepsPerSprint) {
-      return this.fail(s, run, null, `reached maximum number of steps per sprint (${this.limits.maxStepsPerSprint})`);
+      return this.fail(s, run, null, `reached maximum number of steps per sprint (${this.limits.maxStepsPerSprint})`, "step_limit");
     }
     const flow = s.assets.flow(run.flow.uuid);
     const node = flow.node(nodeUUID);
-    if (!node) return this.fail(s, run, null, `flow '${flow.ref.name}' has no node ${nodeUUID}`);
+    if (!node) return this.fail(s, run, null, `flow '${flow.ref.name}' has no node ${nodeUUID}`, "broken_flow");
     const step = s.addStep(run, node.uuid);
     const scope = makeScope(s, run, flow, node, step);
     if (run.path.length === 1) initVariables(scope, passed);
@@ -211,7 +211,7 @@ export class Engine {
       const outcome = await executeAction(action, scope);
       if (CONTACT_CHANGING_ACTIONS.has(action.type)) reevaluateQueryGroups(s, run, step);
       if (!outcome) continue;
-      if ("fail" in outcome) return this.fail(s, run, step, outcome.fail);
+      if ("fail" in outcome) return this.fail(s, run, step, outcome.fail, outcome.code);
       pushed = { flow: outcome.enter, terminal: outcome.terminal, variables: outcome.variables };
     }
     if (pushed) {
@@ -244,7 +244,7 @@ export class Engine {
    */
   private leave(s: Session, run: RunJSON, node: Node, step: StepJSON, routed: Routed): string | undefined | null {
     if ("fail" in routed) {
-      this.fail(s, run, step, routed.fail);
+      this.fail(s, run, step, routed.fail, "broken_flow");
       return null;
     }
     let exitUUID: string | undefined;
@@ -252,7 +252,7 @@ export class Engine {
       const flow = s.assets.flow(run.flow.uuid);
       const taken = takeCategory(node.router, makeScope(s, run, flow, node, step), routed);
       if ("fail" in taken) {
-        this.fail(s, run, step, taken.fail);
+        this.fail(s, run, step, taken.fail, "broken_flow");
         return null;
       }
       exitUUID = taken.exitUUID;
@@ -261,7 +261,7 @@ export class Engine {
     }
     const exit = node.exits.find((e) => e.uuid === exitUUID);
     if (!exit) {
-      this.fail(s, run, step, `node ${node.uuid} has no exit ${exitUUID}`);
+      this.fail(s, run, step, `node ${node.uuid} has no exit ${exitUUID}`, "broken_flow");
       return null;
     }
     step.exit_uuid = exit.uuid;
@@ -269,8 +269,8 @@ export class Engine {
   }
 
   /** Logs the reason, fails the run and every run above it, and the session. */
-  private fail(s: Session, run: RunJSON, step: StepJSON | null, reason: string): { failed: true } {
-    s.log(run, step, failure(reason));
+  private fail(s: Session, run: RunJSON, step: StepJSON | null, reason: string, code?: DiagnosticCode): { failed: true } {
+    s.log(run, step, failure(reason, code));
     for (let r: RunJSON | undefined = run; r; r = s.parentOf(r)) {
       if (r.status === "active" || r.status === "waiting") s.exitRun(r, "failed");
     }

@@ -28,6 +28,7 @@ describe("enter_flow across types", () => {
   it("a background session entering a messaging flow fails its run with goflow's message", async () => {
     const { events, session } = await engine().start(assets(background, messaging), manual(background, contact()));
     expect(ofType(events, "failure").map((e) => e.text)).toEqual([`can't enter flow[uuid=${MSG},name=Survey] of type messaging from type messaging_background`]);
+    expect(ofType(events, "failure")[0].code).toBe("flow_type");
     expect(types(events)).not.toContain("msg_created");
     expect(session.status).toBe("failed");
     expect(session.runs).toHaveLength(1);

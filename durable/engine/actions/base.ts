@@ -1,5 +1,6 @@
 import type { Flow } from "../assets";
 import type { EventBody, EventJSON } from "../events/base";
+import type { DiagnosticCode } from "../events/diagnostics";
 import type { Environment, XObject, XValue } from "../excellent";
 import type { ActionType, KnownAction, Node } from "../flow/schema";
 import type { Session } from "../session/session";
@@ -33,6 +34,6 @@ export interface Scope {
  * What an action asks of the traversal beyond its own effects: to fail the run, or to start a
  * child run once the node's actions are done (goflow's pushed flow).
  */
-export type ActionOutcome = void | { fail: string } | { enter: Flow; terminal: boolean; variables?: Record<string, unknown> };
+export type ActionOutcome = void | { fail: string; code?: DiagnosticCode } | { enter: Flow; terminal: boolean; variables?: Record<string, unknown> };
 
 export type ActionOf<T extends ActionType> = Extract<KnownAction, { type: T }>;

@@ -13,12 +13,12 @@ export async function execute(a: ActionOf<"enter_flow">, s: Scope): Promise<Acti
   try {
     flow = s.session.assets.flow(a.flow.uuid);
   } catch (e) {
-    if (e instanceof FlowNotFound || e instanceof FlowInvalid) return { fail: `can't enter flow '${a.flow.name}': ${e.message}` };
+    if (e instanceof FlowNotFound || e instanceof FlowInvalid) return { fail: `can't enter flow '${a.flow.name}': ${e.message}`, code: "missing_dependency" };
     throw e;
   }
   const from = s.session.json.type;
   const to = flow.definition.type;
-  if (!canEnter(from, to)) return { fail: `can't enter flow[uuid=${flow.ref.uuid},name=${flow.ref.name}] of type ${to} from type ${from}` };
+  if (!canEnter(from, to)) return { fail: `can't enter flow[uuid=${flow.ref.uuid},name=${flow.ref.name}] of type ${to} from type ${from}`, code: "flow_type" };
   return { enter: flow, terminal: a.terminal ?? false };
 }
 
