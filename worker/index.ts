@@ -17,7 +17,8 @@ export default {
     if (batch.queue === "eddy-schedule-fires") {
       // The queue also carries date-relative triggers' planning pages (worker/triggers/plan-fanout.ts).
       const bodies = batch.messages.map((m) => m.body);
-      await planQueued(env, bodies.filter(isDatePlan));
+      const plans = bodies.filter(isDatePlan);
+      if (plans.length) await planQueued(env, plans, plans.length < bodies.length);
       return fireQueued(env, { ...batch, messages: batch.messages.filter((m) => !isDatePlan(m.body)) } as MessageBatch<QueuedFire>);
     }
     throw new Error(`no consumer for queue ${batch.queue}`);

@@ -16,6 +16,8 @@ export const isDatePlan = (body: unknown): body is DatePlan => typeof body === "
 
 /** One page: a D1 read and a call to each contact's object. */
 const pageCost = (): Cost => ({ subrequests: datePlanning.pageSize + 1, queries: 1 });
+/** What plans may spend in a batch that also carries schedule fires (which have a budget of their own). */
+const SHARED: Cost = { subrequests: 120, queries: 20 };
 /** A trigger re-read and a queue send, around a page. */
 const AROUND: Cost = { subrequests: 2, queries: 1 };
 
@@ -48,9 +50,12 @@ export async function queuePlans(env: Env, list: { uuid: string; stamp: string; 
 /**
  * The queue's date plans: each one's next page while the budget allows, then the next message. A
  * trigger deleted or edited since (its stamp moved: the edit began a fan-out of its own) is dropped.
+ * `shared`: the batch has schedule fires too.
  */
-export async function planQueued(env: Env, plans: DatePlan[]): Promise<void> {
-  const budget = new Budget();
+export async function planQueued(env: Env, plans: DatePlan[], shared = false): Promise<void> {
+  // A batch that also carries schedule fires leaves most of the invocation's budget to them: a
+  // couple of pages here, the rest back to the queue.
+  const budget = new Budget(shared ? SHARED : undefined);
   const next: DatePlan[] = [];
   for (const [i, { date_plan: p }] of plans.entries()) {
     if (!budget.fits(pageCost(), AROUND)) {
