@@ -104,6 +104,10 @@ describe("send_whatsapp_form in a flow", () => {
   it("sends the interactive form inside the window with a token per send, and the answer's fields are @input.form", async () => {
     const form = await publishedForm();
     const flow = await publishFlow(formFlow(form, { header: "Visits" }));
+    // The form knows which flows send it; another form's flow is not among them.
+    const other = await publishedForm();
+    await publishFlow(formFlow(other));
+    expect((await call("GET", `/whatsapp-forms/${form.uuid}`)).body.used_by).toEqual([{ uuid: flow.uuid, name: flow.name }]);
     const { contact, wa } = await viaKeyword(flow);
     const [run] = await runsOf(contact);
     const token = run.results.booking.value as string;

@@ -148,7 +148,14 @@ describe("sending a WhatsApp form and reading the answer", () => {
     const r4 = await call("POST", `/whatsapp-forms/${ok.uuid}/send`, { ...send, contact: quiet.body.uuid });
     expect([r4.status, r4.body.error]).toEqual([409, "outside_window"]);
     expect(r4.body.message).toMatch(/24 hours/);
-  });
+    // With a template that has a FLOW button, it goes as that template.
+    const r5 = await call("POST", `/whatsapp-forms/${ok.uuid}/send`, { ...send, contact: quiet.body.uuid, data: { branch: "Centro" }, template: { name: "visit_booking", language: "en_US" } });
+    expect(r5.status, JSON.stringify(r5.body)).toBe(200);
+    expect(meta.sent.at(-1)!.body).toMatchObject({
+      type: "template",
+      template: { name: "visit_booking", language: { code: "en_US" }, components: [{ type: "button", sub_type: "flow", index: "0", parameters: [{ type: "action", action: { flow_token: r5.body.flow_token, flow_action_data: { branch: "Centro" } } }] }] },
+    });
+   }, 20_000);
 
   it("holds a throttled form to WhatsApp's 10 sends per hour", async () => {
     const { contact } = await waitingContact();

@@ -9,6 +9,7 @@ const Editor = lazy(() => import("./editor/editor-page").then((m) => m.EditorPag
 const Launch = lazy(() => import("./launch/launch-page").then((m) => m.LaunchPage));
 const Users = lazy(() => import("./users/users-page").then((m) => m.UsersPage));
 const StartProgress = lazy(() => import("./launch/start-page").then((m) => m.StartPage));
+const WhatsAppForms = lazy(() => import("./whatsapp-forms/forms-page").then((m) => m.FormsPage));
 
 export function App() {
   return (
@@ -23,6 +24,7 @@ export function App() {
             <Route path="/flows/:uuid/launch" component={Launch} />
             <Route path="/starts/:uuid" component={StartProgress} />
             <Route path="/users" component={Users} />
+            <Route path="/whatsapp-forms" component={WhatsAppForms} />
             <Route default component={Flows} />
           </Router>
         </Shell>

@@ -11,7 +11,7 @@ import { endpointIssues, FlowJson, FORM_CATEGORIES } from "../whatsapp-forms/flo
 import { graphFor, GraphError, LIST_PAGE, type Graph, type MetaFlow } from "../whatsapp-forms/graph";
 import { publicKeyPem } from "../whatsapp-forms/endpoint-crypto";
 import { appendHistory, statusEntry } from "../whatsapp-forms/history";
-import { interactiveForm, refusal } from "../whatsapp-forms/send";
+import { interactiveForm, inWindow, refusal, templateForm } from "../whatsapp-forms/send";
 import { Name, now, Uuid } from "./common";
 import type { ApiEnv } from "./context";
 import { ApiError, conflict, invalid, invalidField, notFound } from "./errors";
@@ -59,6 +59,10 @@ export const FormSend = z.strictObject({
     .optional()
     .describe("the first screen's data"),
   test: z.boolean().default(false).describe("send a draft, as a test (WhatsApp shows it with a draft banner)"),
+  template: z
+    .strictObject({ name: z.string().trim().min(1).max(512), language: z.string().regex(/^[a-z]{2,3}(_[A-Z]{2})?$/, "a language code like en_US"), variables: z.array(z.string().max(1024)).max(20).optional() })
+    .optional()
+    .describe("an approved template with a FLOW button: sent instead when the contact is outside the 24-hour window"),
 });
 
 export const SendOut = z.object({ flow_token: z.string(), message: z.string().describe("the message's uuid in GET /messages"), external_id: z.string() });
@@ -96,6 +100,7 @@ export const FormOut = z.object({
   health: z.record(z.string(), z.record(z.string(), z.unknown())).describe("the latest endpoint alert of each kind"),
   endpoint_screens: z.record(z.string(), z.record(z.string(), z.unknown())),
   endpoint_url: z.string().describe("Eddy's data endpoint for this form"),
+  used_by: z.array(z.object({ uuid: z.string(), name: z.string() })).optional().describe("GET /whatsapp-forms/{uuid} only: the flows whose draft or published version sends the form (send_whatsapp_form)"),
   created_on: z.string(),
   modified_on: z.string(),
 });
@@ -262,8 +267,9 @@ export const whatsappFormRoutes = new Hono<ApiEnv>()
     const status = await meta("upload the public key", () => graph.uploadPublicKey(publicKey));
     return c.json({ public_key: publicKey, signature_status: status });
   })
-  .get("/:uuid", describe({ tag, summary: "Get a WhatsApp form: status, history, health, validation errors", response: FormOut }), async (c) => {
-    return c.json(out(await findForm(c.get("db"), c.req.param("uuid")), origin(c.req.url)));
+  .get("/:uuid", describe({ tag, summary: "Get a WhatsApp form: status, history, health, validation errors, the flows that send it", response: FormOut }), async (c) => {
+    const form = await findForm(c.get("db"), c.req.param("uuid"));
+    return c.json({ ...out(form, origin(c.req.url)), used_by: await usedBy(c.env.DB, form.uuid) });
   })
   .patch("/:uuid", describe({ tag, summary: "Change a draft form (name, categories, Flow JSON); a published form never changes: clone it", response: FormOut }), validate("json", FormUpdate), async (c) => {
     const body = c.req.valid("json");
@@ -353,7 +359,7 @@ export const whatsappFormRoutes = new Hono<ApiEnv>()
       .returning();
     return c.json(out(row, origin(c.req.url)), 201);
   })
-  .post("/:uuid/send", describe({ tag, summary: "Send the form to a contact as an interactive message (inside the 24-hour window; refused for a deprecated or blocked form, held to 10 per hour while throttled)", response: SendOut }), validate("json", FormSend), async (c) => {
+  .post("/:uuid/send", describe({ tag, summary: "Send the form to a contact as an interactive message inside the 24-hour window, or outside it as the given template with a FLOW button (refused for a deprecated or blocked form, held to 10 per hour while throttled)", response: SendOut }), validate("json", FormSend), async (c) => {
     const body = c.req.valid("json");
     const db = c.get("db");
     const form = await findForm(db, c.req.param("uuid"));
@@ -370,21 +376,23 @@ export const whatsappFormRoutes = new Hono<ApiEnv>()
       d1.prepare("SELECT count(*) AS n FROM whatsapp_form_sends WHERE form_uuid = ? AND sent_on > ?").bind(form.uuid, new Date(at - 3600_000).toISOString()),
       d1.prepare("SELECT max(created_on) AS last FROM messages WHERE contact_uuid = ? AND channel_uuid = ? AND direction = 'in'").bind(body.contact, form.channelUuid),
     ]);
-    const refused = refusal(form, body.test, sends.results[0]?.n ?? 0, inbound.results[0]?.last ?? null, at);
+    const last = inbound.results[0]?.last ?? null;
+    const refused = refusal(form, body.test, sends.results[0]?.n ?? 0, last, at, !!body.template);
     if (refused) throw new ApiError(refused.status, refused.code, refused.message);
 
     const { graph } = await channelGraph(c, form.channelUuid);
     const flowToken = `ft_${crypto.randomUUID().replace(/-/g, "")}`;
-    const externalId = await meta("send", () => graph.send(interactiveForm(form.metaId, contact.path!, flowToken, form.usesEndpoint, body)));
-    const message = crypto.randomUUID();
+    const message = inWindow(last, at) || !body.template ? interactiveForm(form.metaId, contact.path!, flowToken, form.usesEndpoint, body) : { to: contact.path!, ...templateForm(flowToken, body.template, body.data) };
+    const externalId = await meta("send", () => graph.send(message));
+    const messageUuid = crypto.randomUUID();
     const sentOn = new Date(at).toISOString();
     await d1.batch([
       d1
         .prepare("INSERT INTO messages (uuid, contact_uuid, channel_uuid, urn, direction, text, status, external_id, created_on, sent_on, modified_on) VALUES (?, ?, ?, ?, 'out', ?, 'wired', ?, ?, ?, ?)")
-        .bind(message, body.contact, form.channelUuid, `whatsapp:${contact.path}`, body.text, externalId, sentOn, sentOn, sentOn),
-      d1.prepare("INSERT INTO whatsapp_form_sends (flow_token, form_uuid, contact_uuid, urn, message_uuid, external_id, sent_on) VALUES (?, ?, ?, ?, ?, ?, ?)").bind(flowToken, form.uuid, body.contact, `whatsapp:${contact.path}`, message, externalId, sentOn),
+        .bind(messageUuid, body.contact, form.channelUuid, `whatsapp:${contact.path}`, body.text, externalId, sentOn, sentOn, sentOn),
+      d1.prepare("INSERT INTO whatsapp_form_sends (flow_token, form_uuid, contact_uuid, urn, message_uuid, external_id, sent_on) VALUES (?, ?, ?, ?, ?, ?, ?)").bind(flowToken, form.uuid, body.contact, `whatsapp:${contact.path}`, messageUuid, externalId, sentOn),
     ]);
-    return c.json({ flow_token: flowToken, message, external_id: externalId });
+    return c.json({ flow_token: flowToken, message: messageUuid, external_id: externalId });
   })
   .get("/:uuid/sends", describe({ tag, summary: "The form's sends, newest first, each with its answer once the contact submitted it", response: z.object({ results: z.array(SendRow), next: z.string().nullable() }) }), validate("query", SendsQuery), async (c) => {
     const { limit, cursor } = c.req.valid("query");
@@ -519,4 +527,21 @@ async function syncPage(db: Database, graph: Graph, budget: Budget, channel: str
     budget.d1(writes.length);
   }
   return fit.length === wanted.length;
+}
+
+/**
+ * The flows whose draft or published version has a send_whatsapp_form of this form (its `form.uuid`).
+ * The text match comes first so json_tree walks only the definitions that mention the form.
+ */
+async function usedBy(d1: D1Database, formUuid: string): Promise<{ uuid: string; name: string }[]> {
+  const mentions = (column: string) =>
+    `(${column} LIKE '%' || ?1 || '%' AND EXISTS (SELECT 1 FROM json_tree(${column}) t WHERE t.key = 'uuid' AND t.value = ?1 AND t.path LIKE '%.form'))`;
+  const { results } = await d1
+    .prepare(
+      `SELECT f.uuid, f.name FROM flows f LEFT JOIN flow_versions v ON v.flow_uuid = f.uuid AND v.version = f.published_version
+       WHERE ${mentions("f.draft")} OR ${mentions("v.definition")} ORDER BY f.name LIMIT 100`,
+    )
+    .bind(formUuid)
+    .all<{ uuid: string; name: string }>();
+  return results;
 }

@@ -10,5 +10,6 @@ export interface NavItem {
 
 export const NAV: NavItem[] = [
   { href: "/flows", label: "Flows", matches: (p) => p === "/" || p.startsWith("/flows") },
+  { href: "/whatsapp-forms", label: "WhatsApp forms", matches: (p) => p.startsWith("/whatsapp-forms") },
   { href: "/users", label: "Users", matches: (p) => p.startsWith("/users"), admin: true },
 ];
