@@ -1,4 +1,6 @@
 import { app } from "./app";
+import { consumeWrites } from "./d1-writes/consume";
+import type { WrittenBehind } from "../durable/contact/d1-writes";
 import { runScheduled } from "./scheduled";
 import { fireQueued, type QueuedFire } from "./schedules/queue";
 import { isDatePlan, planQueued } from "./triggers/plan-fanout";
@@ -20,6 +22,11 @@ export default {
       const plans = bodies.filter(isDatePlan);
       if (plans.length) await planQueued(env, plans, plans.length < bodies.length);
       return fireQueued(env, { ...batch, messages: batch.messages.filter((m) => !isDatePlan(m.body)) } as MessageBatch<QueuedFire>);
+    }
+    // Contact objects' D1 writes, written behind (and what its dead-letter queue holds: still written, never dropped).
+    if (batch.queue === "eddy-d1-writes" || batch.queue === "eddy-d1-writes-dead") {
+      await consumeWrites(env.DB, batch as MessageBatch<WrittenBehind>);
+      return;
     }
     throw new Error(`no consumer for queue ${batch.queue}`);
   },

@@ -178,6 +178,8 @@ export class ContactSession extends DurableObject<Env> {
   ): Promise<StartResult> {
     // A start's coordinator booked this contact's first sends with its page (durable/starts/send-slots.ts).
     const ctx = this.context(contactUuid, origin, req.sendSlots);
+    // A start of many contacts writes D1 behind, many contacts to a transaction (d1-writes.ts).
+    ctx.behind = !!req.startUuid;
     const result = this.serially(ctx, async (read): Promise<StartResult> => {
       const seen = req.startUuid ? startsSeen.answered(ctx.sql, req.startUuid) : null;
       if (seen) return seen;
@@ -385,6 +387,7 @@ export class ContactSession extends DurableObject<Env> {
         budget.subrequests++;
         return [...mine, ...(await this.env.CHANNEL_RATE.getByName(channelUuid).reserve(cfg, n - mine.length, lane))];
       },
+      writes: this.env.D1_WRITES,
     };
   }
 

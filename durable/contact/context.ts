@@ -2,6 +2,7 @@ import { Engine, realServices } from "../engine";
 import { matchesQuery } from "../../worker/segments/query-matcher";
 import type { BucketConfig } from "../../worker/channels/rate";
 import type { Budget } from "./budget";
+import type { WrittenBehind } from "./d1-writes";
 
 /** What every part of the contact object works with during one operation. */
 export interface Ctx {
@@ -21,6 +22,10 @@ export interface Ctx {
    * the reply lane (answers to a contact who wrote in) or the bulk one; when absent, the rate is paced per object.
    */
   reserveSlots?(channelUuid: string, cfg: BucketConfig, n: number, lane: "reply" | "bulk"): Promise<number[]>;
+  /** The D1_WRITES queue, which writes the journal behind (d1-writes.ts); absent, D1 is written through. */
+  writes?: Queue<WrittenBehind>;
+  /** Write this operation's D1 changes behind through the queue (a start of many contacts). */
+  behind?: boolean;
 }
 
 /**

@@ -3,9 +3,9 @@
 // session's @parent is the run that started it.
 import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
-import { settled } from "../starts/support";
-import { call, contactByUrn, contactObject, keywordTrigger, linearFlow, phone, postTwilio, publishFlow, runsOf, say, twilioChannel, twilioSms, twilioOutbox } from "./support";
+import { describe, expect, it, vi } from "vitest";
+import { runsOf, settled } from "../starts/support";
+import { call, contactByUrn, contactObject, keywordTrigger, linearFlow, phone, postTwilio, publishFlow, say, twilioChannel, twilioSms, twilioOutbox } from "./support";
 
 const { sent } = twilioOutbox();
 
@@ -98,8 +98,15 @@ describe("start_session", () => {
     const { child } = await parentFlow(channel.uuid, "newbie", { create_contact: true });
     const { start } = await refer(channel, "newbie");
     expect(start.progress).toMatchObject({ targeted: 1, started: 1 });
-    const runs = await env.DB.prepare("SELECT contact_uuid, status FROM runs WHERE flow_uuid = ?").bind(child.uuid).all<{ contact_uuid: string; status: string }>();
-    expect(runs.results).toHaveLength(1);
+    // Its run is written behind (docs/contact-session.md): it appears in D1 a moment later.
+    const runs = await vi.waitFor(
+      async () => {
+        const found = await env.DB.prepare("SELECT contact_uuid, status FROM runs WHERE flow_uuid = ?").bind(child.uuid).all<{ contact_uuid: string; status: string }>();
+        expect(found.results).toHaveLength(1);
+        return found;
+      },
+      { timeout: 10_000, interval: 50 },
+    );
     const created = (await call("GET", `/contacts/${runs.results[0].contact_uuid}`)).body;
     expect(created).toMatchObject({ status: "active", urns: [] });
   });

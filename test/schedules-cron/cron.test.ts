@@ -4,8 +4,8 @@ import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import worker from "../../worker/index";
-import { call, linearFlow, publishFlow, runsOf, say, TWILIO_API } from "../contact/support";
-import { channel, group, newContact, settled } from "../starts/support";
+import { call, linearFlow, publishFlow, say, TWILIO_API } from "../contact/support";
+import { channel, group, newContact, runsOf, settled } from "../starts/support";
 
 const server = setupServer(http.post(TWILIO_API, () => HttpResponse.json({ sid: `SM${crypto.randomUUID().replace(/-/g, "")}` }, { status: 201 })));
 beforeAll(() => server.listen({ onUnhandledRequest: "error" }));

@@ -3,8 +3,8 @@ import { env } from "cloudflare:workers";
 import { http, HttpResponse } from "msw";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { fanOut } from "../../durable/starts/coordinator";
-import { call, contactObject, EXAMPLE, exampleAssets, HOOK, linearFlow, publishFlow, runsOf, say, twilioOutbox, unique } from "../contact/support";
-import { channel, fieldsOf, group, newContact, settled, startNow } from "./support";
+import { call, contactObject, EXAMPLE, exampleAssets, HOOK, linearFlow, publishFlow, say, twilioOutbox, unique } from "../contact/support";
+import { channel, fieldsOf, group, newContact, runsOf, settled, startNow } from "./support";
 
 const { sent } = twilioOutbox(http.post(HOOK, () => HttpResponse.json({ code: "AB12" })));
 const defaults = { ...fanOut };
@@ -136,7 +136,9 @@ describe("starts", () => {
     expect(done.progress).toMatchObject({ targeted: 2, started: 2 });
     const found = (await call("GET", `/contacts?urn=${encodeURIComponent(`tel:+250${local.slice(1)}`)}`)).body.results;
     expect(found).toHaveLength(1);
-    expect(found[0]).toMatchObject({ urns: [`tel:+250${local.slice(1)}`], status: "active", fields: { [bg.key]: "1" } });
+    // The flow's field, written behind (docs/contact-session.md).
+    await fieldsOf(found[0].uuid);
+    expect((await call("GET", `/contacts/${found[0].uuid}`)).body).toMatchObject({ urns: [`tel:+250${local.slice(1)}`], status: "active", fields: { [bg.key]: "1" } });
     expect((await fieldsOf(known.uuid))[bg.key]).toBe("1");
   });
 

@@ -1,7 +1,8 @@
 // Helpers for starts: contacts who have written in on a Twilio channel, groups, and waiting for a
 // start's coordinator (its alarms run by themselves) to finish.
 import { expect } from "vitest";
-import { call, contactByUrn, phone, postTwilio, twilioChannel, twilioSms, unique } from "../contact/support";
+import { call, contactByUrn, phone, postTwilio, runsOf as runsInD1, twilioChannel, twilioSms, unique } from "../contact/support";
+import { landed } from "../contact/landed";
 
 export async function channel() {
   return twilioChannel();
@@ -38,6 +39,13 @@ export async function settled(uuid: string, statuses = ["completed", "cancelled"
   throw new Error(`start ${uuid} did not settle: ${JSON.stringify((await call("GET", `/starts/${uuid}`)).body)}`);
 }
 
+/** The contact's runs in D1, once what its object wrote behind has landed. */
+export async function runsOf(contact: string) {
+  await landed(contact);
+  return runsInD1(contact);
+}
+
 export async function fieldsOf(contact: string): Promise<Record<string, unknown>> {
+  await landed(contact);
   return (await call("GET", `/contacts/${contact}`)).body.fields;
 }

@@ -1,3 +1,5 @@
+import { getMeta, setMeta } from "./schema";
+
 /** A D1 statement as data, so it can be stored with the decision that made it and run later. */
 export interface Statement {
   sql: string;
@@ -6,6 +8,12 @@ export interface Statement {
 
 export interface JournalEntry {
   id: number;
+  /**
+   * The entry's place in everything this object has written to D1 (1, 2, ...): D1's watermark for
+   * the contact (d1_watermarks) says up to where they landed, so each lands once and in order,
+   * whichever way it goes (written through, or behind through the queue).
+   */
+  seq: number;
   statements: Statement[];
   attempts: number;
   next_attempt_at: number;
@@ -23,11 +31,15 @@ export function append(sql: SqlStorage, statements: Statement[]): void {
   if (statements.length) sql.exec("INSERT INTO journal (statements) VALUES (?)", JSON.stringify(statements));
 }
 
+/** The last sequence number carried out or handed to the queue; the pending entries follow it. */
+const lastSeq = (sql: SqlStorage) => Number(getMeta(sql, "journal_seq") ?? 0);
+
 export function pending(sql: SqlStorage): JournalEntry[] {
+  const last = lastSeq(sql);
   return sql
     .exec<{ id: number; statements: string; attempts: number; next_attempt_at: number }>("SELECT * FROM journal ORDER BY id")
     .toArray()
-    .map((r) => ({ id: r.id, attempts: r.attempts, next_attempt_at: r.next_attempt_at, statements: JSON.parse(r.statements) as Statement[] }));
+    .map((r, i) => ({ id: r.id, seq: last + 1 + i, attempts: r.attempts, next_attempt_at: r.next_attempt_at, statements: JSON.parse(r.statements) as Statement[] }));
 }
 
 /** When the oldest entry (which the others wait behind) may be tried next; null when there is none. */
@@ -35,8 +47,11 @@ export function nextAttemptAt(sql: SqlStorage): number | null {
   return sql.exec<{ next_attempt_at: number }>("SELECT next_attempt_at FROM journal ORDER BY id LIMIT 1").toArray()[0]?.next_attempt_at ?? null;
 }
 
-export function done(sql: SqlStorage, ids: number[]): void {
-  for (const id of ids) sql.exec("DELETE FROM journal WHERE id = ?", id);
+/** Entries carried out (or handed to the queue), always the oldest pending ones: their sequence numbers are used up. */
+export function done(sql: SqlStorage, entries: JournalEntry[]): void {
+  if (!entries.length) return;
+  for (const e of entries) sql.exec("DELETE FROM journal WHERE id = ?", e.id);
+  setMeta(sql, "journal_seq", String(Math.max(lastSeq(sql), ...entries.map((e) => e.seq))));
 }
 
 export function failed(sql: SqlStorage, entry: JournalEntry, now: number): void {

@@ -1,0 +1,122 @@
+import { guard, outcome, type Outcome, type WrittenBehind } from "../../durable/contact/d1-writes";
+import type { Statement } from "../../durable/contact/storage/journal";
+
+/**
+ * The D1_WRITES queue's consumer: contact objects' journal entries written behind
+ * (durable/contact/d1-writes.ts), up to 100 contacts' in one D1 transaction. Order and redelivery
+ * do not matter: D1's watermark per contact (read first, then moved by a guard in the same
+ * transaction as the entries) says what has landed; an entry at or below it is acknowledged and
+ * left out, and one whose predecessor has not arrived waits (retried) instead of landing first.
+ * Nothing is dropped: a failure retries the message with backoff.
+ */
+
+/** Statements per D1 transaction: about 100 contacts' entries of a start (a run, its results, a message). */
+const TRANSACTION_STATEMENTS = 1000;
+/** D1 binds at most 100 parameters per query. */
+const READ_CHUNK = 100;
+
+type Msg = Message<WrittenBehind>;
+/** One contact's entries that follow its watermark, and the messages they came in. */
+type Chain = { contact: string; from: number; to: number; statements: Statement[]; messages: Msg[] };
+
+export interface Written {
+  /** D1 write transactions made (successful or not). */
+  transactions: number;
+  /** Entries carried out. */
+  entries: number;
+}
+
+export async function consumeWrites(db: D1Database, batch: MessageBatch<WrittenBehind>): Promise<Written> {
+  const written: Written = { transactions: 0, entries: 0 };
+  const byContact = new Map<string, Msg[]>();
+  for (const m of batch.messages) byContact.set(m.body.contact, [...(byContact.get(m.body.contact) ?? []), m]);
+  const marks = await watermarks(db, [...byContact.keys()]);
+
+  const chains: Chain[] = [];
+  for (const [contact, messages] of byContact) {
+    const mark = marks.get(contact) ?? 0;
+    messages.sort((a, b) => a.body.entries[0].seq - b.body.entries[0].seq);
+    const chain: Chain = { contact, from: mark + 1, to: mark, statements: [], messages: [] };
+    for (const m of messages) {
+      const fresh = m.body.entries.filter((e) => e.seq > chain.to);
+      if (!fresh.length) m.ack(); // landed already: a redelivery, or sent again by an object that died before it knew
+      else if (fresh[0].seq !== chain.to + 1) later(m); // its predecessor has not landed yet
+      else {
+        for (const e of fresh) chain.statements.push(...e.statements);
+        chain.to = fresh[fresh.length - 1].seq;
+        chain.messages.push(m);
+        written.entries += fresh.length;
+      }
+    }
+    if (chain.messages.length) chains.push(chain);
+  }
+
+  // As many contacts to a transaction as fit.
+  let group: Chain[] = [];
+  let size = 0;
+  const flush = async () => {
+    if (group.length) await write(db, group, written);
+    group = [];
+    size = 0;
+  };
+  for (const chain of chains) {
+    if (size + chain.statements.length + 1 > TRANSACTION_STATEMENTS) await flush();
+    group.push(chain);
+    size += chain.statements.length + 1;
+  }
+  await flush();
+  return written;
+}
+
+async function watermarks(db: D1Database, contacts: string[]): Promise<Map<string, number>> {
+  const marks = new Map<string, number>();
+  for (let i = 0; i < contacts.length; i += READ_CHUNK) {
+    const chunk = contacts.slice(i, i + READ_CHUNK);
+    const rows = await db.prepare(`SELECT contact_uuid, seq FROM d1_watermarks WHERE contact_uuid IN (${chunk.map(() => "?").join(", ")})`).bind(...chunk).all<{ contact_uuid: string; seq: number }>();
+    for (const r of rows.results) marks.set(r.contact_uuid, r.seq);
+  }
+  return marks;
+}
+
+/** Tried again later: 1 s, doubling to 10 minutes. */
+function later(m: Msg): void {
+  m.retry({ delaySeconds: Math.min(600, 2 ** Math.min(m.attempts - 1, 10)) });
+}
+
+const statementsOf = (chain: Chain): Statement[] => [guard(chain.contact, chain.from, chain.to), ...chain.statements];
+
+async function run(db: D1Database, statements: Statement[], written: Written): Promise<Outcome> {
+  written.transactions++;
+  try {
+    await db.batch(statements.map((s) => db.prepare(s.sql).bind(...s.params)));
+    return "ok";
+  } catch (e) {
+    return outcome(e);
+  }
+}
+
+/** The chains in one transaction; if it fails, each on its own, so one contact's trouble holds up only that contact. */
+async function write(db: D1Database, chains: Chain[], written: Written): Promise<void> {
+  const together = await run(db, chains.flatMap(statementsOf), written);
+  if (together === "ok") {
+    for (const c of chains) for (const m of c.messages) m.ack();
+    return;
+  }
+  for (const chain of chains) {
+    let result = chains.length > 1 ? await run(db, statementsOf(chain), written) : together;
+    // Refused for its data (a constraint: a group deleted meanwhile): each statement alone, the refused left out, then the guard.
+    if (result === "refused") result = await runEachSkippingRefused(db, chain, written);
+    // out_of_order: another delivery moved the watermark meanwhile; the retry finds out which entries landed.
+    for (const m of chain.messages) result === "ok" ? m.ack() : later(m);
+  }
+}
+
+async function runEachSkippingRefused(db: D1Database, chain: Chain, written: Written): Promise<Outcome> {
+  for (const [i, statement] of chain.statements.entries()) {
+    const r = await run(db, [statement], written);
+    // Say which statement, never its parameters (message texts, URNs).
+    if (r === "refused") console.error(`D1 write-behind: contact ${chain.contact} statement ${i} refused by D1 and left out: ${statement.sql.trim().split(/\s+/).slice(0, 4).join(" ")} …`);
+    else if (r !== "ok") return r;
+  }
+  return run(db, [guard(chain.contact, chain.from, chain.to)], written);
+}
