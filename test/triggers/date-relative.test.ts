@@ -117,6 +117,22 @@ describe("date-relative triggers", () => {
     expect(sent.map((s) => s.body)).toEqual(["happy birthday", "happy birthday"]);
   });
 
+  it("the flow's entry rules apply: a flow a contact may enter once starts on the first anniversary only", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(at("2030-01-01T00:00:00Z"));
+    await twilioChannel();
+    const key = await dateField();
+    const c = await contact({ [key]: "1990-03-05T00:00:00Z" });
+    const flow = await publishFlow(linearFlow("Once", "messaging_background", [{ actions: [say("only once")] }]), { entry_rules: { allow_reentry: false } });
+    await trigger(flow.uuid, { field: key, relative: "on", time: "10:00", every_year: true });
+    await ringAt(c, at("2030-03-05T10:00:00Z"));
+    await ringAt(c, at("2031-03-05T10:00:00Z"));
+    expect(await runsIn(c, flow.uuid)).toHaveLength(1);
+    expect(sent.map((s) => s.body)).toEqual(["only once"]);
+    // Refused, the trigger still goes on to the next year.
+    expect(await planned(c)).toEqual([at("2032-03-05T10:00:00Z")]);
+  });
+
   it("keeps the wall clock across a daylight-saving change: 1 day after is 23 hours when the clocks go forward", async () => {
     vi.useFakeTimers({ toFake: ["Date"] });
     vi.setSystemTime(at("2030-03-01T00:00:00Z"));
