@@ -165,7 +165,7 @@ describe("segment audience", () => {
     expect(problems([plan("is_empty", "x")])).toEqual([`node ${u(910)}: "is_empty" takes no value`]);
     expect(problems([{ operator: "is", value: "x" }])).toEqual([`node ${u(910)}: a condition needs one of "attribute", "field", "event", "query" or "match"`]);
     const f = flow([plan("is", "gold")]);
-    f.nodes[0].router.segments[0].category_uuid = u(999);
+    f.nodes[0].router!.segments[0].category_uuid = u(999);
     expect(loadFlow(f).problems.map((p) => p.message)).toEqual([`node ${u(910)}: the category ${u(999)} is not on this router`]);
   });
 });

@@ -126,13 +126,13 @@ export async function makeCall(s: Scope, method: string, url: URL, headers: Reco
 
 /**
  * `@webhook` becomes the call and, with a result name, a result: the status code as value, Success
- * or Failure as category, `METHOD url` as input, the kept JSON as extra.
+ * or Failure as category (or what `categoryOf` says), `METHOD url` as input, the kept JSON as extra.
  */
-export function keepCall(s: Scope, call: Call, resultName: string | undefined): void {
+export function keepCall(s: Scope, call: Call, resultName: string | undefined, categoryOf: (c: Call) => string = (c) => (c.status === "success" ? "Success" : "Failure")): void {
   s.run.webhook = { method: call.method, url: call.url, status: call.statusCode, json: call.json, ...(call.headers ? { headers: call.headers } : {}) };
   s.session.touch();
   if (resultName) {
-    const category = call.status === "success" ? "Success" : "Failure";
+    const category = categoryOf(call);
     saveResult(s, resultName, String(call.statusCode), category, category, `${call.method} ${call.url}`, call.json);
   }
 }

@@ -23,6 +23,7 @@ import * as setRunLocal from "./set-run-local";
 import * as setRunResult from "./set-run-result";
 import * as startSession from "./start-session";
 import * as updateVariables from "./update-variables";
+import * as callApi from "./call-api";
 import * as updateDoNotContact from "./update-do-not-contact";
 
 export type { Scope, ActionOutcome } from "./base";
@@ -52,6 +53,7 @@ const EXECUTORS: Executors = {
   start_session: startSession.execute,
   send_whatsapp_form: sendWhatsAppForm.execute,
   update_variables: updateVariables.execute,
+  call_api: callApi.execute,
   update_do_not_contact: updateDoNotContact.execute,
 };
 

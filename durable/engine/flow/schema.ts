@@ -140,6 +140,24 @@ export const UpdateVariables = z.looseObject({
   updates: z.array(z.looseObject({ variable: VariableName, value: z.string().max(10000) })).min(1, "needs at least one update").max(20),
 });
 
+/**
+ * Eddy's call API (docs/journeys.md): goflow's webhook with Moments' options, a JSON or form body,
+ * response fields saved into flow variables by path, and a result whose category is the kind of
+ * answer (2xx, 4xx, 5xx, No response) for a split to branch on.
+ */
+export const CallApi = z.looseObject({
+  ...base,
+  type: z.literal("call_api"),
+  method: z.enum(["GET", "POST", "PUT", "PATCH", "DELETE"]),
+  url: z.string().min(1, "needs a URL"),
+  headers: z.record(z.string(), z.string()).optional(),
+  body_type: z.enum(["none", "json", "form"]).default("none"),
+  body: z.string().optional(),
+  form: z.array(z.looseObject({ name: z.string().min(1).max(100), value: z.string() })).max(50).optional(),
+  response_variables: z.array(z.looseObject({ path: z.string().min(1).max(256), variable: VariableName })).max(20).optional(),
+  result_name: z.string().optional(),
+});
+
 export const KnownAction = z.discriminatedUnion("type", [
   SendMsg,
   SendBroadcast,
@@ -162,6 +180,7 @@ export const KnownAction = z.discriminatedUnion("type", [
   EnterFlow,
   StartSession,
   UpdateVariables,
+  CallApi,
   UpdateDoNotContact,
   SendWhatsAppForm,
 ]);

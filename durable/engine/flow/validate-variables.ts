@@ -22,6 +22,10 @@ export function checkActionVariables(flow: FlowDefinition, action: Action, error
     const updates = (action as Extract<Action, { type: "update_variables" }>).updates;
     updates.forEach((u, i) => checkUse(flow, u.variable, `updates[${i}].variable`, error));
   }
+  if (action.type === "call_api") {
+    const mapped = (action as Extract<Action, { type: "call_api" }>).response_variables ?? [];
+    mapped.forEach((m, i) => checkUse(flow, m.variable, `response_variables[${i}].variable`, error));
+  }
 }
 
 /** A wait that saves into variables names only declared ones. */

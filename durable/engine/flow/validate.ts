@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { checkJourneyRouter } from "./validate-journeys";
+import { checkCallApi } from "./validate-call-api";
 import { checkActionVariables, checkRouterVariables, checkVariableDeclarations } from "./validate-variables";
 import { isSupportedAction, type Action, type FlowDefinition, type Node } from "./schema";
 
@@ -32,6 +33,7 @@ const ACTION_FLOW_TYPES: Record<string, string[]> = {
   say_msg: ["voice"],
   play_audio: ["voice"],
   call_webhook: ONLINE,
+  call_api: ONLINE,
   call_resthook: ONLINE,
   call_classifier: ONLINE,
   call_llm: ONLINE,
@@ -220,6 +222,12 @@ function checkAction(flow: FlowDefinition, action: Action, where: Where, problem
     case "call_resthook":
       if (action.result_name !== undefined) checkResultName(action.result_name, "result_name", where, problems);
       break;
+    case "call_api":
+      // The webhook's limits apply to it too.
+      checkCallApi(action, (path, message) => problems.error(where, path, message));
+      checkWebhook(action, where, problems);
+      if (action.result_name !== undefined) checkResultName(action.result_name, "result_name", where, problems);
+      break;
     case "call_webhook":
       checkWebhook(action, where, problems);
       if (action.result_name !== undefined) checkResultName(action.result_name, "result_name", where, problems);
@@ -231,7 +239,7 @@ function checkAction(flow: FlowDefinition, action: Action, where: Where, problem
 }
 
 /** goflow's limits on a webhook's request, checked on the templates as written. */
-function checkWebhook(action: Extract<Action, { type: "call_webhook" }>, where: Where, problems: Problems): void {
+function checkWebhook(action: Extract<Action, { type: "call_webhook" | "call_api" }>, where: Where, problems: Problems): void {
   const headers = Object.entries(action.headers ?? {});
   if (headers.length > LIMITS.webhookHeaders) problems.error(where, "headers", `${headers.length} headers, at most ${LIMITS.webhookHeaders}`);
   for (const [name, value] of headers) {
