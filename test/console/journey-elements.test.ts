@@ -15,6 +15,7 @@ function filled(node: any) {
   const wait = node.router?.wait;
   if (wait?.type === "date") wait.field = { key: "due_date", name: "Due date" };
   if (wait?.type === "event") wait.event = "purchase";
+  if (node.router?.type === "segment_audience") node.router.segments[0].conditions = [{ query: "age >= 18" }];
   return node;
 }
 
@@ -34,10 +35,27 @@ describe("journey elements", () => {
   }
 
   it("the form writes back what it reads: reading a node and writing it unchanged keeps it", () => {
-    for (const ui of JOURNEY) {
+    for (const ui of [...JOURNEY, "split_by_segment"]) {
       const element = SPLITS.find((s) => s.ui === ui)!;
       const node = filled(element.create(randomUUID));
       expect(element.form!.write(node, element.form!.read(node), randomUUID)).toEqual(node);
     }
+  });
+
+  it("the segment split keeps a segment of other conditions (made through the API) while its query is left empty", () => {
+    const element = SPLITS.find((s) => s.ui === "split_by_segment")!;
+    const node = filled(element.create(randomUUID));
+    const events = { match: "any", conditions: [{ event: "purchase", within: { amount: 30, unit: "days" }, conditions: [] }] };
+    node.router.segments[0] = { ...events, category_uuid: node.router.segments[0].category_uuid };
+    const values = element.form!.read(node) as { segments: { name: string; query: string }[] };
+    expect(values.segments.map((r) => r.query)).toEqual([""]);
+    // A second segment added, the first renamed: the first keeps its conditions, the new one is a query.
+    const next = element.form!.write(node, { ...values, segments: [{ ...values.segments[0], name: "Buyers" }, { name: "Adults", query: "age >= 18" }] }, randomUUID) as any;
+    expect(next.router.segments[0]).toMatchObject(events);
+    expect(next.router.segments[1]).toMatchObject({ match: "all", conditions: [{ query: "age >= 18" }] });
+    expect(next.router.categories.map((c: any) => c.name)).toEqual(["Buyers", "Adults", "Others"]);
+    expect(next.exits).toHaveLength(3);
+    expect(problemsOf("messaging", next)).toEqual([]);
+    expect(element.summary!(next)).toBe("Buyers: conditions · Adults: age >= 18");
   });
 });

@@ -26,6 +26,7 @@ import { splitByExpression } from "./splits/split-by-expression";
 import { splitByField } from "./splits/split-by-field";
 import { splitByGroups } from "./splits/split-by-groups";
 import { splitByRandom } from "./splits/split-by-random";
+import { splitBySegment } from "./splits/split-by-segment";
 import { splitByResult } from "./splits/split-by-result";
 import { splitBySubflow } from "./splits/split-by-subflow";
 import { splitByTicket } from "./splits/split-by-ticket";
@@ -75,6 +76,7 @@ export const SPLITS: SplitElement[] = [
   splitByTicket,
   splitByRandom,
   splitAudience,
+  splitBySegment,
   splitByGroups,
   splitByResult,
   splitByField,
