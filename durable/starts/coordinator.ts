@@ -3,6 +3,7 @@ import { audienceWhere, type Where } from "../../worker/starts/audience";
 import type { Audience, SkipReason } from "../../worker/starts/spec";
 import type { FlowStartOptions, ParentRun } from "../contact/fanout";
 import { bookPage, sendsOnEntry, type SendSlots } from "./send-slots";
+import { entryWindowRefusal } from "../contact/settings";
 
 /**
  * How a start paces itself. `pageGapMs` spaces pages out (0: back to back); a page that fails is
@@ -189,11 +190,11 @@ export class StartCoordinator extends DurableObject<Env> {
     const db = this.env.DB;
     const row = await db
       .prepare(
-        `SELECT s.flow_uuid, s.audience, s.options, s.origin, s.created_on, f.status AS flow_status, f.type AS flow_type, f.published_version, v.definition
+        `SELECT s.flow_uuid, s.audience, s.options, s.origin, s.created_on, f.status AS flow_status, f.type AS flow_type, f.published_version, f.entry_window, v.definition
          FROM starts s JOIN flows f ON f.uuid = s.flow_uuid LEFT JOIN flow_versions v ON v.flow_uuid = f.uuid AND v.version = f.published_version WHERE s.uuid = ?`,
       )
       .bind(startUuid)
-      .first<{ flow_uuid: string; audience: string; options: string; origin: string | null; created_on: string; flow_status: string; flow_type: string; published_version: number | null; definition: string | null }>();
+      .first<{ flow_uuid: string; audience: string; options: string; origin: string | null; created_on: string; flow_status: string; flow_type: string; published_version: number | null; entry_window: string | null; definition: string | null }>();
     if (!row) {
       this.setMeta("status", "failed");
       return null;
@@ -201,6 +202,13 @@ export class StartCoordinator extends DurableObject<Env> {
     if (row.flow_status !== "active" || row.published_version === null) {
       this.setMeta("status", "failed");
       await this.report(`the flow is ${row.published_version === null ? "not published" : row.flow_status}`);
+      return null;
+    }
+    // Every contact would be skipped: the start fails at once instead of calling each (docs/flow-settings.md).
+    const closed = entryWindowRefusal(row.entry_window ? JSON.parse(row.entry_window) : null, Date.now());
+    if (closed) {
+      this.setMeta("status", "failed");
+      await this.report(closed);
       return null;
     }
     const audience = JSON.parse(row.audience) as Audience;
