@@ -153,3 +153,41 @@ it("splits by segment: each segment a query with its exit, everyone else the las
   const split = (await draft(flow)).nodes.find((n: any) => n.router?.type === "segment_audience");
   expect(split.router.segments).toMatchObject([{ match: "all", conditions: [{ query: "age >= 18" }] }, { match: "all", conditions: [{ query: 'plan = "gold"' }] }]);
 });
+
+it("simulates a pause: the virtual clock ends it, and the flow goes on", async () => {
+  const [welcome, paused, ends] = [uuid(), uuid(), uuid()];
+  const completed = { category: uuid(), exit: uuid() };
+  const nodes = [
+    { uuid: welcome, actions: [{ uuid: uuid(), type: "send_msg", text: "Welcome to your trial" }], exits: [{ uuid: uuid(), destination_uuid: paused }] },
+    {
+      uuid: paused,
+      actions: [],
+      router: {
+        type: "switch",
+        operand: "",
+        cases: [],
+        categories: [{ uuid: completed.category, name: "Completed", exit_uuid: completed.exit }],
+        default_category_uuid: completed.category,
+        wait: { type: "pause", for: { amount: 3, unit: "days" }, category_uuid: completed.category },
+      },
+      exits: [{ uuid: completed.exit, destination_uuid: ends }],
+    },
+    { uuid: ends, actions: [{ uuid: uuid(), type: "send_msg", text: "Your trial ends soon" }], exits: [{ uuid: uuid(), destination_uuid: null }] },
+  ];
+  const definition = { uuid: uuid(), name: "Trial", spec_version: "14.4.0", language: "eng", type: "messaging_background", nodes };
+  expect((await eddy.api("POST", "/flows", { name: "Trial", type: definition.type, definition })).status).toBe(201);
+
+  const page = eddy.page;
+  await open(page, definition.uuid);
+  await page.locator(".flow-node").filter({ hasText: "Pause" }).getByText("For 3 days").waitFor();
+  await page.getByRole("button", { name: "Simulate" }).click();
+  const sim = page.getByRole("region", { name: "Simulator" });
+  await sim.getByRole("button", { name: "Start the simulation" }).click();
+  const chat = sim.getByRole("log", { name: "Conversation" });
+  await chat.getByText("Welcome to your trial").waitFor();
+  await chat.getByText(/^paused until /).waitFor();
+  expect(await chat.getByText("Your trial ends soon").count()).toBe(0);
+  await sim.getByRole("button", { name: /^End the wait \(due in 3 d/ }).click();
+  await chat.getByText("Your trial ends soon").waitFor();
+  await chat.getByText("the session ended: completed").waitFor();
+});

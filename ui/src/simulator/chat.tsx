@@ -67,7 +67,8 @@ export function Chat({ sim, busy, act }: { sim: Simulation; busy: boolean; act(f
           Virtual time <time>{new Date(sim.now()).toLocaleString()}</time>
         </span>
         <button type="button" disabled={busy || timeout === undefined} onClick={() => act(() => sim.fireTimeout())}>
-          Fire the timeout{timeout !== undefined ? ` (due in ${duration(Math.max(0, timeout - sim.now()))})` : ""}
+          {sim.journeyWait ? "End the wait" : "Fire the timeout"}
+          {timeout !== undefined ? ` (due in ${duration(Math.max(0, timeout - sim.now()))})` : ""}
         </button>
         <button type="button" disabled={busy || expiry === undefined} onClick={() => act(() => sim.expire())}>
           Expire{expiry !== undefined ? ` (in ${duration(Math.max(0, expiry - sim.now()))})` : ""}
