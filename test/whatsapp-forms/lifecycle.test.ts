@@ -27,7 +27,8 @@ describe("WhatsApp forms: the lifecycle through Meta's Flows API", () => {
     const upload = meta.uploads.find((u) => u.id === form.meta_id)!;
     expect(upload).toMatchObject({ fileName: "flow.json", name: "flow.json", assetType: "FLOW_JSON", json: flowJson() });
     expect(form.history).toEqual([expect.objectContaining({ source: "api", new_status: "DRAFT" })]);
-    expect((await call("GET", `/whatsapp-forms/${form.uuid}`)).body).toEqual(form);
+    // GET also names the flows that send it: none yet.
+    expect((await call("GET", `/whatsapp-forms/${form.uuid}`)).body).toEqual({ ...form, used_by: [] });
   });
 
   it("edits a draft, reads its preview URL, publishes it; then a published form never changes", async () => {
