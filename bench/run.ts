@@ -4,9 +4,10 @@ import { consoleBench } from "./console.bench";
 import { cronBench } from "./cron.bench";
 import { engineBench } from "./engine.bench";
 import { startBench } from "./start.bench";
+import { timersBench } from "./timers.bench";
 import { webhookBench } from "./webhook.bench";
 
-const BENCHES: Record<string, () => Promise<void>> = { engine: engineBench, webhook: webhookBench, start: startBench, cron: cronBench, console: consoleBench };
+const BENCHES: Record<string, () => Promise<void>> = { engine: engineBench, webhook: webhookBench, start: startBench, cron: cronBench, console: consoleBench, timers: timersBench };
 
 const only = process.argv.slice(2);
 const unknown = only.filter((name) => !(name in BENCHES));
