@@ -1,6 +1,7 @@
 import { FlowInvalid, FlowNotFound } from "../assets";
 import { canEnter } from "../flow/validate";
 import type { ActionOf, ActionOutcome, Scope } from "./base";
+import { passedVariables } from "./passed-variables";
 
 /**
  * Starts a child run of another flow; the traversal runs it, and this run carries on at its router
@@ -19,6 +20,7 @@ export async function execute(a: ActionOf<"enter_flow">, s: Scope): Promise<Acti
   const from = s.session.json.type;
   const to = flow.definition.type;
   if (!canEnter(from, to)) return { fail: `can't enter flow[uuid=${flow.ref.uuid},name=${flow.ref.name}] of type ${to} from type ${from}`, code: "flow_type" };
-  return { enter: flow, terminal: a.terminal ?? false };
+  const variables = passedVariables(s, a.variables);
+  return { enter: flow, terminal: a.terminal ?? false, ...(variables ? { variables } : {}) };
 }
 

@@ -26,6 +26,8 @@ export interface SessionTriggered {
   exclusions?: { in_a_flow?: boolean };
   run_summary: RunSummary;
   history: SessionHistory;
+  /** Eddy's: values for the started flow's variables, for the caller to put in each new session's trigger as `variables`. */
+  _variables?: Record<string, unknown>;
 }
 
 export const sessionTriggered = (f: SessionTriggered) => ({ type: "session_triggered", ...f }) as EventBody<"session_triggered">;

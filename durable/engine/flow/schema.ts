@@ -120,7 +120,16 @@ export const OpenTicket = z.looseObject({
   assignee: UserRef.nullable().optional(),
   result_name: z.string().optional(),
 });
-export const EnterFlow = z.looseObject({ ...base, type: z.literal("enter_flow"), flow: FlowRef, terminal: z.boolean().optional() });
+/** Values for the entered or started flow's variables (Eddy's, docs/journeys.md): name to template. */
+const PassedVariables = z.record(z.string().regex(/^[a-z_][a-z0-9_]*$/, "must be a snake_case name").max(64), z.string().max(10000));
+
+export const EnterFlow = z.looseObject({
+  ...base,
+  type: z.literal("enter_flow"),
+  flow: FlowRef,
+  terminal: z.boolean().optional(),
+  variables: PassedVariables.optional(),
+});
 export const StartSession = z.looseObject({
   ...base,
   type: z.literal("start_session"),
@@ -128,6 +137,9 @@ export const StartSession = z.looseObject({
   ...recipients,
   create_contact: z.boolean().optional(),
   exclusions: z.looseObject({ in_a_flow: z.boolean().optional() }).optional(),
+  variables: PassedVariables.optional(),
+  /** Eddy's: another participant by a phone number or an email address, templates (a variable, a field). */
+  participant: z.looseObject({ phone: z.string().max(1000).optional(), email: z.string().max(1000).optional() }).optional(),
 });
 
 /** A flow variable's name: `@vars.<name>`. */
