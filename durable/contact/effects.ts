@@ -1,4 +1,4 @@
-import type { EventJSON, FieldValue, MsgOut, RunJSON, SessionJSON } from "../engine";
+import { quickReplyTexts, type EventJSON, type FieldValue, type MsgOut, type RunJSON, type SessionJSON } from "../engine";
 import type { Assets } from "./assets";
 import { storedFieldValue } from "./contact";
 import { fromEvent as doNotContactWrites } from "./do-not-contact";
@@ -44,7 +44,7 @@ export function sprintEffects(contactUuid: string, assets: Assets, change: Sprin
       const sendable = !msg.unsendable_reason && !!msg.urn && !!msg.channel;
       statements.push(outMessage(contactUuid, msg, sendable ? "queued" : "failed", run, nowIso));
       if (sendable) {
-        outbox.push({ uuid: msg.uuid, channelUuid: msg.channel!.uuid, urn: msg.urn!, text: msg.text, attachments: msg.attachments ?? [], quickReplies: msg.quick_replies ?? [], inReplyTo, flowUuid: run?.flow.uuid ?? null, ...formOutbox(msg) });
+        outbox.push({ uuid: msg.uuid, channelUuid: msg.channel!.uuid, urn: msg.urn!, text: msg.text, attachments: msg.attachments ?? [], quickReplies: quickReplyTexts(msg.quick_replies), inReplyTo, flowUuid: run?.flow.uuid ?? null, ...formOutbox(msg) });
         // A WhatsApp form's send (worker/whatsapp-forms/flow-sends.ts).
         const formSend = formSendRow(contactUuid, msg, nowIso);
         if (formSend) statements.push(formSend);
@@ -91,7 +91,7 @@ export function outMessage(contactUuid: string, msg: MsgOut, status: "queued" | 
       msg.urn ?? null,
       msg.text,
       JSON.stringify(msg.attachments ?? []),
-      JSON.stringify(msg.quick_replies ?? []),
+      JSON.stringify(quickReplyTexts(msg.quick_replies)),
       status,
       run?.flow.uuid ?? null,
       run?.uuid ?? null,

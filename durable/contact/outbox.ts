@@ -1,7 +1,7 @@
 import { channelBucket, reserveSend, type BucketConfig } from "../../worker/channels/rate";
 import { getProvider } from "../../worker/channels/registry";
 import type { SendResult } from "../../worker/channels/types";
-import type { ContactJSON, MsgOut } from "../engine";
+import { quickReplyTexts, type ContactJSON, type MsgOut } from "../engine";
 import { channelSchemes, type Assets } from "./assets";
 import { currentAssets } from "./fresh-assets";
 import { skipReason } from "./do-not-contact";
@@ -215,7 +215,8 @@ export async function queueMessage(ctx: Ctx, contact: ContactJSON, assets: Asset
   if (!to) return { error: "the contact has no URN a channel can send to" };
   if (req.uuid && ctx.sql.exec("SELECT 1 FROM outbox WHERE uuid = ?", req.uuid).toArray().length) return { uuid: req.uuid };
   const t = req.translations?.[contact.language ?? ""] ?? req.translations?.[req.baseLanguage ?? ""];
-  const content = t ? { text: t.text, attachments: t.attachments ?? [], quick_replies: t.quick_replies ?? [] } : { text: req.text, attachments: req.attachments ?? [], quick_replies: req.quickReplies ?? [] };
+  const picked = t ? { text: t.text, attachments: t.attachments ?? [], quickReplies: t.quick_replies ?? [] } : { text: req.text, attachments: req.attachments ?? [], quickReplies: req.quickReplies ?? [] };
+  const content = { text: picked.text, attachments: picked.attachments, quick_replies: picked.quickReplies.map((text) => ({ type: "text" as const, text })) };
   const msg: MsgOut = { uuid: req.uuid ?? crypto.randomUUID(), ...to, ...content };
   const now = ctx.now();
   // Known at once (the object keeps its own listed addresses): stored as skipped, never queued.
@@ -226,7 +227,7 @@ export async function queueMessage(ctx: Ctx, contact: ContactJSON, assets: Asset
   }
   ctx.storage.transactionSync(() => {
     journal.append(ctx.sql, [outMessage(ctx.contactUuid, msg, "queued", undefined, iso(now))]);
-    outbox.add(ctx.sql, { uuid: msg.uuid, channelUuid: to.channel.uuid, urn: to.urn, text: msg.text, attachments: msg.attachments!, quickReplies: msg.quick_replies!, inReplyTo: null }, now);
+    outbox.add(ctx.sql, { uuid: msg.uuid, channelUuid: to.channel.uuid, urn: to.urn, text: msg.text, attachments: msg.attachments!, quickReplies: quickReplyTexts(msg.quick_replies), inReplyTo: null }, now);
   });
   return { uuid: msg.uuid };
 }

@@ -19,7 +19,8 @@ export {
 export type { SessionAssets } from "./assets";
 export type { ContactJSON, FieldValue } from "./contact";
 export type { EventJSON } from "./events/base";
-export type { MsgIn, MsgOut } from "./events/msg";
+export type { MsgIn, MsgOut, QuickReply } from "./events/msg";
+export { quickReplyTexts } from "./events/msg";
 export type { TriggerJSON, ManualTrigger, MsgTrigger, FlowActionTrigger } from "./triggers";
 export type { ResumeJSON, MsgResume, WaitTimeoutResume, WaitExpirationResume, TimePassedResume, ProfileChangedResume, EventResume, ContactEvent } from "./resumes";
 export type {

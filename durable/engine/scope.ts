@@ -60,7 +60,7 @@ class StepScope implements Scope {
     return value;
   }
 
-  localized(itemUUID: string, key: string, native: string[]): { values: string[]; language: string } {
+  localized<T = string>(itemUUID: string, key: string, native: T[]): { values: (T | string)[]; language: string } {
     const definition = this.flow.definition;
     const base = definition.language;
     const wanted = this.session.environment().default_language;

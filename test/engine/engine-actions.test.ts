@@ -36,7 +36,7 @@ describe("each action and its event", () => {
       channel: { uuid: CHANNEL.uuid, name: "Android" },
       text: "Hello Ben from Eddy Health (api)",
       attachments: ["image/jpeg:https://example.org/1234/a.jpg"],
-      quick_replies: ["Yes", "No"],
+      quick_replies: [{ type: "text", text: "Yes" }, { type: "text", text: "No" }],
       locale: "eng-US",
     });
     // Empty attachments and quick replies are dropped with an error, as in goflow.

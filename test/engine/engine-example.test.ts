@@ -15,7 +15,7 @@ describe("the example flow (a question with a timeout, a webhook split, a transl
       urn: "tel:+12065551212",
       channel: { name: "Android" },
       text: "Hi Ben, how old are you?",
-      quick_replies: ["18", "30"],
+      quick_replies: [{ type: "text", text: "18" }, { type: "text", text: "30" }],
     });
     expect(asked.step_uuid).toBe(first.session.runs[0].path[0].uuid);
     expect(first.session.status).toBe("waiting");
@@ -111,7 +111,7 @@ describe("the example flow (a question with a timeout, a webhook split, a transl
   it("speaks Spanish to a Spanish contact, category names included", async () => {
     const e = engine();
     const first = await e.start(assets(), manual(EXAMPLE, contact({ language: "spa" })));
-    expect(ofType(first.events, "msg_created")[0].msg).toMatchObject({ text: "Hola Ben, ¿cuántos años tienes?", quick_replies: ["18", "30"], locale: "spa-US" });
+    expect(ofType(first.events, "msg_created")[0].msg).toMatchObject({ text: "Hola Ben, ¿cuántos años tienes?", quick_replies: [{ type: "text", text: "18" }, { type: "text", text: "30" }], locale: "spa-US" });
     const second = await e.resume(assets(), first.session, { type: "wait_timeout" });
     expect(ofType(second.events, "run_result_changed")[0]).toMatchObject({ category: "No Response", category_localized: "Sin respuesta" });
   });

@@ -52,4 +52,16 @@ describe("replay input shapes", () => {
     const { events } = await engine().start(assets(flow), manual(flow));
     expect(ofType(events, "error").map((e) => e.code)).toEqual(["template", "missing_dependency", "query_group", "invalid_value"]);
   });
+
+  it("quick replies are goflow's objects in msg_created, whether the definition writes texts or objects", async () => {
+    const flow = linearFlow(u(8300), "Quick replies", [
+      {
+        actions: [
+          { uuid: u(8301), type: "send_msg", text: "Pick", quick_replies: ["Yes", { type: "text", text: "No @contact.first_name" }, { type: "location" }] },
+        ],
+      },
+    ]);
+    const { events } = await engine().start(assets(flow), manual(flow));
+    expect(ofType(events, "msg_created")[0].msg.quick_replies).toEqual([{ type: "text", text: "Yes" }, { type: "text", text: "No Ben" }, { type: "location" }]);
+  });
 });

@@ -27,7 +27,7 @@ export interface Scope {
   /** The Excellent context at this step (rebuilt only when the session changed). */
   context(): XObject;
   /** A property of a flow item in the contact's language, or `native` when there is no translation. */
-  localized(itemUUID: string, key: string, native: string[]): { values: string[]; language: string };
+  localized<T = string>(itemUUID: string, key: string, native: T[]): { values: (T | string)[]; language: string };
 }
 
 /**

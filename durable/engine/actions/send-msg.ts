@@ -1,11 +1,12 @@
-import { msgCreated, type MsgOut } from "../events/msg";
+import { msgCreated, type MsgOut, type QuickReply } from "../events/msg";
+import type { QuickReplyDef } from "../flow/schema";
 import { error } from "../events/diagnostics";
 import { truncate } from "../limits";
 import type { ActionOf, ActionOutcome, Scope } from "./base";
 import { resolveDestinations, unsendableReason } from "./destinations";
 
 /** Renders text, attachments and quick replies in the contact's language; empty ones are dropped. */
-export function renderMessage(s: Scope, itemUUID: string, text: string, attachments: string[], quickReplies: string[]) {
+export function renderMessage(s: Scope, itemUUID: string, text: string, attachments: string[], quickReplies: QuickReplyDef[]) {
   const t = s.localized(itemUUID, "text", [text]);
   const renderedText = truncate(s.text(t.values[0] ?? text), s.session.limits.maxMsgChars);
   const renderedAttachments: string[] = [];
@@ -14,11 +15,17 @@ export function renderMessage(s: Scope, itemUUID: string, text: string, attachme
     if (r === "" || r.endsWith(":")) s.log(error(`attachment text evaluated to empty string, skipping`, "invalid_value"));
     else renderedAttachments.push(r);
   }
-  const renderedQuickReplies: string[] = [];
-  for (const q of s.localized(itemUUID, "quick_replies", quickReplies).values) {
-    const r = s.text(q);
-    if (r === "") s.log(error(`quick reply text evaluated to empty string, skipping`, "invalid_value"));
-    else renderedQuickReplies.push(r);
+  // goflow's newer shape: each quick reply is an object; a definition may still write plain texts.
+  const renderedQuickReplies: QuickReply[] = [];
+  for (const q of s.localized<QuickReplyDef>(itemUUID, "quick_replies", quickReplies).values) {
+    const reply = typeof q === "string" ? { type: "text" as const, text: q } : { type: q.type ?? ("text" as const), text: q.text ?? "", extra: q.extra };
+    const r = s.text(reply.text);
+    if (r === "" && reply.type === "text") {
+      s.log(error(`quick reply text evaluated to empty string, skipping`, "invalid_value"));
+      continue;
+    }
+    const extra = reply.extra ? s.text(reply.extra) : "";
+    renderedQuickReplies.push({ type: reply.type, ...(r ? { text: r } : {}), ...(extra ? { extra } : {}) });
   }
   return { text: renderedText, attachments: renderedAttachments, quickReplies: renderedQuickReplies, language: t.language };
 }

@@ -8,13 +8,24 @@ export interface MsgOut {
   channel?: Ref;
   text: string;
   attachments?: string[];
-  quick_replies?: string[];
+  quick_replies?: QuickReply[];
   locale?: string;
   topic?: string;
   unsendable_reason?: "no_destination" | "contact_blocked" | "contact_stopped" | "contact_archived";
   /** Eddy's send_whatsapp_form: the form the message opens. */
   whatsapp_form?: WhatsAppFormMsg;
 }
+
+/** goflow's quick reply, an object since goflow's newer shape: a text to tap, or a request for the contact's location. */
+export interface QuickReply {
+  type: "text" | "location";
+  text?: string;
+  extra?: string;
+}
+
+/** What a channel shows for quick replies: their texts (a location request without one shows none). */
+export const quickReplyTexts = (replies: readonly (QuickReply | string)[] | undefined): string[] =>
+  (replies ?? []).flatMap((q) => (typeof q === "string" ? [q] : q.text ? [q.text] : []));
 
 /** An incoming message, goflow's `flows.MsgIn`. */
 export interface MsgIn {

@@ -204,8 +204,9 @@ function checkAction(flow: FlowDefinition, action: Action, where: Where, problem
       if (quick_replies.length > LIMITS.quickReplies)
         problems.error(where, "quick_replies", `${quick_replies.length} quick replies, at most ${LIMITS.quickReplies}`);
       quick_replies.forEach((q, i) => {
-        if (q.length > LIMITS.quickReplyLength)
-          problems.error(where, `quick_replies[${i}]`, `quick reply ${i + 1} has ${q.length} characters, at most ${LIMITS.quickReplyLength}`);
+        const text = typeof q === "string" ? q : (q.text ?? "");
+        if (text.length > LIMITS.quickReplyLength)
+          problems.error(where, `quick_replies[${i}]`, `quick reply ${i + 1} has ${text.length} characters, at most ${LIMITS.quickReplyLength}`);
       });
       if (quick_replies.length > 0 && flow.type === "messaging_background")
         problems.warning(where, "quick_replies", "quick replies in a background flow: the reply never comes back to it");
