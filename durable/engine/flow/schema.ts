@@ -127,7 +127,16 @@ export const OpenTicket = z.looseObject({
   assignee: UserRef.nullable().optional(),
   result_name: z.string().optional(),
 });
-export const EnterFlow = z.looseObject({ ...base, type: z.literal("enter_flow"), flow: FlowRef, terminal: z.boolean().optional() });
+/** Values for the entered or started flow's variables (Eddy's, docs/journeys.md): name to template. */
+const PassedVariables = z.record(z.string().regex(/^[a-z_][a-z0-9_]*$/, "must be a snake_case name").max(64), z.string().max(10000));
+
+export const EnterFlow = z.looseObject({
+  ...base,
+  type: z.literal("enter_flow"),
+  flow: FlowRef,
+  terminal: z.boolean().optional(),
+  variables: PassedVariables.optional(),
+});
 export const StartSession = z.looseObject({
   ...base,
   type: z.literal("start_session"),
@@ -135,6 +144,9 @@ export const StartSession = z.looseObject({
   ...recipients,
   create_contact: z.boolean().optional(),
   exclusions: z.looseObject({ in_a_flow: z.boolean().optional() }).optional(),
+  variables: PassedVariables.optional(),
+  /** Eddy's: another participant by a phone number or an email address, templates (a variable, a field). */
+  participant: z.looseObject({ phone: z.string().max(1000).optional(), email: z.string().max(1000).optional() }).optional(),
 });
 
 /** A flow variable's name: `@vars.<name>`. */
@@ -145,6 +157,24 @@ export const UpdateVariables = z.looseObject({
   ...base,
   type: z.literal("update_variables"),
   updates: z.array(z.looseObject({ variable: VariableName, value: z.string().max(10000) })).min(1, "needs at least one update").max(20),
+});
+
+/**
+ * Eddy's call API (docs/journeys.md): goflow's webhook with Moments' options, a JSON or form body,
+ * response fields saved into flow variables by path, and a result whose category is the kind of
+ * answer (2xx, 4xx, 5xx, No response) for a split to branch on.
+ */
+export const CallApi = z.looseObject({
+  ...base,
+  type: z.literal("call_api"),
+  method: z.enum(["GET", "POST", "PUT", "PATCH", "DELETE"]),
+  url: z.string().min(1, "needs a URL"),
+  headers: z.record(z.string(), z.string()).optional(),
+  body_type: z.enum(["none", "json", "form"]).default("none"),
+  body: z.string().optional(),
+  form: z.array(z.looseObject({ name: z.string().min(1).max(100), value: z.string() })).max(50).optional(),
+  response_variables: z.array(z.looseObject({ path: z.string().min(1).max(256), variable: VariableName })).max(20).optional(),
+  result_name: z.string().optional(),
 });
 
 export const KnownAction = z.discriminatedUnion("type", [
@@ -169,6 +199,7 @@ export const KnownAction = z.discriminatedUnion("type", [
   EnterFlow,
   StartSession,
   UpdateVariables,
+  CallApi,
   UpdateDoNotContact,
   SendWhatsAppForm,
 ]);

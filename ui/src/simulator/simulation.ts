@@ -121,8 +121,17 @@ export class Simulation {
     return this.session?.status === "waiting";
   }
 
-  /** When the wait's timeout fires, if the wait has one. */
+  /** A journey wait (docs/journeys.md): a pause, a date, an event or a profile change, resumed by time_passed. */
+  get journeyWait(): boolean {
+    return this.waiting && !!this.session?.wait && this.session.wait.type !== "msg";
+  }
+
+  /**
+   * When the wait's timeout fires, if the wait has one: a reply wait's counts from when it began; a
+   * journey wait says when (`resumes_on`: a pause's end, the date, an event's or a change's timeout).
+   */
   timeoutDue(): number | undefined {
+    if (this.journeyWait) return this.session!.wait!.resumes_on ? Date.parse(this.session!.wait!.resumes_on) : undefined;
     const seconds = this.session?.wait?.timeout_seconds;
     return this.waiting && seconds !== undefined && this.waitSince !== undefined ? this.waitSince + seconds * 1000 : undefined;
   }
@@ -160,6 +169,11 @@ export class Simulation {
   async fireTimeout(): Promise<void> {
     const due = this.timeoutDue();
     if (due === undefined) return;
+    if (this.journeyWait) {
+      this.advanceTo(due, "the end of the wait");
+      await this.resume({ type: "time_passed", resumed_on: iso(this.now()) });
+      return;
+    }
     this.advanceTo(due, "the timeout");
     await this.resume({ type: "wait_timeout", resumed_on: iso(this.now()) });
   }
@@ -263,6 +277,8 @@ export class Simulation {
       this.lines.push({ kind: "out", at, text: m.text, quickReplies: quickReplyTexts(m.quick_replies), attachments: m.attachments ?? [], ...(m.unsendable_reason ? { unsendable: m.unsendable_reason } : {}) });
     } else if (e.type === "msg_received") this.lines.push({ kind: "in", at, text: f.msg.text });
     else if (e.type === "wait_timed_out") this.lines.push({ kind: "note", at, text: "no reply: the wait timed out", tone: "clock" });
+    else if (e.type === "pause_wait") this.lines.push({ kind: "note", at, text: `paused until ${new Date(f.resumes_on).toLocaleString()}`, tone: "clock" });
+    else if (e.type === "date_wait") this.lines.push({ kind: "note", at, text: `waiting for ${f.field?.name ?? "the date"}: ${new Date(f.resumes_on).toLocaleString()}`, tone: "clock" });
     else if (e.type === "run_ended" && f.status === "expired") this.lines.push({ kind: "note", at, text: `${f.flow?.name ?? "the flow"} expired`, tone: "clock" });
     else if (e.type === "webhook_called") this.lines.push({ kind: "note", at, text: `webhook ${f.request?.split(" ")[0] ?? ""} ${f.url} → ${f.status_code ?? f.status}` });
     else if (e.type === "email_sent") this.lines.push({ kind: "note", at, text: `email to ${(f.to ?? []).join(", ")}: ${f.subject}` });
