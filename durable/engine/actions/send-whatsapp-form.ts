@@ -111,18 +111,20 @@ export async function execute(a: ActionOf<"send_whatsapp_form">, s: Scope): Prom
   const rendered = (t: string | undefined, max: number) => (t === undefined ? undefined : truncate(s.text(t), max) || undefined);
   const data = a.data ? Object.fromEntries(Object.entries(a.data).map(([k, v]) => [k, s.text(v)])) : undefined;
   const flowToken = `ft_${s.session.services.uuid().replace(/-/g, "")}`;
+  // WhatsApp's limits: the button 30 characters, header and footer 60.
+  const [header, footer] = [rendered(a.header, 60), rendered(a.footer, 60)];
   const form: WhatsAppFormMsg = {
     form: a.form.uuid,
     meta_id: answer.meta_id,
     flow_token: flowToken,
-    // WhatsApp's limits: the button 30 characters (25 on a template), header and footer 60.
+    // WhatsApp refuses an empty button; a CTA that evaluates to nothing gets a plain one.
     cta: rendered(a.cta, 30) ?? "Open",
     mode: answer.mode,
     uses_endpoint: answer.uses_endpoint,
     ...(a.screen ? { screen: a.screen } : {}),
     ...(data && Object.keys(data).length ? { data } : {}),
-    ...(rendered(a.header, 60) ? { header: rendered(a.header, 60) } : {}),
-    ...(rendered(a.footer, 60) ? { footer: rendered(a.footer, 60) } : {}),
+    ...(header ? { header } : {}),
+    ...(footer ? { footer } : {}),
     ...(answer.mode === "template" && a.template
       ? { template: { name: a.template.name, language: a.template.language, ...(a.template.variables?.length ? { variables: a.template.variables.map((v) => s.text(v)) } : {}) } }
       : {}),
