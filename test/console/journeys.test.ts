@@ -191,3 +191,44 @@ it("simulates a pause: the virtual clock ends it, and the flow goes on", async (
   await chat.getByText("Your trial ends soon").waitFor();
   await chat.getByText("the session ended: completed").waitFor();
 });
+
+it("simulates a wait for an event: another event leaves it waiting, the awaited one takes its exit", async () => {
+  const [waits, thanks] = [uuid(), uuid()];
+  const occurred = { category: uuid(), exit: uuid() };
+  const nodes = [
+    {
+      uuid: waits,
+      actions: [{ uuid: uuid(), type: "send_msg", text: "You left something in your cart" }],
+      router: {
+        type: "switch",
+        operand: "",
+        cases: [],
+        result_name: "Bought",
+        categories: [{ uuid: occurred.category, name: "Occurred", exit_uuid: occurred.exit }],
+        default_category_uuid: occurred.category,
+        wait: { type: "event", event: "purchase", conditions: [{ property: "amount", operator: "greater_than", value: "10" }], category_uuid: occurred.category },
+      },
+      exits: [{ uuid: occurred.exit, destination_uuid: thanks }],
+    },
+    { uuid: thanks, actions: [{ uuid: uuid(), type: "send_msg", text: "Thanks for your purchase of @results.bought.extra.amount" }], exits: [{ uuid: uuid(), destination_uuid: null }] },
+  ];
+  const definition = { uuid: uuid(), name: "Cart", spec_version: "14.4.0", language: "eng", type: "messaging_background", nodes };
+  expect((await eddy.api("POST", "/flows", { name: "Cart", type: definition.type, definition })).status).toBe(201);
+
+  const page = eddy.page;
+  await open(page, definition.uuid);
+  await page.getByRole("button", { name: "Simulate" }).click();
+  const sim = page.getByRole("region", { name: "Simulator" });
+  await sim.getByRole("button", { name: "Start the simulation" }).click();
+  const chat = sim.getByRole("log", { name: "Conversation" });
+  await chat.getByText("You left something in your cart").waitFor();
+  const form = sim.getByRole("form", { name: "Send an event" });
+  await form.getByLabel("Event").fill("purchase");
+  await form.getByLabel("Properties (JSON)").fill('{"amount": 5}');
+  await form.getByRole("button", { name: "Send the event" }).click();
+  await chat.getByText("not the event the wait is for: still waiting").waitFor();
+  await form.getByLabel("Properties (JSON)").fill('{"amount": 25}');
+  await form.getByRole("button", { name: "Send the event" }).click();
+  await chat.getByText("Thanks for your purchase of 25").waitFor();
+  await chat.getByText("the session ended: completed").waitFor();
+});

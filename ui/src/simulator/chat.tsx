@@ -5,6 +5,20 @@ import { duration, type Line, type Simulation } from "./simulation";
 export function Chat({ sim, busy, act }: { sim: Simulation; busy: boolean; act(f: () => Promise<void>): void }) {
   const [text, setText] = useState("");
   const [hours, setHours] = useState(24);
+  const [eventName, setEventName] = useState("");
+  const [eventProps, setEventProps] = useState("{}");
+  const [eventError, setEventError] = useState("");
+  const sendEvent = () => {
+    let properties: unknown;
+    try {
+      properties = JSON.parse(eventProps || "{}");
+      if (!properties || typeof properties !== "object" || Array.isArray(properties)) throw new Error("must be a JSON object");
+    } catch (e) {
+      return setEventError(`Properties: ${(e as Error).message}`);
+    }
+    setEventError("");
+    act(() => sim.sendEvent(eventName.trim(), properties as Record<string, unknown>));
+  };
   const end = useRef<HTMLDivElement>(null);
   useEffect(() => end.current?.scrollIntoView?.({ block: "end" }), [sim.lines.length]);
 
@@ -62,6 +76,29 @@ export function Chat({ sim, busy, act }: { sim: Simulation; busy: boolean; act(f
           Send
         </button>
       </form>
+      {sim.waiting && sim.session?.wait?.type === "event" && (
+        <form
+          class="sim-event"
+          aria-label="Send an event"
+          onSubmit={(e) => {
+            e.preventDefault();
+            sendEvent();
+          }}
+        >
+          <label>
+            Event
+            <input value={eventName} placeholder="purchase" onInput={(e) => setEventName(e.currentTarget.value)} />
+          </label>
+          <label>
+            Properties (JSON)
+            <input value={eventProps} onInput={(e) => setEventProps(e.currentTarget.value)} />
+          </label>
+          <button type="submit" disabled={busy || !eventName.trim()}>
+            Send the event
+          </button>
+          {eventError && <p class="sim-error" role="alert">{eventError}</p>}
+        </form>
+      )}
       <div class="sim-clock" role="group" aria-label="Virtual clock">
         <span class="sim-now">
           Virtual time <time>{new Date(sim.now()).toLocaleString()}</time>

@@ -165,6 +165,16 @@ export class Simulation {
     await this.resume({ type: "msg", msg: this.incoming(text), resumed_on: iso(this.now()) });
   }
 
+  /** The contact performs an event (as POST /contacts/{uuid}/events would record it): a wait for an event may take it. */
+  async sendEvent(name: string, properties: Record<string, unknown>): Promise<void> {
+    if (!this.session || this.session.wait?.type !== "event") return this.note("the flow is not waiting for an event");
+    this.note(`event ${name} ${JSON.stringify(properties)}`);
+    const [sprints, events] = [this.sprints, this.events.length];
+    await this.resume({ type: "event", event: { name, properties, occurred_on: iso(this.now()) }, resumed_on: iso(this.now()) });
+    // An event the wait does not take leaves the session waiting, with no events.
+    if (this.sprints > sprints && this.events.length === events) this.note("not the event the wait is for: still waiting");
+  }
+
   /** Moves the clock to the timeout and fires it, as the contact's object does when no reply came. */
   async fireTimeout(): Promise<void> {
     const due = this.timeoutDue();
