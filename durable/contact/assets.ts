@@ -4,6 +4,7 @@ import { CHANNEL_COLUMNS, channelFromRow, channelsFromRows } from "../../worker/
 export { CHANNEL_COLUMNS, channelFromRow };
 import type { Channel, ChannelType } from "../../worker/channels/types";
 import type { EventCondition } from "../engine/flow/schema";
+import { groupCondition, type GroupCondition } from "./trigger-groups";
 import type { DateRelativeParams } from "../../worker/triggers/date-relative";
 import type { DeliveryWindow, EntryRules, EntryWindow } from "./settings";
 
@@ -24,14 +25,14 @@ export interface FlowInfo {
   definition: Record<string, unknown>;
 }
 
-export interface KeywordTrigger {
+export interface KeywordTrigger extends GroupCondition {
   flowUuid: string;
   channelUuid: string | null;
   keywords: string[];
   matchType: "first_word" | "only_word";
 }
 
-export interface CatchAllTrigger {
+export interface CatchAllTrigger extends GroupCondition {
   flowUuid: string;
   channelUuid: string | null;
 }
@@ -166,9 +167,9 @@ async function load(db: D1Database, stamp: string, now: number): Promise<Assets>
   const groupTriggers: GroupTrigger[] = [];
   const dateTriggers: DateTrigger[] = [];
   for (const r of triggerRows.results as Record<string, any>[]) {
-    if (r.type === "keyword") keywords.push({ flowUuid: r.flow_uuid, channelUuid: r.channel_uuid, keywords: JSON.parse(r.keywords ?? "[]"), matchType: r.match_type ?? "first_word" });
-    else if (r.type === "catch_all") catchAlls.push({ flowUuid: r.flow_uuid, channelUuid: r.channel_uuid });
-    else if (r.type === "new_conversation") newConversations.push({ flowUuid: r.flow_uuid, channelUuid: r.channel_uuid });
+    if (r.type === "keyword") keywords.push({ flowUuid: r.flow_uuid, channelUuid: r.channel_uuid, keywords: JSON.parse(r.keywords ?? "[]"), matchType: r.match_type ?? "first_word", ...groupCondition(r.params) });
+    else if (r.type === "catch_all") catchAlls.push({ flowUuid: r.flow_uuid, channelUuid: r.channel_uuid, ...groupCondition(r.params) });
+    else if (r.type === "new_conversation") newConversations.push({ flowUuid: r.flow_uuid, channelUuid: r.channel_uuid, ...groupCondition(r.params) });
     else if (r.type === "event" && r.event) eventTriggers.push({ flowUuid: r.flow_uuid, event: r.event, conditions: r.params ? (JSON.parse(r.params).conditions ?? []) : [] });
     else if (r.type === "joined_group" && r.group_uuid) groupTriggers.push({ flowUuid: r.flow_uuid, groupUuid: r.group_uuid });
     else if (r.type === "date_relative" && r.params) dateTriggers.push({ uuid: r.uuid, flowUuid: r.flow_uuid, stamp: r.modified_on, params: JSON.parse(r.params) });

@@ -8,6 +8,7 @@ import * as entries from "./storage/entries";
 import * as inbox from "./storage/inbox";
 import type { Statement } from "./storage/journal";
 import * as sessions from "./storage/sessions";
+import { admits } from "./trigger-groups";
 import { isJourneyWait, waitingRun } from "./waits";
 
 /** The message's words as keywords are matched: lower case, split on anything but letters and digits. */
@@ -66,7 +67,7 @@ export async function handleInbound(ctx: Ctx, row: inbox.InboxRow): Promise<{ as
   const current = sessions.messaging(ctx.sql);
   const waitingFlow = current ? waitingRun(current.session)?.flow.uuid : undefined;
   const ignoreKeywords = waitingFlow ? (assets.flows.get(waitingFlow)?.ignoreKeywords ?? false) : false;
-  const keyword = ignoreKeywords || contact.status === "blocked" ? undefined : matchKeyword(row.text, row.channel_uuid, assets.keywords);
+  const keyword = ignoreKeywords || contact.status === "blocked" ? undefined : matchKeyword(row.text, row.channel_uuid, assets.keywords.filter((t) => admits(t, contact)));
   const keywordFlow = keyword && activeFlow(assets, keyword.trigger.flowUuid);
 
   const newConversation = !entries.hasConversation(ctx.sql, row.channel_uuid);
@@ -96,10 +97,10 @@ export async function handleInbound(ctx: Ctx, row: inbox.InboxRow): Promise<{ as
         resuming = true;
         outcomes = [await resumeSession(ctx, world, current, { type: "msg", msg })];
         handledBy = { flow: waitingFlow! };
-      } else if (newConversation && (await tryStart(viaTrigger(catchAll(row.channel_uuid, assets.newConversations)), { type: "msg", msg }))) {
+      } else if (newConversation && (await tryStart(viaTrigger(catchAll(row.channel_uuid, assets.newConversations.filter((t) => admits(t, contact)))), { type: "msg", msg }))) {
         // a new conversation's flow
       } else {
-        await tryStart(viaTrigger(catchAll(row.channel_uuid, assets.catchAlls)), { type: "msg", msg });
+        await tryStart(viaTrigger(catchAll(row.channel_uuid, assets.catchAlls.filter((t) => admits(t, contact)))), { type: "msg", msg });
       }
     }
   } catch (e) {

@@ -22,19 +22,20 @@ describe("POST /flows/import with campaigns and triggers", () => {
     const message = r.body.flows.find((f: { uuid: string }) => f.uuid !== REGISTRATION && f.uuid !== REMINDER);
     expect(message).toMatchObject({ name: "ANC Visits: 2W after Expected Delivery", created: true });
     const byItem = Object.fromEntries(r.body.triggers.map((t: { from: string }) => [t.from, t]));
-    expect(Object.keys(byItem).sort()).toEqual(["campaigns.0.events.0", "campaigns.0.events.1", "campaigns.0.events.3", "triggers.0", "triggers.2"]);
+    expect(Object.keys(byItem).sort()).toEqual(["campaigns.0.events.0", "campaigns.0.events.1", "campaigns.0.events.3", "triggers.0", "triggers.1", "triggers.2"]);
     expect(byItem["triggers.0"]).toMatchObject({ type: "keyword", flow: REGISTRATION, created: true });
     expect(byItem["triggers.2"]).toMatchObject({ type: "catch_all", flow: REGISTRATION, created: true });
     expect(byItem["campaigns.0.events.1"]).toMatchObject({ type: "date_relative", flow: message.uuid });
     expect(r.body.not_imported).toEqual([
-      { part: "triggers", item: "triggers.1", reason: expect.stringContaining("group conditions") },
       { part: "triggers", item: "triggers.3", reason: expect.stringContaining("missed-call") },
       { part: "triggers", item: "triggers.4", reason: expect.stringContaining("channel 0f1e2d3c-4b5a-4697-8877-665544332211 is not here") },
       { part: "campaigns", item: "campaigns.0.events.2", reason: expect.stringContaining("created_on") },
     ]);
 
     const keyword = (await call("GET", `/triggers/${byItem["triggers.0"].uuid}`)).body;
-    expect(keyword).toMatchObject({ keywords: ["anc", "join"], match_type: "first_word", channel: null });
+    expect(keyword).toMatchObject({ keywords: ["anc", "join"], match_type: "first_word", channel: null, params: null });
+    // RapidPro's exclude_groups kept: not for contacts in the group.
+    expect((await call("GET", `/triggers/${byItem["triggers.1"].uuid}`)).body).toMatchObject({ keywords: ["stopanc"], match_type: "only_word", params: { exclude_groups: [GROUP] } });
     const params = (item: string) => call("GET", `/triggers/${byItem[item].uuid}`).then((t) => t.body.params);
     // -1 day at 9; +2 weeks at 10 (a message: its own background flow); +3 hours, skipping contacts in a flow.
     expect(await params("campaigns.0.events.0")).toEqual({ field: "edd", relative: "before", amount: 1, unit: "days", time: "09:00", group: GROUP });
@@ -50,7 +51,7 @@ describe("POST /flows/import with campaigns and triggers", () => {
     const again = await call("POST", "/flows/import", exported);
     expect(again.status, JSON.stringify(again.body)).toBe(200);
     expect(again.body.triggers.every((t: { created: boolean }) => !t.created)).toBe(true);
-    expect(again.body.triggers).toHaveLength(5);
+    expect(again.body.triggers).toHaveLength(6);
     expect((await call("GET", "/triggers")).body.results).toHaveLength(before);
   });
 

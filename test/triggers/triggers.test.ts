@@ -129,6 +129,24 @@ describe("each trigger starts its flow", () => {
     expect(JSON.stringify(bad.body.issues)).toContain("params.conditions.0.operator");
   });
 
+  it("groups and exclude_groups: a keyword or catch-all trigger only for some contacts (RapidPro's trigger groups)", async () => {
+    const s = await sender();
+    const members = (await call("POST", "/groups", { name: `Members ${unique()}` })).body.uuid;
+    const smart = (await call("POST", "/groups", { name: `Smart ${unique()}`, query: `language = "fra"` })).body.uuid;
+    const club = await flowSaying("Club", "club news");
+    const fallback = await flowSaying("Outsiders", "not for members");
+    await trigger({ type: "keyword", flow: club.uuid, channel: s.channel.uuid, keywords: ["news"], match_type: "first_word", params: { groups: [members] } });
+    await trigger({ type: "catch_all", flow: fallback.uuid, channel: s.channel.uuid, params: { exclude_groups: [members] } });
+    await s.say("news please"); // not a member yet: the keyword is not for them, the catch-all is
+    expect((await call("POST", `/groups/${members}/members`, { contacts: [await s.contact()] })).status).toBe(200);
+    await s.say("news please");
+    await s.say("anything else"); // a member: the catch-all excludes them
+    expect(texts()).toEqual(["not for members", "club news"]);
+    const refused = await call("POST", "/triggers", { type: "catch_all", flow: fallback.uuid, params: { groups: [smart] } });
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(refused.body.issues)).toContain("params.groups.0");
+  });
+
   it("schedule: refused with a 422 that points at /schedules", async () => {
     const flow = await flowSaying("Scheduled", "hi");
     const r = await call("POST", "/triggers", { type: "schedule", flow: flow.uuid, params: { cron: "0 9 * * 1" } });

@@ -92,11 +92,18 @@ const keywordOf = (k: string) => k.trim().toLowerCase();
 const validKeyword = (k: string) => k.length > 0 && k.length <= 32 && !/\s/u.test(k);
 const refUuid = (r: unknown) => (typeof r === "string" ? r : (r as { uuid?: string } | null | undefined)?.uuid)?.toLowerCase();
 
-export async function importEntryPoints(db: Database, raw: { flows?: unknown[]; triggers?: unknown[]; campaigns?: unknown[] }, known: Known, at: string): Promise<EntryPoints> {
+export async function importEntryPoints(db: Database, raw: { flows?: unknown[]; groups?: unknown[]; triggers?: unknown[]; campaigns?: unknown[] }, known: Known, at: string): Promise<EntryPoints> {
   const out: EntryPoints = { statements: [], triggers: [], notImported: [], generated: [], plans: [] };
   const skip = (part: Skipped["part"], item: string, reason: string) => out.notImported.push({ part, item, reason });
 
   const existing = await db.select().from(triggers);
+  const smartGroups = new Set([
+    ...(await db.select({ uuid: groups.uuid, query: groups.query }).from(groups)).filter((g) => g.query).map((g) => g.uuid),
+    ...(raw.groups ?? []).flatMap((g) => {
+      const r = g as { uuid?: string; query?: string | null } | null;
+      return r?.query && r.uuid ? [r.uuid.toLowerCase()] : [];
+    }),
+  ]);
   const channelUuids = new Set((await db.select({ uuid: channels.uuid }).from(channels)).map((c) => c.uuid));
   // Flows the export's triggers name that are neither in it nor here yet: looked up once.
   const named = [...(raw.triggers ?? []), ...(raw.campaigns ?? []).flatMap((c) => (Campaign.safeParse(c).data?.events ?? []))]
@@ -105,14 +112,19 @@ export async function importEntryPoints(db: Database, raw: { flows?: unknown[]; 
   for (const chunk of chunkRows([...new Set(named)], 1)) for (const f of await db.select({ uuid: flows.uuid }).from(flows).where(inArray(flows.uuid, chunk))) known.flows.add(f.uuid);
 
   /** A keyword, catch-all or new-conversation trigger, unless the same one is here or it collides with one that is. */
-  const addMessageTrigger = (part: Skipped["part"], item: string, t: { type: Imported["type"]; flow: string; channel: string | null; keywords?: string[]; matchType?: "first_word" | "only_word" }) => {
+  const addMessageTrigger = (
+    part: Skipped["part"],
+    item: string,
+    t: { type: Imported["type"]; flow: string; channel: string | null; keywords?: string[]; matchType?: "first_word" | "only_word"; params?: Record<string, string[]> | null },
+  ) => {
+    const same = (o: (typeof existing)[number]) => o.flowUuid === t.flow && o.channelUuid === t.channel && JSON.stringify(o.params ?? null) === JSON.stringify(t.params ?? null);
     const overlaps = (o: (typeof existing)[number]) => o.type === t.type && (o.channelUuid === null || t.channel === null || o.channelUuid === t.channel);
     if (t.type === "keyword") {
       const fresh: string[] = [];
       for (const k of t.keywords!) {
         const other = existing.find((o) => overlaps(o) && o.keywords?.includes(k));
         if (!other) fresh.push(k);
-        else if (other.flowUuid !== t.flow || other.channelUuid !== t.channel) skip(part, item, `keyword "${k}" already starts another flow through trigger ${other.uuid}`);
+        else if (!same(other)) skip(part, item, `keyword "${k}" already starts a flow through trigger ${other.uuid}`);
         else if (!out.triggers.some((o) => o.uuid === other.uuid && o.from === item)) out.triggers.push({ uuid: other.uuid, type: "keyword", flow: t.flow, from: item, created: false });
       }
       if (!fresh.length) return;
@@ -120,7 +132,7 @@ export async function importEntryPoints(db: Database, raw: { flows?: unknown[]; 
     } else {
       const other = existing.find(overlaps);
       if (other) {
-        if (other.flowUuid === t.flow && other.channelUuid === t.channel) out.triggers.push({ uuid: other.uuid, type: t.type, flow: t.flow, from: item, created: false });
+        if (same(other)) out.triggers.push({ uuid: other.uuid, type: t.type, flow: t.flow, from: item, created: false });
         else skip(part, item, `there is already a ${t.type} trigger for ${t.channel ? `channel ${t.channel}` : "every channel"}: ${other.uuid}`);
         return;
       }
@@ -134,7 +146,7 @@ export async function importEntryPoints(db: Database, raw: { flows?: unknown[]; 
       matchType: t.type === "keyword" ? t.matchType! : null,
       event: null,
       groupUuid: null,
-      params: null,
+      params: t.params ?? null,
       createdOn: at,
       modifiedOn: at,
     };
@@ -152,16 +164,21 @@ export async function importEntryPoints(db: Database, raw: { flows?: unknown[]; 
     if (!type) return skip("triggers", item, UNMAPPED[t.trigger_type] ?? `trigger type ${t.trigger_type} is unknown to Eddy`);
     const flow = refUuid(t.flow);
     if (!flow || !known.flows.has(flow)) return skip("triggers", item, `its flow ${t.flow?.name ?? flow ?? ""} is neither in the export nor here`);
-    // Eddy's triggers have no group conditions: imported without them it would start for everyone.
-    if (t.groups?.length || t.exclude_groups?.length)
-      return skip("triggers", item, `it is only for some groups (groups / exclude_groups): Eddy's ${type} triggers have no group conditions; start the flow with a split on the group instead`);
+    // Imported without its group conditions it would start the flow for everyone: all or nothing.
+    const include = (t.groups ?? []).map(refUuid);
+    const exclude = (t.exclude_groups ?? []).map(refUuid);
+    const missing = [...include, ...exclude].find((g) => !g || !known.groups.has(g));
+    if ([...include, ...exclude].length && missing !== undefined) return skip("triggers", item, `its group ${missing ?? ""} (groups / exclude_groups) is neither in the export nor here`);
+    const smart = [...include, ...exclude].find((g) => smartGroups.has(g!));
+    if (smart) return skip("triggers", item, `its group ${smart} is a smart group: a trigger's groups are manual groups in Eddy`);
+    const groupParams = include.length || exclude.length ? { ...(include.length ? { groups: include as string[] } : {}), ...(exclude.length ? { exclude_groups: exclude as string[] } : {}) } : null;
     const channel = refUuid(t.channel) ?? null;
     if (channel && !channelUuids.has(channel)) return skip("triggers", item, `its channel ${channel} is not here: add the channel, then the trigger (POST /api/v1/triggers)`);
-    if (type !== "keyword") return addMessageTrigger("triggers", item, { type, flow, channel });
+    if (type !== "keyword") return addMessageTrigger("triggers", item, { type, flow, channel, params: groupParams });
     const keywords = [...new Set([...(t.keywords ?? []), ...(t.keyword ? [t.keyword] : [])].map(keywordOf))];
     const bad = keywords.filter((k) => !validKeyword(k));
     if (!keywords.length || bad.length) return skip("triggers", item, bad.length ? `keyword "${bad[0]}" is not one word of at most 32 characters` : "it has no keywords");
-    addMessageTrigger("triggers", item, { type, flow, channel, keywords, matchType: t.match_type === "O" ? "only_word" : "first_word" });
+    addMessageTrigger("triggers", item, { type, flow, channel, keywords, matchType: t.match_type === "O" ? "only_word" : "first_word", params: groupParams });
   });
 
   // Glific: a flow's keywords start it when the message is the keyword.
@@ -207,6 +224,7 @@ export async function importEntryPoints(db: Database, raw: { flows?: unknown[]; 
     if (type !== "datetime") return `it is relative to ${key}, a ${type} field: Eddy's date-relative triggers read datetime fields`;
     if (!c.group) return "its campaign has no group";
     if (!known.groups.has(c.group)) return `its campaign's group ${c.group} is neither in the export nor here`;
+    if (smartGroups.has(c.group)) return `its campaign's group ${c.group} is a smart group: a date-relative trigger's group is a manual group in Eddy`;
     const unit = UNITS[e.unit];
     if (!unit) return `unit ${e.unit} is unknown (RapidPro's are M, H, D and W)`;
     let flow: string;

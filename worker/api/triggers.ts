@@ -23,15 +23,22 @@ const Keyword = z
 
 const base = { flow: Uuid, channel: Uuid.nullable().optional().describe("null or absent: every channel") };
 
+/** RapidPro's groups and exclude_groups on a message trigger: only contacts in one of `groups`, and in none of `exclude_groups`. */
+const GroupParams = z
+  .strictObject({ groups: z.array(Uuid).max(20).optional(), exclude_groups: z.array(Uuid).max(20).optional() })
+  .optional()
+  .describe("only contacts in one of `groups` (when given) and in none of `exclude_groups`: manual groups");
+
 export const TriggerCreate = z.discriminatedUnion("type", [
   z.strictObject({
     type: z.literal("keyword"),
     ...base,
     keywords: z.array(Keyword).min(1, "a keyword trigger needs at least one keyword").max(20),
     match_type: z.enum(["first_word", "only_word"]).describe("first_word: the message starts with the keyword; only_word: it is the whole message"),
+    params: GroupParams,
   }),
-  z.strictObject({ type: z.literal("catch_all"), ...base }),
-  z.strictObject({ type: z.literal("new_conversation"), ...base }),
+  z.strictObject({ type: z.literal("catch_all"), ...base, params: GroupParams }),
+  z.strictObject({ type: z.literal("new_conversation"), ...base, params: GroupParams }),
   z.strictObject({
     type: z.literal("event"),
     ...base,
@@ -76,6 +83,14 @@ export const TriggerOut = z.object({
 
 type Row = typeof triggers.$inferSelect;
 
+/** The params column: each type's own, or null when it has nothing to say. */
+function storedParams(t: TriggerCreate): Record<string, unknown> | null {
+  if (t.type === "schedule" || t.type === "date_relative") return t.params;
+  if (t.type === "event") return t.params?.conditions.length ? t.params : null;
+  if (t.type === "joined_group") return null;
+  return t.params?.groups?.length || t.params?.exclude_groups?.length ? t.params : null;
+}
+
 const columns = (t: TriggerCreate) => ({
   type: t.type,
   flowUuid: t.flow,
@@ -84,7 +99,7 @@ const columns = (t: TriggerCreate) => ({
   matchType: t.type === "keyword" ? t.match_type : null,
   event: t.type === "event" ? t.event : null,
   groupUuid: t.type === "joined_group" ? t.group : null,
-  params: t.type === "schedule" || t.type === "date_relative" || (t.type === "event" && t.params?.conditions.length) ? t.params! : null,
+  params: storedParams(t),
 });
 
 /** The stored trigger as a create body: only the keys its type has, since those bodies are strict. */
@@ -127,12 +142,22 @@ async function check(db: Database, t: TriggerCreate, except = "") {
     // A smart group's members are its query's answer at any moment: nobody is ever added to it.
     else if (group.query) issues.push({ path: "group", message: "a smart group (it has a query): a contact joins only a manual group" });
   }
+  if ((t.type === "keyword" || t.type === "catch_all" || t.type === "new_conversation") && t.params) {
+    for (const key of ["groups", "exclude_groups"] as const) {
+      for (const [i, uuid] of (t.params[key] ?? []).entries()) {
+        const group = await db.select({ query: groups.query }).from(groups).where(eq(groups.uuid, uuid)).get();
+        if (!group) issues.push({ path: `params.${key}.${i}`, message: `no group ${uuid}` });
+        else if (group.query) issues.push({ path: `params.${key}.${i}`, message: "a smart group (it has a query): a trigger's groups are manual groups" });
+      }
+    }
+  }
   if (t.type === "date_relative") {
     const field = await db.select({ type: fields.type }).from(fields).where(eq(fields.key, t.params.field)).get();
     if (!field) issues.push({ path: "params.field", message: `no field ${t.params.field}` });
     else if (field.type !== "datetime") issues.push({ path: "params.field", message: `field ${t.params.field} is a ${field.type} field, not a datetime one` });
-    if (t.params.group && !(await db.select({ uuid: groups.uuid }).from(groups).where(eq(groups.uuid, t.params.group)).get()))
-      issues.push({ path: "params.group", message: `no group ${t.params.group}` });
+    const group = t.params.group ? await db.select({ query: groups.query }).from(groups).where(eq(groups.uuid, t.params.group)).get() : null;
+    if (t.params.group && !group) issues.push({ path: "params.group", message: `no group ${t.params.group}` });
+    else if (group?.query) issues.push({ path: "params.group", message: "a smart group (it has a query): a trigger's group is a manual group" });
   }
   if (issues.length) throw invalid(issues);
 
