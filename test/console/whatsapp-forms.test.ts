@@ -174,3 +174,33 @@ it("shows a viewer the forms without the actions", async () => {
   expect(await viewer.getByRole("form", { name: "New form" }).count()).toBe(0);
   await viewer.context().close();
 });
+
+it("adds a 'Send a WhatsApp form' node in the editor: the form chosen by name, Success and Failure exits, a flow the engine publishes", async () => {
+  const form = (await eddy.api("GET", `/whatsapp-forms?channel=${channel}`)).body.results.find((f: { name: string }) => f.name === "Feedback");
+  const start = { uuid: crypto.randomUUID(), actions: [{ uuid: crypto.randomUUID(), type: "send_msg", text: "Hello" }], exits: [{ uuid: crypto.randomUUID(), destination_uuid: null }] };
+  const flow = crypto.randomUUID();
+  const definition = { uuid: flow, name: "Feedback round", spec_version: "14.4.0", language: "eng", type: "messaging", nodes: [start], _ui: { nodes: { [start.uuid]: { position: { left: 100, top: 60 } } } } };
+  expect((await eddy.api("POST", "/flows", { name: definition.name, type: "messaging", definition })).status).toBe(201);
+
+  const { page } = eddy;
+  page.setDefaultTimeout(15_000);
+  await page.goto(`/flows/${flow}`);
+  await page.locator(".flow-node").first().waitFor();
+  await page.getByRole("combobox", { name: "Add a node" }).selectOption({ label: "Send a WhatsApp form" });
+  await page.getByLabel("WhatsApp form").fill("Feedback");
+  await page.getByLabel("WhatsApp form").press("Tab");
+  await page.getByRole("textbox", { name: "Message" }).click();
+  await page.keyboard.type("How did we do, @contact.first_name?");
+  await page.getByRole("textbox", { name: "Button" }).click();
+  await page.keyboard.type("Rate us");
+  await page.locator(".flow-node").getByText("Feedback: How did we do, @contact.first_name?").waitFor();
+  await page.getByRole("status").filter({ hasText: /^Saved$/ }).waitFor();
+
+  const saved = (await eddy.api("GET", `/flows/${flow}`)).body.definition;
+  const node = saved.nodes.find((n: { uuid: string }) => n.uuid !== start.uuid);
+  expect(node.actions).toEqual([expect.objectContaining({ type: "send_whatsapp_form", form: { uuid: form.uuid, name: "Feedback" }, text: "How did we do, @contact.first_name?", cta: "Rate us", result_name: "Form" })]);
+  expect(node.router).toMatchObject({ operand: "@results.form.category", categories: [{ name: "Success" }, { name: "Failure" }], cases: [{ type: "has_only_text", arguments: ["Success"] }] });
+  expect((await eddy.api("POST", `/flows/${flow}/publish`)).status).toBe(201);
+  expect((await eddy.api("GET", `/whatsapp-forms/${form.uuid}`)).body.used_by).toEqual([{ uuid: flow, name: "Feedback round" }]);
+  expect(await seriousA11yViolations(page)).toEqual([]);
+});

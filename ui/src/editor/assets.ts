@@ -4,7 +4,7 @@ import type { Asset } from "../elements/types";
 export type AssetItem = { uuid?: string; key?: string; name: string; type?: string };
 export type Assets = Record<Asset, AssetItem[]>;
 
-const EMPTY: Assets = { fields: [], groups: [], flows: [], labels: [], channels: [], topics: [], templates: [], users: [] };
+const EMPTY: Assets = { fields: [], groups: [], flows: [], labels: [], channels: [], topics: [], templates: [], users: [], whatsapp_forms: [] };
 
 /**
  * What refs and completions choose from, read from the API. Kinds the API does not list yet
@@ -18,13 +18,14 @@ export async function loadAssets(): Promise<Assets> {
       return [];
     }
   };
-  const [fields, groups, flows, channels] = await Promise.all([
+  const [fields, groups, flows, channels, forms] = await Promise.all([
     list<{ key: string; name: string; type: string }>("fields"),
     list<{ uuid: string; name: string }>("groups"),
     list<{ uuid: string; name: string; type: string }>("flows?limit=500"),
     list<{ uuid: string; name: string }>("channels"),
+    list<{ uuid: string; name: string }>("whatsapp-forms"),
   ]);
-  return { ...EMPTY, fields, groups, flows, channels };
+  return { ...EMPTY, fields, groups, flows, channels, whatsapp_forms: forms.map((f) => ({ uuid: f.uuid, name: f.name })) };
 }
 
 export const emptyAssets = EMPTY;

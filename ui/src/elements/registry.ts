@@ -10,6 +10,7 @@ import { removeContactGroups } from "./actions/remove-contact-groups";
 import { sendBroadcast } from "./actions/send-broadcast";
 import { sendEmail } from "./actions/send-email";
 import { sendMsg } from "./actions/send-msg";
+import { sendWhatsAppForm } from "./actions/send-whatsapp-form";
 import { setContactChannel } from "./actions/set-contact-channel";
 import { setContactField } from "./actions/set-contact-field";
 import { setContactLanguage } from "./actions/set-contact-language";
@@ -31,6 +32,7 @@ import { splitByResult } from "./splits/split-by-result";
 import { splitBySubflow } from "./splits/split-by-subflow";
 import { splitByTicket } from "./splits/split-by-ticket";
 import { splitByWebhook } from "./splits/split-by-webhook";
+import { splitByWhatsAppForm } from "./splits/split-by-whatsapp-form";
 import { waitForResponse } from "./splits/wait-for-response";
 import { pause } from "./waits/pause";
 import { waitForDate } from "./waits/wait-for-date";
@@ -62,7 +64,7 @@ export const ACTIONS = [
 ] as unknown as ActionElement[];
 
 /** Also describable inside a split node (and when an export puts them in an action list). */
-const ROUTING_ACTIONS = [callWebhook, enterFlow, openTicket] as unknown as ActionElement[];
+const ROUTING_ACTIONS = [callWebhook, enterFlow, openTicket, sendWhatsAppForm] as unknown as ActionElement[];
 
 /** Most specific first: `matches` is tried in this order on nodes without `_ui`. */
 export const SPLITS: SplitElement[] = [
@@ -72,6 +74,7 @@ export const SPLITS: SplitElement[] = [
   waitForProfileChange,
   waitForEvent,
   splitByWebhook,
+  splitByWhatsAppForm,
   splitBySubflow,
   splitByTicket,
   splitByRandom,

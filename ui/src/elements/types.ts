@@ -4,7 +4,7 @@
 import type { Action, FlowDefinition, Node } from "../../../durable/engine/flow/schema";
 
 export type FlowType = FlowDefinition["type"];
-export type Asset = "fields" | "groups" | "flows" | "labels" | "channels" | "topics" | "templates" | "users";
+export type Asset = "fields" | "groups" | "flows" | "labels" | "channels" | "topics" | "templates" | "users" | "whatsapp_forms";
 
 type FieldBase = { key: string; label: string; help?: string; required?: boolean };
 
