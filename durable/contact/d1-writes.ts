@@ -27,6 +27,8 @@ export interface WrittenBehind {
 const MAX_MESSAGE_BYTES = 120_000;
 const MAX_SEND_BYTES = 240_000;
 const MAX_SEND_MESSAGES = 100;
+/** Statements per message (unless one entry has more), so the consumer can write a message with others in a transaction. */
+const MAX_MESSAGE_STATEMENTS = 200;
 
 /** After handing entries to the queue, later ones follow them there this long (the consumer's batch wait, and some). */
 const FOLLOW_MS = 5_000;
@@ -135,7 +137,8 @@ async function handOver(ctx: Ctx, entries: journal.JournalEntry[]): Promise<void
       const bytes = encoder.encode(JSON.stringify(e.statements)).length + 32;
       if (bytes > MAX_MESSAGE_BYTES) break;
       const last = messages[messages.length - 1];
-      if (last && last.bytes + bytes <= MAX_MESSAGE_BYTES && sendBytes + bytes <= MAX_SEND_BYTES) {
+      const statements = (last?.body.entries ?? []).reduce((n, x) => n + x.statements.length, 0) + e.statements.length;
+      if (last && last.bytes + bytes <= MAX_MESSAGE_BYTES && statements <= MAX_MESSAGE_STATEMENTS && sendBytes + bytes <= MAX_SEND_BYTES) {
         last.body.entries.push({ seq: e.seq, statements: e.statements });
         last.entries.push(e);
         last.bytes += bytes;

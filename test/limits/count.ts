@@ -23,6 +23,8 @@ export interface Cost {
   objectCalls: number;
   d1Calls: number;
   d1Queries: number;
+  /** D1 calls that write (a batch or a statement with an INSERT, UPDATE or DELETE): D1's write transactions. */
+  d1Writes: number;
   queueSends: number;
 }
 
@@ -33,7 +35,7 @@ const als = new AsyncLocalStorage<Cost>();
 const log: Cost[] = [];
 let installed = false;
 
-const fresh = (name: string, contact: string | null = null): Cost => ({ name, contact, fetches: 0, objectCalls: 0, d1Calls: 0, d1Queries: 0, queueSends: 0 });
+const fresh = (name: string, contact: string | null = null): Cost => ({ name, contact, fetches: 0, objectCalls: 0, d1Calls: 0, d1Queries: 0, d1Writes: 0, queueSends: 0 });
 
 type Method = (...a: unknown[]) => unknown;
 function wrap(proto: object, method: string, around: (original: Method) => Method): void {
@@ -64,7 +66,7 @@ export function installCounters(): void {
     wrap(statement, m, (o) =>
       function (this: unknown, ...a) {
         const c = als.getStore();
-        if (c) (c.d1Calls++, c.d1Queries++);
+        if (c) (c.d1Calls++, c.d1Queries++, (c.d1Writes += writes(this) ? 1 : 0));
         const failure = failures.find((f) => f.times > 0 && f.match.test(sqlOf(this)));
         if (failure) {
           failure.times--;
@@ -77,7 +79,7 @@ export function installCounters(): void {
   wrap(db, "batch", (o) =>
     function (this: unknown, ...a) {
       const c = als.getStore();
-      if (c) (c.d1Calls++, (c.d1Queries += (a[0] as unknown[]).length));
+      if (c) (c.d1Calls++, (c.d1Queries += (a[0] as unknown[]).length), (c.d1Writes += (a[0] as unknown[]).some(writes) ? 1 : 0));
       return o.apply(this, a);
     },
   );
@@ -116,6 +118,7 @@ export function installCounters(): void {
 const failures: { match: RegExp; times: number }[] = [];
 /** The SQL of a prepared statement (workerd keeps it on the statement). */
 const sqlOf = (statement: unknown) => String((statement as { statement?: string }).statement ?? "");
+const writes = (statement: unknown) => /^\s*(INSERT|UPDATE|DELETE|REPLACE)\b/i.test(sqlOf(statement));
 
 /**
  * Makes the next `times` single statements (first/run/all/raw, anywhere in the isolate: the

@@ -1,5 +1,6 @@
 import { guard, outcome, type Outcome, type WrittenBehind } from "../../durable/contact/d1-writes";
 import type { Statement } from "../../durable/contact/storage/journal";
+import { Budget } from "../limits/budget";
 
 /**
  * The D1_WRITES queue's consumer: contact objects' journal entries written behind
@@ -10,8 +11,13 @@ import type { Statement } from "../../durable/contact/storage/journal";
  * Nothing is dropped: a failure retries the message with backoff.
  */
 
-/** Statements per D1 transaction: about 100 contacts' entries of a start (a run, its results, a message). */
-const TRANSACTION_STATEMENTS = 1000;
+/** Statements per D1 transaction (about 50 to 80 contacts of a start: a run, a field, a message, its status, a guard): twice that, should it fail and be written contact by contact, fits the budget. */
+const TRANSACTION_STATEMENTS = 400;
+/**
+ * The invocation's share of Cloudflare's 1,000 D1 queries: every query the consumer makes is
+ * counted here, so it may go nearer the limit than paths that leave room for what they do not count.
+ */
+const CONSUMER_BUDGET = { subrequests: 500, queries: 900 };
 /** D1 binds at most 100 parameters per query. */
 const READ_CHUNK = 100;
 
@@ -28,9 +34,10 @@ export interface Written {
 
 export async function consumeWrites(db: D1Database, batch: MessageBatch<WrittenBehind>): Promise<Written> {
   const written: Written = { transactions: 0, entries: 0 };
+  const budget = new Budget(CONSUMER_BUDGET);
   const byContact = new Map<string, Msg[]>();
   for (const m of batch.messages) byContact.set(m.body.contact, [...(byContact.get(m.body.contact) ?? []), m]);
-  const marks = await watermarks(db, [...byContact.keys()]);
+  const marks = await watermarks(db, [...byContact.keys()], budget);
 
   const chains: Chain[] = [];
   for (const [contact, messages] of byContact) {
@@ -39,13 +46,14 @@ export async function consumeWrites(db: D1Database, batch: MessageBatch<WrittenB
     const chain: Chain = { contact, from: mark + 1, to: mark, statements: [], messages: [] };
     for (const m of messages) {
       const fresh = m.body.entries.filter((e) => e.seq > chain.to);
+      const statements = fresh.reduce((n, e) => n + e.statements.length, 0);
       if (!fresh.length) m.ack(); // landed already: a redelivery, or sent again by an object that died before it knew
       else if (fresh[0].seq !== chain.to + 1) later(m); // its predecessor has not landed yet
+      else if (chain.messages.length && chain.statements.length + statements > TRANSACTION_STATEMENTS) m.retry({ delaySeconds: 0 }); // the next batch
       else {
         for (const e of fresh) chain.statements.push(...e.statements);
         chain.to = fresh[fresh.length - 1].seq;
         chain.messages.push(m);
-        written.entries += fresh.length;
       }
     }
     if (chain.messages.length) chains.push(chain);
@@ -55,7 +63,9 @@ export async function consumeWrites(db: D1Database, batch: MessageBatch<WrittenB
   let group: Chain[] = [];
   let size = 0;
   const flush = async () => {
-    if (group.length) await write(db, group, written);
+    // The transaction, and room to write its chains one by one if it fails; what does not fit waits for the next batch.
+    if (group.length && budget.fits({ subrequests: 1 + group.length, queries: 2 * size })) await write(db, group, written, budget);
+    else for (const c of group) for (const m of c.messages) m.retry({ delaySeconds: 0 });
     group = [];
     size = 0;
   };
@@ -68,10 +78,11 @@ export async function consumeWrites(db: D1Database, batch: MessageBatch<WrittenB
   return written;
 }
 
-async function watermarks(db: D1Database, contacts: string[]): Promise<Map<string, number>> {
+async function watermarks(db: D1Database, contacts: string[], budget: Budget): Promise<Map<string, number>> {
   const marks = new Map<string, number>();
   for (let i = 0; i < contacts.length; i += READ_CHUNK) {
     const chunk = contacts.slice(i, i + READ_CHUNK);
+    budget.d1();
     const rows = await db.prepare(`SELECT contact_uuid, seq FROM d1_watermarks WHERE contact_uuid IN (${chunk.map(() => "?").join(", ")})`).bind(...chunk).all<{ contact_uuid: string; seq: number }>();
     for (const r of rows.results) marks.set(r.contact_uuid, r.seq);
   }
@@ -85,8 +96,9 @@ function later(m: Msg): void {
 
 const statementsOf = (chain: Chain): Statement[] => [guard(chain.contact, chain.from, chain.to), ...chain.statements];
 
-async function run(db: D1Database, statements: Statement[], written: Written): Promise<Outcome> {
+async function run(db: D1Database, statements: Statement[], written: Written, budget: Budget): Promise<Outcome> {
   written.transactions++;
+  budget.d1(statements.length);
   try {
     await db.batch(statements.map((s) => db.prepare(s.sql).bind(...s.params)));
     return "ok";
@@ -96,27 +108,29 @@ async function run(db: D1Database, statements: Statement[], written: Written): P
 }
 
 /** The chains in one transaction; if it fails, each on its own, so one contact's trouble holds up only that contact. */
-async function write(db: D1Database, chains: Chain[], written: Written): Promise<void> {
-  const together = await run(db, chains.flatMap(statementsOf), written);
+async function write(db: D1Database, chains: Chain[], written: Written, budget: Budget): Promise<void> {
+  const together = await run(db, chains.flatMap(statementsOf), written, budget);
   if (together === "ok") {
     for (const c of chains) for (const m of c.messages) m.ack();
+    written.entries += chains.reduce((n, c) => n + c.to - c.from + 1, 0);
     return;
   }
   for (const chain of chains) {
-    let result = chains.length > 1 ? await run(db, statementsOf(chain), written) : together;
+    let result = chains.length > 1 ? await run(db, statementsOf(chain), written, budget) : together;
     // Refused for its data (a constraint: a group deleted meanwhile): each statement alone, the refused left out, then the guard.
-    if (result === "refused") result = await runEachSkippingRefused(db, chain, written);
+    if (result === "refused") result = budget.fits({ subrequests: chain.statements.length + 1, queries: chain.statements.length + 1 }) ? await runEachSkippingRefused(db, chain, written, budget) : "failed";
+    if (result === "ok") written.entries += chain.to - chain.from + 1;
     // out_of_order: another delivery moved the watermark meanwhile; the retry finds out which entries landed.
     for (const m of chain.messages) result === "ok" ? m.ack() : later(m);
   }
 }
 
-async function runEachSkippingRefused(db: D1Database, chain: Chain, written: Written): Promise<Outcome> {
+async function runEachSkippingRefused(db: D1Database, chain: Chain, written: Written, budget: Budget): Promise<Outcome> {
   for (const [i, statement] of chain.statements.entries()) {
-    const r = await run(db, [statement], written);
+    const r = await run(db, [statement], written, budget);
     // Say which statement, never its parameters (message texts, URNs).
     if (r === "refused") console.error(`D1 write-behind: contact ${chain.contact} statement ${i} refused by D1 and left out: ${statement.sql.trim().split(/\s+/).slice(0, 4).join(" ")} …`);
     else if (r !== "ok") return r;
   }
-  return run(db, [guard(chain.contact, chain.from, chain.to)], written);
+  return run(db, [guard(chain.contact, chain.from, chain.to)], written, budget);
 }
