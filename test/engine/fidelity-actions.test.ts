@@ -51,6 +51,7 @@ describe("request_optin", () => {
       { uuid: u(2), type: "send_msg", text: "Still here" },
     ]);
     expect(ofType(events, "error")[0].text).toContain("request_optin");
+    expect(ofType(events, "error")[0].code).toBe("unsupported");
     expect(ofType(events, "msg_created")).toHaveLength(1);
     expect(session.status).toBe("completed");
   });

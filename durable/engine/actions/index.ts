@@ -64,11 +64,11 @@ const EXECUTORS: Executors = {
 export function executeAction(action: Action, s: Scope): Promise<ActionOutcome> {
   // goflow logs an error when no channel can ask for the opt-in; Eddy's channels never can.
   if (action.type === "request_optin") {
-    s.log(error(`request_optin is not supported by Eddy: no opt-in was requested (action ${action.uuid})`));
+    s.log(error(`request_optin is not supported by Eddy: no opt-in was requested (action ${action.uuid})`, "unsupported"));
     return Promise.resolve();
   }
   if (!isSupportedAction(action)) {
-    return Promise.resolve({ fail: `action type '${action.type}' is not supported by Eddy (action ${action.uuid})` });
+    return Promise.resolve({ fail: `action type '${action.type}' is not supported by Eddy (action ${action.uuid})`, code: "unknown_action" });
   }
   const exec = EXECUTORS[action.type] as (a: Action, s: Scope) => Promise<ActionOutcome>;
   return exec(action, s);
