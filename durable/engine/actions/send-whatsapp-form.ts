@@ -43,7 +43,8 @@ export const SendWhatsAppForm = z.looseObject({
   cta: z.string().min(1, "needs the button's text").max(200),
   header: z.string().max(200).optional(),
   footer: z.string().max(200).optional(),
-  screen: z.string().regex(/^[A-Za-z_]+$/, "must be a screen id: letters and underscores").max(128).optional(),
+  // Empty (an editor's cleared input) is no screen.
+  screen: z.string().regex(/^([A-Za-z_]+)?$/, "must be a screen id: letters and underscores").max(128).optional(),
   data: z.record(z.string(), z.string()).optional(),
   template: z.looseObject({ name: z.string().min(1).max(512), language: z.string().min(2).max(15), variables: z.array(z.string()).max(20).optional() }).optional(),
   when_throttled: z.enum(["fail", "wait"]).optional(),
