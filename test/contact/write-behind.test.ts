@@ -41,7 +41,7 @@ async function deliver(bodies: WrittenBehind[], attempts = 1) {
   const byId = new Map(bodies.map((body) => [`w${++ids}`, body]));
   const batch = createMessageBatch<WrittenBehind>("eddy-d1-writes", [...byId].map(([id, body]) => ({ id, timestamp: new Date(), attempts, body })));
   const ctx = createExecutionContext();
-  const { cost } = await invocation("queue", () => worker.queue!(batch as MessageBatch, env, ctx));
+  const { cost } = await invocation("queue", async () => (worker.queue as ExportedHandlerQueueHandler<Env>)(batch as MessageBatch, env, ctx));
   const result = await getQueueResult(batch as MessageBatch, ctx);
   return { cost, again: result.retryMessages.map((r) => byId.get(r.msgId)!), acked: result.explicitAcks.length };
 }
