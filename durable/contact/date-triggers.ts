@@ -5,6 +5,7 @@ import { loadWorld } from "./contact";
 import { iso, type Ctx } from "./context";
 import { flushJournal } from "./d1-writes";
 import { sendDue } from "./outbox";
+import { trustedAssets } from "./fresh-assets";
 import { commit, startFlow } from "./sprints";
 import * as timers from "./storage/timers";
 
@@ -82,11 +83,12 @@ export async function fireDateTrigger(ctx: Ctx, t: timers.TimerRow): Promise<voi
 }
 
 /**
- * Plans again from the object's kept contact and the isolate's trusted assets, when it has both
- * (after an operation that read them): a flow or the API may have changed a date field. Costs no
- * D1 query; an operation that read neither changed nothing to plan for.
+ * Plans again from the object's kept contact and the assets the operation read, else the isolate's
+ * trusted ones (an alarm whose timers resumed flows), when it has both: a flow may have changed a
+ * date field. Costs no D1 query; an operation that read neither changed nothing to plan for.
  */
-export function replanDates(sql: SqlStorage, assets: Assets | undefined, contact: ContactJSON | undefined, now: number): void {
+export function replanDates(sql: SqlStorage, read: Assets | undefined, contact: ContactJSON | undefined, now: number): void {
+  const assets = read ?? trustedAssets(now);
   if (!assets || !contact) return;
   if (!assets.dateTriggers.length && !timers.ofKind(sql, "date_trigger").length) return;
   planDateTriggers(sql, assets, contact, now);

@@ -100,6 +100,42 @@ describe("date-relative triggers", () => {
     expect(await planned(later)).toEqual([at("2030-06-01T13:00:00Z")]);
   });
 
+  it("plans again when a flow resumed by the alarm (after a pause) sets the field", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(at("2030-02-01T00:00:00Z"));
+    const key = await dateField();
+    const c = await contact({ [key]: "2030-03-01T10:00:00Z" });
+    const flow = await reminder();
+    await trigger(flow.uuid, { field: key, relative: "on" });
+    const [pause, set] = [crypto.randomUUID(), crypto.randomUUID()];
+    const category = crypto.randomUUID();
+    const exit = crypto.randomUUID();
+    const later = await publishFlow({
+      uuid: crypto.randomUUID(),
+      name: "Later",
+      spec_version: "14.4.2",
+      language: "eng",
+      type: "messaging_background",
+      nodes: [
+        {
+          uuid: pause,
+          actions: [],
+          router: {
+            type: "switch", operand: "", cases: [], result_name: "Paused", default_category_uuid: category,
+            categories: [{ uuid: category, name: "Completed", exit_uuid: exit }],
+            wait: { type: "pause", for: { amount: 1, unit: "hours" }, category_uuid: category },
+          },
+          exits: [{ uuid: exit, destination_uuid: set }],
+        },
+        { uuid: set, actions: [{ uuid: crypto.randomUUID(), type: "set_contact_field", field: { key, name: key }, value: "2030-04-01T10:00:00Z" }], exits: [{ uuid: crypto.randomUUID() }] },
+      ],
+    });
+    expect((await call("POST", `/flows/${later.uuid}/start`, { contacts: [c] })).body).toMatchObject({ started: 1 });
+    expect(await planned(c)).toEqual([at("2030-03-01T10:00:00Z")]);
+    await ringAt(c, at("2030-02-01T01:00:00Z"));
+    expect(await planned(c)).toEqual([at("2030-04-01T10:00:00Z")]);
+  });
+
   it("every year: each anniversary, the year ignored", async () => {
     vi.useFakeTimers({ toFake: ["Date"] });
     vi.setSystemTime(at("2030-01-01T00:00:00Z"));
