@@ -16,7 +16,8 @@ The case file (JSON):
                 splits (docs/journeys.md)
   environment   goflow's environment, or null for the defaults
   trigger       {"type": "manual" | "msg" | "flow_action", "flow": {uuid, name}, ...}
-                (the case's contact and environment go into it)
+                (the case's contact and environment go into it; Eddy's
+                "variables" gives the flow's variables their first values)
   resumes       [{"type": "msg", "msg": {...}} | {"type": "wait_timeout"}
                  | {"type": "wait_expiration"}
                  | {"type": "time_passed", "resumed_on": "..."} (Eddy's journeys:
