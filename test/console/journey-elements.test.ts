@@ -16,6 +16,7 @@ function filled(node: any) {
   if (wait?.type === "date") wait.field = { key: "due_date", name: "Due date" };
   if (wait?.type === "event") wait.event = "purchase";
   if (node.router?.type === "segment_audience") node.router.segments[0].conditions = [{ query: "age >= 18" }];
+  if (node.actions[0]?.type === "call_api") node.actions[0].url = "https://shop.example.com/api/orders";
   return node;
 }
 
@@ -33,6 +34,14 @@ describe("journey elements", () => {
       expect(element.summary!(filled(element.create(randomUUID)))).not.toBe("");
     });
   }
+
+  it("Call an API: offered where the engine runs call_api, and a fresh one loads", () => {
+    const element = SPLITS.find((s) => s.ui === "split_by_api")!;
+    for (const type of FLOW_TYPES) {
+      const problems = problemsOf(type, filled(element.create(randomUUID)));
+      expect(allowedIn(element, type), `${type}: ${JSON.stringify(problems)}`).toBe(problems.length === 0);
+    }
+  });
 
   it("the form writes back what it reads: reading a node and writing it unchanged keeps it", () => {
     for (const ui of [...JOURNEY, "split_by_segment"]) {

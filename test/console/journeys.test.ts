@@ -232,3 +232,23 @@ it("simulates a wait for an event: another event leaves it waiting, the awaited 
   await chat.getByText("Thanks for your purchase of 25").waitFor();
   await chat.getByText("the session ended: completed").waitFor();
 });
+
+it("calls an API and splits on the kind of answer, saving a response value into a flow variable", async () => {
+  const flow = await makeFlow();
+  const page = eddy.page;
+  await open(page, flow);
+  await addNode(page, "Call an API");
+  const side = panel(page);
+  await side.getByRole("textbox", { name: "URL" }).click();
+  await page.keyboard.type("https://shop.example.com/api/orders");
+  await side.getByRole("button", { name: "+ save from the response" }).click();
+  await side.getByLabel("Path 1").fill("order.total");
+  await side.getByLabel("Variable 1").fill("total");
+  const node = page.locator(".flow-node").filter({ hasText: "Call an API" });
+  await node.getByText("GET https://shop.example.com/api/orders → @vars.total").waitFor();
+  expect(await node.locator(".node-exit").allTextContents()).toEqual(["2xx", "4xx", "5xx", "No response", "Other"]);
+  await saved(page);
+  const called = (await draft(flow)).nodes.find((n: any) => n.actions[0]?.type === "call_api");
+  expect(called.actions[0]).toMatchObject({ method: "GET", url: "https://shop.example.com/api/orders", response_variables: [{ path: "order.total", variable: "total" }] });
+  expect(called.router.operand).toBe("@results.result.category");
+});

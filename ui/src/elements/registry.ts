@@ -2,6 +2,7 @@ import type { Action, Node } from "../../../durable/engine/flow/schema";
 import { addContactGroups } from "./actions/add-contact-groups";
 import { addContactUrn } from "./actions/add-contact-urn";
 import { addInputLabels } from "./actions/add-input-labels";
+import { callApi } from "./actions/call-api";
 import { callResthook } from "./actions/call-resthook";
 import { callWebhook } from "./actions/call-webhook";
 import { enterFlow } from "./actions/enter-flow";
@@ -23,6 +24,7 @@ import { startSession } from "./actions/start-session";
 import { updateDoNotContact } from "./actions/update-do-not-contact";
 import { updateVariables } from "./actions/update-variables";
 import { splitAudience } from "./splits/split-audience";
+import { splitByApi } from "./splits/split-by-api";
 import { splitByExpression } from "./splits/split-by-expression";
 import { splitByField } from "./splits/split-by-field";
 import { splitByGroups } from "./splits/split-by-groups";
@@ -64,7 +66,7 @@ export const ACTIONS = [
 ] as unknown as ActionElement[];
 
 /** Also describable inside a split node (and when an export puts them in an action list). */
-const ROUTING_ACTIONS = [callWebhook, enterFlow, openTicket, sendWhatsAppForm] as unknown as ActionElement[];
+const ROUTING_ACTIONS = [callWebhook, enterFlow, openTicket, sendWhatsAppForm, callApi] as unknown as ActionElement[];
 
 /** Most specific first: `matches` is tried in this order on nodes without `_ui`. */
 export const SPLITS: SplitElement[] = [
@@ -74,6 +76,7 @@ export const SPLITS: SplitElement[] = [
   waitForProfileChange,
   waitForEvent,
   splitByWebhook,
+  splitByApi,
   splitByWhatsAppForm,
   splitBySubflow,
   splitByTicket,
