@@ -93,7 +93,8 @@ export async function execute(a: ActionOf<"send_whatsapp_form">, s: Scope): Prom
   const blocked = unsendableReason(s.session);
   if (blocked) return refuse(blocked, `the contact is ${s.session.contact.status}`);
   const gate = s.session.assets.source.whatsapp_forms;
-  if (!gate) return refuse("unavailable", "WhatsApp forms are not available here");
+  // Assets read from JSON (a replay's) may hold anything under this key: only a lookup counts.
+  if (typeof gate !== "function") return refuse("unavailable", "WhatsApp forms are not available here");
   const input = s.session.json.input;
   const answer = await gate({
     form: a.form.uuid,
