@@ -169,6 +169,27 @@ describe("date-relative triggers", () => {
     expect(await planned(c)).toEqual([at("2032-03-05T10:00:00Z")]);
   });
 
+  it("interrupt false (RapidPro's skip mode) leaves a contact in a messaging flow alone; the default interrupts it", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(at("2030-01-01T00:00:00Z"));
+    await twilioChannel();
+    const key = await dateField();
+    const c = await contact({ [key]: "2030-01-01T10:00:00Z" });
+    const asking = await publishFlow(linearFlow("Asking", "messaging", [{ actions: [say("a question?")], wait: true }, { actions: [say("thanks")] }]));
+    const skipping = await publishFlow(linearFlow("Skipping", "messaging", [{ actions: [say("skipping flow")] }]));
+    const interrupting = await publishFlow(linearFlow("Interrupting", "messaging", [{ actions: [say("interrupting flow")] }]));
+    await trigger(skipping.uuid, { field: key, relative: "on", interrupt: false });
+    await trigger(interrupting.uuid, { field: key, relative: "after", amount: 1, unit: "hours" });
+    expect((await call("POST", `/flows/${asking.uuid}/start`, { contacts: [c] })).body).toMatchObject({ started: 1 });
+    await ringAt(c, at("2030-01-01T10:00:00Z"));
+    await ringAt(c, at("2030-01-01T11:00:00Z"));
+    expect(sent.map((s) => s.body)).toEqual(["a question?", "interrupting flow"]);
+    expect((await runsOf(c)).map((r) => [r.flow_uuid, r.status])).toEqual([
+      [asking.uuid, "interrupted"],
+      [interrupting.uuid, "completed"],
+    ]);
+  });
+
   it("keeps the wall clock across a daylight-saving change: 1 day after is 23 hours when the clocks go forward", async () => {
     vi.useFakeTimers({ toFake: ["Date"] });
     vi.setSystemTime(at("2030-03-01T00:00:00Z"));
