@@ -95,3 +95,17 @@ describe("the loader refuses what goflow refuses", () => {
     expect(errors(webhook({ url: "https://example.org/" + "a".repeat(8172), method: "POST", body: "b".repeat(20_000) }))).toEqual([]);
   });
 });
+
+describe("an action Eddy does not run is a problem at publish (issue #12, Imports)", () => {
+  it("Glific's interactive message and an unknown action load with a warning naming them", () => {
+    const flow = linearFlow(F, "Glific", [
+      { actions: [{ uuid: u(1), type: "send_interactive_msg", id: 12, text: "Pick one", name: "Menu" }, { uuid: u(2), type: "fly_to_moon" }] },
+    ]);
+    const loaded = loadFlow(flow);
+    expect(loaded.ok).toBe(true);
+    expect(loaded.problems.filter((p) => p.level === "warning").map((p) => [p.action_uuid, p.message])).toEqual([
+      [u(1), expect.stringContaining("Glific's interactive message (send_interactive_msg): Eddy does not send")],
+      [u(2), expect.stringContaining("Eddy does not know fly_to_moon actions")],
+    ]);
+  });
+});

@@ -85,11 +85,11 @@ describe("loading a flow", () => {
     expect(loadFlow(flow())).toMatchObject({ ok: true, problems: [] });
   });
 
-  it("loads an action type it does not know, without a problem", () => {
+  it("loads an action type it does not know, with a warning that a run reaching it fails (#12)", () => {
     const f = flow();
     f.nodes[1].actions.push({ uuid: u(103), type: "send_hologram", intensity: 3 });
     const result = loadFlow(f);
-    expect(result).toMatchObject({ ok: true, problems: [] });
+    expect(result).toMatchObject({ ok: true, problems: [{ level: "warning", action_uuid: u(103), message: expect.stringContaining("Eddy does not know send_hologram actions") }] });
     if (result.ok) expect(result.flow.nodes[1].actions[1]).toEqual({ uuid: u(103), type: "send_hologram", intensity: 3 });
   });
 

@@ -187,7 +187,14 @@ function checkAction(flow: FlowDefinition, action: Action, where: Where, problem
   }
   if (NOT_RUN_BY_EDDY.has(action.type)) problems.warning(where, "type", `Eddy does not run ${action.type} actions; a run that reaches it fails`);
   if (action.type === "request_optin") problems.warning(where, "type", "Eddy's channels can't request opt-ins: the action only logs an error");
-  if (!isSupportedAction(action)) return;
+  if (!isSupportedAction(action)) {
+    // An action type nobody here runs is said at publish, not found out when a run fails on it (#12).
+    if (action.type === "send_interactive_msg")
+      problems.warning(where, "type", "Glific's interactive message (send_interactive_msg): Eddy does not send Glific's interactive templates; a run that reaches it fails");
+    else if (!NOT_RUN_BY_EDDY.has(action.type) && action.type !== "request_optin")
+      problems.warning(where, "type", `Eddy does not know ${action.type} actions; a run that reaches it fails`);
+    return;
+  }
   checkActionVariables(flow, action, (path, message) => problems.error(where, path, message));
 
   switch (action.type) {
