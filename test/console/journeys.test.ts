@@ -10,9 +10,9 @@ import { screenshot } from "./screenshot";
 const eddy = useConsole();
 const uuid = () => crypto.randomUUID();
 
-async function makeFlow(type = "messaging"): Promise<string> {
+async function makeFlow(type = "messaging", name = `Journey ${type}`): Promise<string> {
   const node = { uuid: uuid(), actions: [{ uuid: uuid(), type: "send_msg", text: "Welcome to your trial" }], exits: [{ uuid: uuid(), destination_uuid: null }] };
-  const definition = { uuid: uuid(), name: `Journey ${type}`, spec_version: "14.4.0", language: "eng", type, nodes: [node], _ui: { nodes: { [node.uuid]: { position: { left: 100, top: 60 } } } } };
+  const definition = { uuid: uuid(), name, spec_version: "14.4.0", language: "eng", type, nodes: [node], _ui: { nodes: { [node.uuid]: { position: { left: 100, top: 60 } } } } };
   const res = await eddy.api("POST", "/flows", { name: definition.name, type, definition });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   return definition.uuid;
@@ -251,4 +251,24 @@ it("calls an API and splits on the kind of answer, saving a response value into 
   const called = (await draft(flow)).nodes.find((n: any) => n.actions[0]?.type === "call_api");
   expect(called.actions[0]).toMatchObject({ method: "GET", url: "https://shop.example.com/api/orders", response_variables: [{ path: "order.total", variable: "total" }] });
   expect(called.router.operand).toBe("@results.result.category");
+});
+
+it("starts another participant in a flow, passing values to its variables", async () => {
+  const referral = await makeFlow("messaging", "Referral");
+  const flow = await makeFlow();
+  const page = eddy.page;
+  await open(page, flow);
+  await addNode(page, "Start others in a flow");
+  const side = panel(page);
+  await side.getByLabel(/^Flow/).fill("Referral");
+  await side.getByLabel(/^Flow/).blur();
+  await side.getByRole("textbox", { name: "Another participant's phone" }).click();
+  await page.keyboard.type("@vars.friend_phone");
+  await side.getByRole("button", { name: "+ variable" }).click();
+  await side.getByLabel("Variable 1 name").fill("referrer");
+  await side.getByLabel("Variable 1 value").fill("@contact.name");
+  await page.locator(".flow-node").getByText("start @vars.friend_phone in Referral").waitFor();
+  await saved(page);
+  const action = (await draft(flow)).nodes.flatMap((n: any) => n.actions).find((a: any) => a.type === "start_session");
+  expect(action).toMatchObject({ flow: { uuid: referral }, participant: { phone: "@vars.friend_phone" }, variables: { referrer: "@contact.name" } });
 });

@@ -98,15 +98,16 @@ export function FieldInput({ spec, value, onChange, id, readOnly, assets, names 
     case "headers": {
       const entries = Object.entries((value as Record<string, string>) ?? {});
       const set = (next: [string, string][]) => onChange(Object.fromEntries(next));
+      const item = spec.item ?? "Header";
       return (
         <div class="field" role="group" aria-label={spec.label}>
           <span class="field-label">{spec.label}</span>
           {entries.map(([k, v], i) => (
             <div class="list-item" key={i}>
-              <input aria-label={`Header ${i + 1} name`} value={k} readOnly={readOnly} onInput={(e) => set(entries.map((x, j) => (j === i ? [(e.target as HTMLInputElement).value, x[1]] : x)))} />
-              <input aria-label={`Header ${i + 1} value`} value={v} readOnly={readOnly} onInput={(e) => set(entries.map((x, j) => (j === i ? [x[0], (e.target as HTMLInputElement).value] : x)))} />
+              <input aria-label={`${item} ${i + 1} name`} value={k} readOnly={readOnly} onInput={(e) => set(entries.map((x, j) => (j === i ? [(e.target as HTMLInputElement).value, x[1]] : x)))} />
+              <input aria-label={`${item} ${i + 1} value`} value={v} readOnly={readOnly} onInput={(e) => set(entries.map((x, j) => (j === i ? [x[0], (e.target as HTMLInputElement).value] : x)))} />
               {!readOnly && (
-                <button type="button" class="icon" aria-label={`Remove header ${i + 1}`} onClick={() => set(entries.filter((_, j) => j !== i))}>
+                <button type="button" class="icon" aria-label={`Remove ${item.toLowerCase()} ${i + 1}`} onClick={() => set(entries.filter((_, j) => j !== i))}>
                   ×
                 </button>
               )}
@@ -114,7 +115,7 @@ export function FieldInput({ spec, value, onChange, id, readOnly, assets, names 
           ))}
           {!readOnly && (
             <button type="button" class="link" onClick={() => set([...entries, ["", ""]])}>
-              + header
+              + {item.toLowerCase()}
             </button>
           )}
         </div>

@@ -12,6 +12,18 @@ import { shortMessage, type Problem } from "./problems";
 import { NO_RESPONSE, OTHER, readRules, writeBuckets, writeRules, type Rule } from "./rules";
 
 type Edit = (fn: (d: Definition) => Definition, coalesce?: string) => void;
+
+/** An action field's value; a key like `participant.phone` is a property of an object property. */
+const fieldValue = (a: Action, key: string): unknown => key.split(".").reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], a);
+
+/** The change a field makes to its action; an object property left empty is removed. */
+function fieldPatch(a: Action, key: string, v: unknown): Record<string, unknown> {
+  const [outer, inner] = key.split(".");
+  if (!inner) return { [outer]: v };
+  const next: Record<string, unknown> = { ...((a as Record<string, unknown>)[outer] as Record<string, unknown> | undefined), [inner]: v };
+  if (v === "" || v === undefined) delete next[inner];
+  return { [outer]: Object.keys(next).length ? next : undefined };
+}
 type Props = { definition: Definition; node: Node; problems: Problem[]; edit: Edit; readOnly: boolean; assets: Assets };
 
 const TIMEOUTS = [60, 120, 180, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800, 259200, 604800];
@@ -69,8 +81,8 @@ export function NodePanel({ definition, node, problems, edit, readOnly, assets }
                     key={f.key}
                     spec={f}
                     id={`f-${a.uuid}-${f.key}`}
-                    value={(a as Record<string, unknown>)[f.key]}
-                    onChange={(v) => setAction(a.uuid, { [f.key]: v }, `${a.uuid}.${f.key}`)}
+                    value={fieldValue(a, f.key)}
+                    onChange={(v) => setAction(a.uuid, fieldPatch(a, f.key, v), `${a.uuid}.${f.key}`)}
                     readOnly={readOnly}
                     assets={assets}
                     names={names}

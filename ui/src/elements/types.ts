@@ -16,7 +16,8 @@ export type FieldSpec = FieldBase &
     | { kind: "select"; options: { value: string; label: string }[] }
     | { kind: "number"; min?: number; max?: number }
     | { kind: "checkbox" }
-    | { kind: "headers" }
+    /** Names to texts (a webhook's headers; variables passed to a flow): `item` names a row for screen readers. */
+    | { kind: "headers"; item?: string }
     | { kind: "ref"; asset: Asset; multiple?: boolean; nullable?: boolean }
     /** Several of fixed options, as checkboxes (a pause's weekdays). */
     | { kind: "choices"; options: { value: string; label: string }[] }
