@@ -102,6 +102,12 @@ export class Engine {
     json.status = "active";
     const s = new Session(json, a, this.services, this.limits);
 
+    // Every sprint so far ended at a wait, so the waits the runs logged count them.
+    if (sprintsSoFar(json) >= this.limits.maxSprintsPerSession) {
+      this.fail(s, run, step, `reached maximum number of sprints per session (${this.limits.maxSprintsPerSession})`, "sprint_limit");
+      return this.finish(s);
+    }
+
     if (resume.type === "wait_expiration") {
       s.exitRun(run, "expired");
       await this.traverse(s, run, undefined);
@@ -284,4 +290,14 @@ export class Engine {
     if (s.json.status !== "waiting") delete s.json.wait;
     return { session: s.json, events: s.events };
   }
+}
+
+/** The events that begin a wait: one per sprint that ended waiting. */
+const WAIT_EVENTS = new Set(["msg_wait", "pause_wait", "profile_change_wait", "event_wait", "date_wait"]);
+
+/** How many sprints the session has had: each of them ended at a wait its run logged. */
+function sprintsSoFar(session: SessionJSON): number {
+  let n = 0;
+  for (const run of session.runs) for (const e of run.events ?? []) if (WAIT_EVENTS.has(e.type)) n++;
+  return n;
 }

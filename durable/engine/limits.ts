@@ -16,6 +16,11 @@ export interface EngineLimits {
   maxTraceChars: number;
   /** Messages longer than this are cut (goflow: 10000 template characters). */
   maxMsgChars: number;
+  /**
+   * Sprints in one session, its start and every resume (goflow: 500): a flow that loops through a
+   * wait fails when the next resume would pass it.
+   */
+  maxSprintsPerSession: number;
 }
 
 export const DEFAULT_LIMITS: EngineLimits = {
@@ -24,6 +29,7 @@ export const DEFAULT_LIMITS: EngineLimits = {
   maxFieldChars: 640,
   maxTraceChars: 10_000,
   maxMsgChars: 10_000,
+  maxSprintsPerSession: 500,
 };
 
 export function truncate(s: string, max: number): string {

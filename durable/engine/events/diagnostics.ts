@@ -12,7 +12,7 @@ import type { EventBody } from "./base";
  * - `too_large`: a request over its limit was not sent;
  * - `router_test`: a router test could not be evaluated;
  * - `unsupported`: something goflow does that Eddy does not;
- * - failures: `step_limit`, `flow_type` (a flow its session can't enter), `unknown_action`,
+ * - failures: `step_limit`, `sprint_limit`, `flow_type` (a flow its session can't enter), `unknown_action`,
  *   `broken_flow` (a node or exit that is not there).
  */
 export type DiagnosticCode =
@@ -25,6 +25,7 @@ export type DiagnosticCode =
   | "router_test"
   | "unsupported"
   | "step_limit"
+  | "sprint_limit"
   | "flow_type"
   | "unknown_action"
   | "broken_flow";
