@@ -5,9 +5,13 @@ import { call, contactByUrn, contactObject, phone, postTwilio, twilioChannel, tw
 export type Step =
   | { say: string }
   | { action: Record<string, unknown> }
-  | { wait: (exits: { next: string; other: string }) => Record<string, unknown>; otherwise?: string; result?: string };
+  | { wait: (exits: { next: string; other: string }) => Record<string, unknown>; otherwise?: string; result?: string }
+  | { split: (exits: { next: string; other: string }) => Record<string, unknown>; otherwise?: string; result?: string };
 
-/** A flow of steps in a row; a wait's `other` category (timeout, no date) leads to its `otherwise` message. */
+/**
+ * A flow of steps in a row; a wait's `other` category (timeout, no date) leads to its `otherwise`
+ * message. A split is a router of its own (its type and what it needs besides the two categories).
+ */
 export function journey(name: string, type: "messaging" | "messaging_background", steps: Step[]) {
   const uuids = steps.map(() => crypto.randomUUID());
   const extra: Record<string, unknown>[] = [];
@@ -29,16 +33,12 @@ export function journey(name: string, type: "messaging" | "messaging_background"
       uuid: uuids[i],
       actions: [],
       router: {
-        type: "switch",
-        operand: "",
-        cases: [],
         result_name: step.result ?? "Waited",
         categories: [
           { uuid: cats.next, name: "Done", exit_uuid: exits.next },
           { uuid: cats.other, name: "Other", exit_uuid: exits.other },
         ],
-        default_category_uuid: cats.next,
-        wait: step.wait(cats),
+        ...("wait" in step ? { type: "switch", operand: "", cases: [], default_category_uuid: cats.next, wait: step.wait(cats) } : step.split(cats)),
       },
       exits: [
         { uuid: exits.next, ...next },
