@@ -41,9 +41,9 @@ export interface CatchAllTrigger extends GroupCondition {
 export interface EventTrigger {
   flowUuid: string;
   event: string;
-}
   /** Conditions on the event's properties, all of which must hold (none: every event of the name). */
   conditions: EventCondition[];
+}
 
 export interface GroupTrigger {
   flowUuid: string;
