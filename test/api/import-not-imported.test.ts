@@ -16,6 +16,19 @@ describe("POST /flows/import", () => {
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     expect(r.body.triggers).toEqual([expect.objectContaining({ type: "keyword", flow: flow.uuid, from: "triggers.0", created: true })]);
     expect(r.body.not_imported).toEqual([{ part: "campaigns", item: "campaigns.0", reason: "it has no events" }]);
+    // A trigger for a group that is neither in the export nor here (or named without a UUID) is reported, not imported for everyone.
+    const groups = await call("POST", "/flows/import", {
+      version: "13",
+      triggers: [
+        { trigger_type: "C", flow: { uuid: flow.uuid }, groups: [{ uuid: crypto.randomUUID(), name: "Gone" }] },
+        { trigger_type: "N", flow: { uuid: flow.uuid }, exclude_groups: [{ name: "No UUID" }] },
+      ],
+    });
+    expect(groups.body.triggers).toEqual([]);
+    expect(groups.body.not_imported.map((n: { item: string; reason: string }) => [n.item, n.reason.includes("is neither in the export nor here")])).toEqual([
+      ["triggers.0", true],
+      ["triggers.1", true],
+    ]);
   });
 
   it("imports an export with only fields and groups, or only campaigns", async () => {

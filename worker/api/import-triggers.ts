@@ -167,9 +167,10 @@ export async function importEntryPoints(db: Database, raw: { flows?: unknown[]; 
     // Imported without its group conditions it would start the flow for everyone: all or nothing.
     const include = (t.groups ?? []).map(refUuid);
     const exclude = (t.exclude_groups ?? []).map(refUuid);
-    const missing = [...include, ...exclude].find((g) => !g || !known.groups.has(g));
-    if ([...include, ...exclude].length && missing !== undefined) return skip("triggers", item, `its group ${missing ?? ""} (groups / exclude_groups) is neither in the export nor here`);
-    const smart = [...include, ...exclude].find((g) => smartGroups.has(g!));
+    const refs = [...include, ...exclude];
+    const missing = refs.findIndex((g) => !g || !known.groups.has(g));
+    if (missing >= 0) return skip("triggers", item, `its group ${refs[missing] ?? "(no UUID)"} (groups / exclude_groups) is neither in the export nor here`);
+    const smart = refs.find((g) => smartGroups.has(g!));
     if (smart) return skip("triggers", item, `its group ${smart} is a smart group: a trigger's groups are manual groups in Eddy`);
     const groupParams = include.length || exclude.length ? { ...(include.length ? { groups: include as string[] } : {}), ...(exclude.length ? { exclude_groups: exclude as string[] } : {}) } : null;
     const channel = refUuid(t.channel) ?? null;
