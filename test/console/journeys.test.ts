@@ -112,7 +112,7 @@ it("waits for a date field and for a profile change", async () => {
 
 });
 
-it("adds the do-not-contact and flow-variable actions; a variable the flow does not declare is a problem on the node", async () => {
+it("adds the do-not-contact and flow-variable actions; a variable the flow does not declare is a problem on the node until the settings declare it", async () => {
   const flow = await makeFlow();
   const page = eddy.page;
   await open(page, flow);
@@ -125,7 +125,16 @@ it("adds the do-not-contact and flow-variable actions; a variable the flow does 
   await panel(page).getByLabel("To 1").fill("@(true)");
   const node = page.locator(".flow-node").filter({ hasText: "@vars.vip = @(true)" });
   await node.getByRole("alert").getByText(/vip/).waitFor();
+  // Declared in the flow's settings, the problem goes.
+  await page.getByRole("button", { name: "Settings" }).click();
+  const settings = page.getByRole("complementary", { name: "Flow settings" });
+  await settings.getByRole("button", { name: "+ variable" }).click();
+  await settings.getByLabel("Name 1").fill("vip");
+  await settings.getByLabel("Type 1").selectOption("boolean");
+  await settings.getByLabel("Default 1").fill("false");
+  await node.getByRole("alert").waitFor({ state: "detached" });
   await saved(page);
+  expect((await draft(flow)).variables).toEqual([{ name: "vip", type: "boolean", default: "false" }]);
   const actions = (await draft(flow)).nodes.flatMap((n: any) => n.actions);
   expect(actions).toEqual(
     expect.arrayContaining([

@@ -328,7 +328,20 @@ function EditorInner({ flowUuid, initial, revision, readOnly, assets, onReload, 
             </ul>
           </aside>
         )}
-        {panel === "settings" && <FlowSettingsPanel definition={d} readOnly={readOnly} onType={(type) => edit((cur) => ({ ...cur, type }))} onShowNode={focusNode} />}
+        {panel === "settings" && (
+          <FlowSettingsPanel
+            definition={d}
+            readOnly={readOnly}
+            onType={(type) => edit((cur) => ({ ...cur, type }))}
+            onVariables={(variables) =>
+              edit((cur) => {
+                const { variables: _, ...rest } = cur;
+                return variables.length ? { ...rest, variables } : rest;
+              }, "variables")
+            }
+            onShowNode={focusNode}
+          />
+        )}
         {panel === "translations" && <TranslationsPanel key={history.jumps} definition={d} edit={edit} readOnly={readOnly} />}
         {panel === "simulator" && (
           <Suspense fallback={<aside class="side-panel">Loading the simulator…</aside>}>

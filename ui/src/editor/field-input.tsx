@@ -118,6 +118,7 @@ export function FieldInput({ spec, value, onChange, id, readOnly, assets, names 
               + {item.toLowerCase()}
             </button>
           )}
+          {help}
         </div>
       );
     }
