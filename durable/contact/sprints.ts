@@ -4,6 +4,7 @@ import { engine, iso, type Ctx } from "./context";
 import { applyEvents as recordDoNotContact } from "./do-not-contact";
 import { withFormGate } from "../../worker/whatsapp-forms/gate";
 import { ended, pinRuns, sprintEffects, type SprintChange } from "./effects";
+import { sprintContact, withoutEvents } from "./segment-context";
 import { entryRefusal, entryWindowRefusal } from "./settings";
 import * as entries from "./storage/entries";
 import * as fanouts from "./storage/fanouts";
@@ -66,10 +67,11 @@ export async function startFlow(ctx: Ctx, world: World, flow: FlowInfo, trigger:
   const sprint = await engine.start(withFormGate(world.assets.engine, ctx.db, ctx.contactUuid, ctx.now), {
     ...trigger,
     flow: { uuid: flow.uuid, name: flow.name },
-    contact: world.contact,
+    contact: sprintContact(ctx, world.assets, world.contact),
     environment: world.assets.environment,
     triggered_on: iso(ctx.now()),
   } as TriggerJSON);
+  withoutEvents(sprint.session.contact);
   outcomes.push({ kind, change: { before: null, after: sprint.session, events: sprint.events, pins: pinRuns(sprint.session, {}, world.assets) }, entered: flow.uuid, contact: sprint.session.contact });
   return { started: outcomes };
 }
@@ -77,7 +79,8 @@ export async function startFlow(ctx: Ctx, world: World, flow: FlowInfo, trigger:
 /** Resumes a stored session on the flow versions it started in, with the contact as D1 has it now. */
 export async function resumeSession(ctx: Ctx, world: World, stored: sessions.StoredSession, resume: ResumeJSON): Promise<Outcome> {
   const assets = await pinnedAssets(ctx.db, world.assets, stored.pins);
-  const sprint = await engine.resume(withFormGate(assets, ctx.db, ctx.contactUuid, ctx.now), stored.session, { ...resume, contact: world.contact });
+  const sprint = await engine.resume(withFormGate(assets, ctx.db, ctx.contactUuid, ctx.now), stored.session, { ...resume, contact: sprintContact(ctx, world.assets, world.contact) });
+  withoutEvents(sprint.session.contact);
   return {
     kind: stored.kind,
     change: { before: stored.session, after: sprint.session, events: sprint.events, pins: pinRuns(sprint.session, stored.pins, world.assets) },

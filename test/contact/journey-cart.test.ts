@@ -2,7 +2,7 @@
 // starts it, a pause, a segment split, a wait for the purchase with a timeout, and the flow's goal.
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { journey, journeyContact } from "./journey-flows";
+import { journey, journeyContact, startFor } from "./journey-flows";
 import { call, exampleAssets, publishFlow, twilioOutbox } from "./support";
 
 const { sent } = twilioOutbox();
@@ -59,5 +59,36 @@ describe("an abandoned-cart journey", () => {
 
     const goal = (await call("GET", `/flows/${flow.uuid}/goal`)).body;
     expect(goal).toEqual({ flow_uuid: flow.uuid, event: "purchase", performers: 1, versions: [{ version: 1, entered: 3, performers: 1 }] });
+  });
+});
+
+describe("a segment split on events", () => {
+  it("reads the contact's event log kept by its object", async () => {
+    const flow = await publishFlow(
+      journey("VIP", "messaging_background", [
+        {
+          split: ({ next, other }) => ({
+            type: "segment_audience",
+            segments: [
+              {
+                category_uuid: next,
+                match: "all",
+                conditions: [{ event: "purchase", within: { amount: 30, unit: "days" }, conditions: [{ property: "amount", operator: "greater_or_equal", value: "100" }] }],
+              },
+            ],
+            default_category_uuid: other,
+          }),
+          otherwise: "Thanks for shopping",
+        },
+        { say: "Welcome to the VIP club" },
+      ]),
+    );
+    const [big, small] = [await journeyContact(), await journeyContact()];
+    await call("POST", "/events", { contact: big.contact, name: "purchase", properties: { amount: 150 } });
+    await call("POST", "/events", { contact: small.contact, name: "purchase", properties: { amount: 20 } });
+    await startFor(flow.uuid, big.contact);
+    await startFor(flow.uuid, small.contact);
+    expect(sent.filter((m) => m.to === big.from).map((m) => m.body)).toEqual(["Welcome to the VIP club"]);
+    expect(sent.filter((m) => m.to === small.from).map((m) => m.body)).toEqual(["Thanks for shopping"]);
   });
 });

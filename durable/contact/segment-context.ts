@@ -1,0 +1,36 @@
+import type { ContactJSON } from "../engine";
+import type { Assets } from "./assets";
+import type { Ctx } from "./context";
+import * as events from "./storage/events";
+
+/** Whether any published flow splits on segments: computed once per loaded assets. */
+const splits = new WeakMap<Assets, boolean>();
+
+function usesSegments(assets: Assets): boolean {
+  let uses = splits.get(assets);
+  if (uses === undefined) {
+    uses = [...assets.flows.values()].some((f) => JSON.stringify(f.definition).includes('"segment_audience"'));
+    splits.set(assets, uses);
+  }
+  return uses;
+}
+
+/**
+ * The contact as a sprint gets it: with its event log as `recent_events` (oldest first, the shape of
+ * an `event` resume's) when a flow splits on segments, whose event conditions read it
+ * (docs/journeys.md, "Segment audience"). Other sprints don't pay for reading the log.
+ */
+export function sprintContact(ctx: Ctx, assets: Assets, contact: ContactJSON): ContactJSON {
+  if (!usesSegments(assets)) return contact;
+  const recent = events
+    .recent(ctx.sql, events.MAX_EVENTS)
+    .reverse()
+    .map((e) => ({ name: e.name, properties: e.properties, occurred_on: e.time }));
+  return { ...contact, recent_events: recent } as ContactJSON;
+}
+
+/** The log is the object's, not the contact's: it is not kept in the session or the profile. */
+export function withoutEvents(contact: ContactJSON): ContactJSON {
+  delete (contact as { recent_events?: unknown }).recent_events;
+  return contact;
+}
