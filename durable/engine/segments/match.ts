@@ -73,10 +73,12 @@ export class SegmentMatcher {
   private event(c: SegmentEventCondition): boolean {
     const since = this.now.toEpochNanos() - BigInt(c.within.amount) * UNIT_NS[c.within.unit] * 1_000_000_000n;
     const events = (this.contact.recent_events ?? []).slice(-MAX_RECENT_EVENTS);
+    // Property conditions' values are templates here (`@vars.threshold`), as the attributes' are.
+    const conditions = c.conditions.map((k) => (k.value?.includes("@") ? { ...k, value: this.s.text(k.value) } : k));
     const found = events.some((e) => {
       if (e?.name !== c.event) return false;
       const at = parseTime(e.occurred_on);
-      return at !== null && at >= since && c.conditions.every((k) => conditionHolds(k, e.properties?.[k.property]));
+      return at !== null && at >= since && conditions.every((k) => conditionHolds(k, e.properties?.[k.property]));
     });
     return found === c.performed;
   }
