@@ -1,4 +1,4 @@
-import type { BroadcastFields } from "../engine/events/msg";
+import { quickReplyTexts, type BroadcastFields } from "../engine/events/msg";
 import type { RunSummary, SessionHistory, SessionTriggered } from "../engine/events/session";
 import { ApiError } from "../../worker/api/errors";
 import { audienceWhere, checkAudience, namedContacts } from "../../worker/starts/audience";
@@ -145,7 +145,7 @@ async function broadcastStep(ctx: Ctx, env: Env, f: fanouts.FanoutRow): Promise<
           uuid: await derivedUuid(`${f.uuid}:${t.contact_uuid}`),
           text: base.text,
           attachments: base.attachments ?? [],
-          quickReplies: base.quick_replies ?? [],
+          quickReplies: quickReplyTexts(base.quick_replies),
           translations: p.translations,
           baseLanguage: p.base_language,
         });

@@ -1,7 +1,7 @@
 import { channelBucket, reserveSend, type BucketConfig } from "../../worker/channels/rate";
 import { getProvider } from "../../worker/channels/registry";
 import type { SendResult } from "../../worker/channels/types";
-import { quickReplyTexts, type ContactJSON, type MsgOut } from "../engine";
+import { quickReplyTexts, type ContactJSON, type MsgOut, type QuickReply } from "../engine";
 import { channelSchemes, type Assets } from "./assets";
 import { currentAssets } from "./fresh-assets";
 import { skipReason } from "./do-not-contact";
@@ -185,7 +185,8 @@ export interface MessageRequest {
   /** A caller's own id for the message (a broadcast's): a repeated call with it queues nothing more. */
   uuid?: string;
   /** A broadcast's texts by language: the contact's language if there, else `baseLanguage`, else `text`. */
-  translations?: Record<string, { text: string; attachments?: string[]; quick_replies?: string[] }>;
+  /** Quick replies as the broadcast event has them: goflow's objects (texts in a fan-out stored before they were). */
+  translations?: Record<string, { text: string; attachments?: string[]; quick_replies?: (QuickReply | string)[] }>;
   baseLanguage?: string;
 }
 
@@ -215,7 +216,7 @@ export async function queueMessage(ctx: Ctx, contact: ContactJSON, assets: Asset
   if (!to) return { error: "the contact has no URN a channel can send to" };
   if (req.uuid && ctx.sql.exec("SELECT 1 FROM outbox WHERE uuid = ?", req.uuid).toArray().length) return { uuid: req.uuid };
   const t = req.translations?.[contact.language ?? ""] ?? req.translations?.[req.baseLanguage ?? ""];
-  const picked = t ? { text: t.text, attachments: t.attachments ?? [], quickReplies: t.quick_replies ?? [] } : { text: req.text, attachments: req.attachments ?? [], quickReplies: req.quickReplies ?? [] };
+  const picked = t ? { text: t.text, attachments: t.attachments ?? [], quickReplies: quickReplyTexts(t.quick_replies) } : { text: req.text, attachments: req.attachments ?? [], quickReplies: req.quickReplies ?? [] };
   const content = { text: picked.text, attachments: picked.attachments, quick_replies: picked.quickReplies.map((text) => ({ type: "text" as const, text })) };
   const msg: MsgOut = { uuid: req.uuid ?? crypto.randomUUID(), ...to, ...content };
   const now = ctx.now();

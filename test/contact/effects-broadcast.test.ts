@@ -43,6 +43,7 @@ describe("send_broadcast", () => {
               uuid: action,
               type: "send_broadcast",
               text: "Meeting at 5pm, says @contact.name",
+              quick_replies: ["On my way"],
               contacts: [{ uuid: named.uuid, name: "Dan" }, { uuid: french.uuid, name: "Benoît" }],
               groups: [{ uuid: group.uuid, name: group.name }],
               urns: [`tel:${stranger}`],
@@ -67,10 +68,11 @@ describe("send_broadcast", () => {
 
     await drain(ana);
     const to = (tel: string) => sent.filter((s) => s.to === tel).map((s) => s.body);
-    expect(to(french.tel)).toEqual(["Réunion à 17h, dit Ana"]);
-    expect(to(member.tel)).toEqual(["Meeting at 5pm, says Ana"]);
-    expect(to(named.tel)).toEqual(["Meeting at 5pm, says Ana"]);
-    expect(to(stranger)).toEqual(["Meeting at 5pm, says Ana"]);
+    // SMS has no buttons: Twilio's provider writes the quick replies under the text.
+    expect(to(french.tel)).toEqual(["Réunion à 17h, dit Ana\n\nOn my way"]);
+    expect(to(member.tel)).toEqual(["Meeting at 5pm, says Ana\n\nOn my way"]);
+    expect(to(named.tel)).toEqual(["Meeting at 5pm, says Ana\n\nOn my way"]);
+    expect(to(stranger)).toEqual(["Meeting at 5pm, says Ana\n\nOn my way"]);
     expect(sent).toHaveLength(5);
     const [done] = (await contactObject(ana).state()).fanouts;
     expect(done).toMatchObject({ state: "done", targets: { sent: 4 } });
@@ -79,7 +81,8 @@ describe("send_broadcast", () => {
     const newcomer = (await contactByUrn(`tel:${stranger}`))!;
     expect(newcomer).toBeTruthy();
     for (const uuid of [french.uuid, member.uuid, named.uuid, newcomer]) {
-      expect((await messagesOf(uuid)).map((m) => [m.direction, m.status, m.flow_uuid])).toEqual([["out", "wired", null]]);
+      // The quick replies (goflow's objects in the broadcast) reach each message as their texts.
+      expect((await messagesOf(uuid)).map((m) => [m.direction, m.status, m.flow_uuid, JSON.parse(m.quick_replies)])).toEqual([["out", "wired", null, ["On my way"]]]);
     }
 
     // A fan-out that died before writing its outcomes down calls everyone again: nobody gets it twice.

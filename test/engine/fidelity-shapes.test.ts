@@ -64,4 +64,12 @@ describe("replay input shapes", () => {
     const { events } = await engine().start(assets(flow), manual(flow));
     expect(ofType(events, "msg_created")[0].msg.quick_replies).toEqual([{ type: "text", text: "Yes" }, { type: "text", text: "No Ben" }, { type: "location" }]);
   });
+
+  it("a broadcast's translations carry their quick replies as goflow's objects too", async () => {
+    const flow = linearFlow(u(8400), "Broadcast", [
+      { actions: [{ uuid: u(8401), type: "send_broadcast", text: "Come?", quick_replies: ["Yes", "No"], urns: ["tel:+12065550000"] }] },
+    ]);
+    const { events } = await engine().start(assets(flow), manual(flow));
+    expect(ofType(events, "broadcast_created")[0].translations.eng.quick_replies).toEqual([{ type: "text", text: "Yes" }, { type: "text", text: "No" }]);
+  });
 });

@@ -19,7 +19,7 @@ export async function execute(a: ActionOf<"send_broadcast">, s: Scope): Promise<
     translations[lang] = {
       text: s.text(text),
       ...(attachments.length ? { attachments } : {}),
-      ...(quickReplies.length ? { quick_replies: quickReplies } : {}),
+      ...(quickReplies.length ? { quick_replies: quickReplies.map((text) => ({ type: "text" as const, text })) } : {}),
     };
   }
 

@@ -55,7 +55,7 @@ export const msgWait = (f: MsgWaitFields): EventBody<"msg_wait", MsgWaitFields> 
 export interface BroadcastTranslation {
   text: string;
   attachments?: string[];
-  quick_replies?: string[];
+  quick_replies?: QuickReply[];
 }
 
 export interface BroadcastFields {
