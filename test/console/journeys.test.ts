@@ -269,6 +269,8 @@ it("starts another participant in a flow, passing values to its variables", asyn
   await open(page, flow);
   await addNode(page, "Start others in a flow");
   const side = panel(page);
+  // The flows offered come from the API: wait for them, as a person waits for the suggestions.
+  await side.locator('datalist option[value="Referral"]').waitFor({ state: "attached" });
   await side.getByLabel(/^Flow/).fill("Referral");
   await side.getByLabel(/^Flow/).blur();
   await side.getByRole("textbox", { name: "Another participant's phone" }).click();
