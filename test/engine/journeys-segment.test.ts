@@ -128,6 +128,9 @@ describe("segment audience", () => {
     expect(await branch([{ event: "login", within: { amount: 30, unit: "days" }, performed: false }])).toBe("hit 1");
     expect(await branch([{ event: "login", within: { amount: 90, unit: "days" } }])).toBe("hit 1");
     expect(await branch([{ event: "purchase", within: { amount: 1, unit: "days" } }], "all", { ...BEN, recent_events: undefined })).toBe("miss 0");
+    // A property condition's value is a template: here the contact's age, 34, against amounts of 120 and 8.
+    expect(await branch([{ event: "purchase", within: { amount: 7, unit: "days" }, conditions: [{ property: "amount", operator: "less_than", value: "@fields.age" }] }])).toBe("hit 1");
+    expect(await branch([{ event: "purchase", within: { amount: 3, unit: "days" }, conditions: [{ property: "amount", operator: "greater_than", value: "@fields.age" }] }])).toBe("miss 0");
   });
 
   it("combines conditions with AND and OR, groups nesting", async () => {
