@@ -7,15 +7,17 @@ import { env } from "cloudflare:workers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { WrittenBehind } from "../../durable/contact/d1-writes";
 import worker from "../../worker/index";
+import { isLateStatuses, type LateStatuses } from "../../worker/webhooks/statuses";
 import { invocation, takeInvocations } from "../limits/count";
 import { settled, startNow } from "../starts/support";
 import { countContactInvocations } from "./entry-points";
 import { landed } from "./landed";
-import { call, contactByUrn, contactObject, linearFlow, messagesOf, phone, postTwilio, publishFlow, runsOf, say, twilioChannel, twilioOutbox, twilioSms, unique } from "./support";
+import { call, contactByUrn, contactObject, linearFlow, messagesOf, phone, postTwilio, publishFlow, runsOf, say, twilioChannel, twilioOutbox, twilioSms, TWILIO_SID, unique } from "./support";
 
 const { sent } = twilioOutbox();
 
-const captured: WrittenBehind[] = [];
+type Body = WrittenBehind | LateStatuses;
+const captured: Body[] = [];
 const isWrittenBehind = (b: unknown): b is WrittenBehind => !!b && typeof b === "object" && "contact" in b && "entries" in b;
 let restore: () => void;
 beforeAll(() => {
@@ -25,8 +27,8 @@ beforeAll(() => {
   const original = proto.sendBatch;
   proto.sendBatch = function (messages, options) {
     const list = [...messages];
-    if (list.every((m) => isWrittenBehind(m.body))) {
-      captured.push(...list.map((m) => m.body as WrittenBehind));
+    if (list.every((m) => isWrittenBehind(m.body) || isLateStatuses(m.body))) {
+      captured.push(...list.map((m) => m.body as Body));
       return Promise.resolve();
     }
     return original.call(this, list, options);
@@ -37,9 +39,9 @@ afterAll(() => restore());
 
 let ids = 0;
 /** Delivers these messages as one queue batch to the Worker's queue handler; returns what it cost and the bodies it asked to have again. */
-async function deliver(bodies: WrittenBehind[], attempts = 1) {
+async function deliver(bodies: Body[], attempts = 1) {
   const byId = new Map(bodies.map((body) => [`w${++ids}`, body]));
-  const batch = createMessageBatch<WrittenBehind>("eddy-d1-writes", [...byId].map(([id, body]) => ({ id, timestamp: new Date(), attempts, body })));
+  const batch = createMessageBatch<Body>("eddy-d1-writes", [...byId].map(([id, body]) => ({ id, timestamp: new Date(), attempts, body })));
   const ctx = createExecutionContext();
   const { cost } = await invocation("queue", async () => (worker.queue as ExportedHandlerQueueHandler<Env>)(batch as MessageBatch, env, ctx));
   const result = await getQueueResult(batch as MessageBatch, ctx);
@@ -166,6 +168,14 @@ describe("D1 written behind", () => {
     await settled((await startNow({ flow: flow.uuid, audience: { contacts: [contact] } })).uuid);
     expect(captured.length).toBeGreaterThan(0);
 
+    // Twilio says the question was delivered before its row is in D1: the callback waits on the queue for the row.
+    const statements = captured.filter(isWrittenBehind).flatMap((b) => b.entries.flatMap((e) => e.statements));
+    const sid = statements.find((st) => st.sql.startsWith("UPDATE messages SET external_id"))!.params[0] as string;
+    // The question went out on the first Twilio channel (the contact's URN has none of its own), so its callback comes there.
+    const sentOn = statements.find((st) => st.sql.startsWith("INSERT INTO messages"))!.params[2] as string;
+    const delivered = { MessageSid: sid, MessageStatus: "delivered", AccountSid: TWILIO_SID, To: from, From: ch.address, ApiVersion: "2010-04-01" };
+    expect((await postTwilio(sentOn, delivered, { path: "status" })).status).toBe(200);
+
     // More than the few seconds later that writes follow the queue by themselves: the reply is written through, its
     // guard finds the start's entries not landed, and its writes follow them into the queue.
     await runInDurableObject(contactObject(contact), async (_, state) => void state.storage.sql.exec("DELETE FROM meta WHERE key = 'follow_queue_until'"));
@@ -177,10 +187,10 @@ describe("D1 written behind", () => {
     captured.reverse();
     await drain();
     await landed(contact);
-    expect((await messagesOf(contact)).map((m) => [m.direction, m.text])).toEqual([
-      ["out", "Coming on Friday?"],
-      ["in", "yes"],
-      ["out", "Noted: yes"],
+    expect((await messagesOf(contact)).map((m) => [m.direction, m.text, m.direction === "out" ? m.status : "handled"])).toEqual([
+      ["out", "Coming on Friday?", "delivered"],
+      ["in", "yes", "handled"],
+      ["out", "Noted: yes", "wired"],
     ]);
     expect((await runsOf(contact)).map((r) => [r.flow_uuid, r.status])).toEqual([[flow.uuid, "completed"]]);
     expect(await contactByUrn(`tel:${from}`)).toBe(contact);

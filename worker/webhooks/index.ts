@@ -68,7 +68,7 @@ async function receive(c: Context<Env, "/channels/:uuid/*">): Promise<Response> 
   const origin = new URL(c.req.url).origin;
   await Promise.all([
     ...[...byContact].map(([contact, messages]) => c.env.CONTACTS.getByName(contact).receive(contact, origin, messages, { check: remembered.has(contact) })),
-    applyStatuses(c.env.DB, channel.uuid, result.statuses),
+    applyStatuses(c.env.DB, c.env.D1_WRITES, channel.uuid, result.statuses),
     applyFormEvents(c.env.DB, result.formEvents),
     applyFormAnswers(c.env.DB, channel.uuid, result.messages),
   ]);
