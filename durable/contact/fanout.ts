@@ -21,10 +21,11 @@ export const fanOut = { batch: 100, inFlight: 10, page: 500, maxAttempts: 3, ret
 /** A chain of flows starting flows without the contact writing in between stops this deep (goflow's loop guard). */
 export const MAX_ANCESTORS_SINCE_INPUT = 5;
 
-/** What a start made by a flow's `start_session` passes to each contact: the run that is `@parent`. */
+/** What a start made by a flow's `start_session` passes to each contact: the run that is `@parent`, and the values for the flow's variables (its `_variables`). */
 export interface ParentRun {
   run_summary: RunSummary;
   history: SessionHistory;
+  variables?: Record<string, unknown>;
 }
 
 /** A start's options, with the parent run of a flow's start_session (the coordinator passes it on). */
@@ -100,7 +101,7 @@ async function startStep(ctx: Ctx, env: Env, f: fanouts.FanoutRow): Promise<void
     if (e instanceof ApiError) return fail(ctx, f, e.message);
     throw e;
   }
-  const options: FlowStartOptions = { interrupt: !p.exclusions?.in_a_flow, parent: { run_summary: p.run_summary, history: p.history } };
+  const options: FlowStartOptions = { interrupt: !p.exclusions?.in_a_flow, parent: { run_summary: p.run_summary, history: p.history, ...(p._variables ? { variables: p._variables } : {}) } };
   await ctx.db.batch(await startStatements(ctx.db, { uuid: f.uuid, flowUuid: p.flow.uuid, audience, options, origin: ctx.origin }, at));
   ctx.budget.subrequests++;
   await begin(env, f.uuid);

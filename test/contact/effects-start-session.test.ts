@@ -93,6 +93,24 @@ describe("start_session", () => {
     ]);
   });
 
+  it("gives the started flow the variables start_session passes, in place of its defaults", async () => {
+    const channel = await twilioChannel();
+    const friend = await contact({ name: "Dan" });
+    const child = await publishFlow({
+      ...linearFlow("Offer", "messaging", [{ actions: [say("Your voucher: @vars.amount, code @vars.code")] }]),
+      variables: [
+        { name: "amount", type: "decimal", default: "1" },
+        { name: "code", type: "text", default: "NONE" },
+      ],
+    });
+    const parent = await publishFlow(linearFlow("Gift", "messaging", [{ actions: [], wait: true }, { actions: [{ type: "start_session", flow: { uuid: child.uuid, name: child.name }, contacts: [{ uuid: friend.uuid }], variables: { amount: "@(2 + 3)" } }, say("Inviting them")] }]));
+    await keywordTrigger(parent.uuid, channel.uuid, "gift");
+    const { start } = await refer(channel, "gift");
+    expect(start.progress).toMatchObject({ targeted: 1, started: 1 });
+    // The amount passed, the code's default.
+    expect(to(friend.tel)).toEqual(["Your voucher: 5, code NONE"]);
+  });
+
   it("with create_contact, starts a new contact in the flow", async () => {
     const channel = await twilioChannel();
     const { child } = await parentFlow(channel.uuid, "newbie", { create_contact: true });
