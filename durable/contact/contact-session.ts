@@ -50,7 +50,9 @@ function ownsUrn(contact: ContactJSON | null, urn: string): boolean {
  */
 export const inbound = { answerWithinMs: 0 };
 
-export type StartResult = { status: "started"; session: string } | { status: "skipped" | "failed"; reason: string };
+/** `run`, when asked for (`report`): how the started flow's own run ended (`webhook`: its last webhook's JSON, as text), for a form's data endpoint (worker/whatsapp-forms/endpoint-flows.ts). */
+export type RunReport = { status: string; results: Record<string, string>; webhook: string | null };
+export type StartResult = { status: "started"; session: string; run?: RunReport } | { status: "skipped" | "failed"; reason: string };
 
 /**
  * One object per contact (`env.CONTACTS.getByName(contactUuid)`): it owns the contact's messaging
@@ -174,7 +176,7 @@ export class ContactSession extends DurableObject<Env> {
   async startFlow(
     contactUuid: string,
     origin: string,
-    req: { flowUuid: string; interrupt?: boolean; params?: Record<string, unknown>; startUuid?: string; parent?: ParentRun; sendSlots?: Record<string, number[]> },
+    req: { flowUuid: string; interrupt?: boolean; params?: Record<string, unknown>; startUuid?: string; parent?: ParentRun; sendSlots?: Record<string, number[]>; report?: boolean },
   ): Promise<StartResult> {
     // A start's coordinator booked this contact's first sends with its page (durable/starts/send-slots.ts).
     const ctx = this.context(contactUuid, origin, req.sendSlots);
@@ -196,13 +198,18 @@ export class ContactSession extends DurableObject<Env> {
       try {
         const params = req.params ? { params: req.params } : {};
         // Started by another flow's start_session: its run is this session's @parent.
-        const trigger = req.parent ? { type: "flow_action" as const, run_summary: req.parent.run_summary, history: req.parent.history, ...params } : { type: "manual" as const, ...params };
+        // ...and the values its start_session passed for this flow's variables.
+        const passed = { ...params, ...(req.parent?.variables ? { variables: req.parent.variables } : {}) };
+        const trigger = req.parent ? { type: "flow_action" as const, run_summary: req.parent.run_summary, history: req.parent.history, ...passed } : { type: "manual" as const, ...passed };
         const r = await startFlow(ctx, { assets: world.assets, contact: world.contact }, flow, trigger, req.interrupt ?? true);
         if ("skipped" in r) return answer({ status: "skipped", reason: r.skipped });
         // The answer is remembered in the transaction that starts the flow: both or neither.
         return this.ctx.storage.transactionSync(() => {
           commit(ctx, world.assets, r.started);
-          return answer({ status: "started", session: r.started[r.started.length - 1].change.after.uuid });
+          const after = r.started[r.started.length - 1].change.after;
+          const run = after.runs[0];
+          const report = req.report && run ? { run: { status: run.status, results: Object.fromEntries(Object.entries(run.results).map(([k, v]) => [k, v.value])), webhook: run.webhook?.json != null ? JSON.stringify(run.webhook.json) : null } } : {};
+          return answer({ status: "started", session: after.uuid, ...report });
         });
       } catch (e) {
         if (e instanceof EngineError) return answer({ status: "failed", reason: e.message });

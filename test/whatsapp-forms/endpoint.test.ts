@@ -1,18 +1,16 @@
-// Requests encrypted as WhatsApp encrypts them (Meta's endpoint protocol, docs/whatsapp-forms.md), written here
-// with WebCrypto directly so the code under test never encrypts its own input.
+// The data endpoint with requests encrypted as WhatsApp encrypts them (endpoint-support.ts).
 import { exports } from "cloudflare:workers";
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call, ORIGIN, unique } from "../api/helpers";
-import { b64, hex, hmacBytes } from "../channels/support";
-import { APP_SECRET, FakeMeta, formsChannel } from "./meta-mock";
+import { FakeMeta, formsChannel } from "./meta-mock";
+import { askEndpoint, endpointKeys, unb64 } from "./endpoint-support";
 
 const meta = new FakeMeta("405590129340999");
 const server = setupServer(...meta.handlers());
 beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
 afterAll(() => server.close());
 
-const unb64 = (s: string) => Uint8Array.from(atob(s), (ch) => ch.charCodeAt(0));
 
 let keys: CryptoKeyPair;
 let form: { uuid: string; endpoint_url: string };
@@ -30,9 +28,9 @@ const bookingJson = {
 };
 
 beforeAll(async () => {
-  keys = (await crypto.subtle.generateKey({ name: "RSA-OAEP", modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: "SHA-256" }, true, ["encrypt", "decrypt"])) as CryptoKeyPair;
-  const pkcs8 = new Uint8Array((await crypto.subtle.exportKey("pkcs8", keys.privateKey)) as ArrayBuffer);
-  const pem = `-----BEGIN PRIVATE KEY-----\n${b64(pkcs8).match(/.{1,64}/g)!.join("\n")}\n-----END PRIVATE KEY-----\n`;
+  const made = await endpointKeys();
+  keys = made.keys;
+  const pem = made.pem;
   channel = await formsChannel(meta.waba, { flows_private_key: pem, phone_number_id: PHONE_ID });
   const created = await call("POST", "/whatsapp-forms", {
     channel,
@@ -46,26 +44,7 @@ beforeAll(async () => {
   form = created.body;
 });
 
-/** One request as WhatsApp sends it: a fresh AES-128 key wrapped for our public key, a 16-byte IV, the tag appended; signed with the app secret. */
-async function ask(payload: unknown, opts: { secret?: string; tamper?: boolean } = {}): Promise<{ res: Response; open: () => Promise<unknown> }> {
-  const aes = crypto.getRandomValues(new Uint8Array(16));
-  const iv = crypto.getRandomValues(new Uint8Array(16));
-  const key = await crypto.subtle.importKey("raw", aes, "AES-GCM", false, ["encrypt", "decrypt"]);
-  const data = new Uint8Array(await crypto.subtle.encrypt({ name: "AES-GCM", iv, tagLength: 128 }, key, new TextEncoder().encode(JSON.stringify(payload))));
-  if (opts.tamper) data[0] ^= 1;
-  const wrapped = new Uint8Array(await crypto.subtle.encrypt({ name: "RSA-OAEP" }, keys.publicKey, aes));
-  const body = JSON.stringify({ encrypted_flow_data: b64(data), encrypted_aes_key: b64(wrapped), initial_vector: b64(iv) });
-  const sig = "sha256=" + hex(await hmacBytes("SHA-256", opts.secret ?? APP_SECRET, body));
-  const res = await exports.default.fetch(form.endpoint_url.replace(/^https?:\/\/[^/]+/, ORIGIN), { method: "POST", headers: { "content-type": "application/json", "x-hub-signature-256": sig }, body });
-  return {
-    res,
-    open: async () => {
-      const flipped = iv.map((b) => b ^ 0xff);
-      const plain = await crypto.subtle.decrypt({ name: "AES-GCM", iv: flipped, tagLength: 128 }, key, unb64(await res.text()));
-      return JSON.parse(new TextDecoder().decode(plain));
-    },
-  };
-}
+const ask = (payload: unknown, opts: { secret?: string; tamper?: boolean } = {}) => askEndpoint(keys.publicKey, form.endpoint_url, payload, opts);
 
 describe("a WhatsApp form's data endpoint", () => {
   it("uploads the public key of the channel's private key to WhatsApp for its number; a request encrypted for it is answered", async () => {

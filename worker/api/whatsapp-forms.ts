@@ -10,6 +10,7 @@ import { FORM_STATUSES, type FormStatus } from "../whatsapp-forms/events";
 import { endpointIssues, FlowJson, FORM_CATEGORIES } from "../whatsapp-forms/flow-json";
 import { graphFor, GraphError, LIST_PAGE, type Graph, type MetaFlow } from "../whatsapp-forms/graph";
 import { publicKeyPem } from "../whatsapp-forms/endpoint-crypto";
+import { flowScreenIssues } from "../whatsapp-forms/endpoint-flows";
 import { appendHistory, statusEntry } from "../whatsapp-forms/history";
 import { interactiveForm, inWindow, refusal, templateForm } from "../whatsapp-forms/send";
 import { Name, now, Uuid } from "./common";
@@ -20,7 +21,7 @@ import { describe, validate } from "./openapi";
 const tag = "whatsapp-forms";
 
 const Categories = z.array(z.enum(FORM_CATEGORIES)).min(1).max(FORM_CATEGORIES.length);
-// What a data endpoint answers per screen: static data, at most 64 KB in all.
+// What a data endpoint answers per screen: static data, or {"flow": {"uuid"}} to run (endpoint-flows.ts); at most 64 KB in all.
 const EndpointScreens = z
   .record(z.string().regex(/^[A-Za-z_]+$/, "a screen id: letters and underscores"), z.record(z.string(), z.unknown()))
   .refine((s) => JSON.stringify(s).length <= 65_536, "is longer than 65536 characters");
@@ -166,6 +167,12 @@ async function nameFree(db: Database, wabaId: string, name: string, path = "name
 }
 
 const origin = (url: string) => new URL(url).origin;
+
+/** Screens computed by a flow name a published background flow that does not wait: else 400 naming the entry. */
+async function screenFlowsValid(d1: D1Database, screens: Record<string, Record<string, unknown>> | undefined): Promise<void> {
+  const issues = screens ? await flowScreenIssues(d1, screens) : [];
+  if (issues.length) throw invalid(issues);
+}
 const isDraft = (s: FormStatus) => s === "DRAFT";
 
 export const whatsappFormRoutes = new Hono<ApiEnv>()
@@ -176,6 +183,7 @@ export const whatsappFormRoutes = new Hono<ApiEnv>()
       const issues = endpointIssues(body.flow_json);
       if (issues.length) throw invalid(issues);
     }
+    await screenFlowsValid(c.env.DB, body.endpoint_screens);
     const { graph, wabaId } = await channelGraph(c, body.channel);
     await nameFree(db, wabaId, body.name);
     const uuid = crypto.randomUUID();
@@ -282,6 +290,7 @@ export const whatsappFormRoutes = new Hono<ApiEnv>()
       if (issues.length) throw invalid(issues);
     }
     if (body.name !== undefined && body.name !== form.name) await nameFree(db, form.wabaId, body.name);
+    await screenFlowsValid(c.env.DB, body.endpoint_screens);
     const set: Partial<Row> = { modifiedOn: now() };
     if (changesMeta) {
       const { graph } = await channelGraph(c, form.channelUuid);

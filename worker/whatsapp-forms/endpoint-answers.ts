@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { flowOf } from "./endpoint-flows";
 
 /** A decrypted data endpoint request (Meta's data API 3.0 / 4.0). */
 export const EndpointRequest = z.looseObject({
@@ -15,7 +16,8 @@ export type FormForEndpoint = {
   endpointScreens: Record<string, Record<string, unknown>>;
 };
 
-export type Answer = { kind: "answer"; body: unknown; notification?: Record<string, unknown> } | { kind: "refused"; message: string };
+/** `flow`: the screen's data comes from running that Eddy flow for the contact (endpoint-flows.ts). */
+export type Answer = { kind: "answer"; body: unknown; notification?: Record<string, unknown> } | { kind: "flow"; screen: string; flow: string } | { kind: "refused"; message: string };
 
 /** The entry screen: the one no route leads to (else the first screen), as Meta's routing model defines it. */
 function entryScreen(form: FormForEndpoint): string | undefined {
@@ -26,10 +28,13 @@ function entryScreen(form: FormForEndpoint): string | undefined {
   return screens.find((s) => !targets.has(s)) ?? screens[0];
 }
 
-const screenAnswer = (form: FormForEndpoint, screen: string) => ({ screen, data: form.endpointScreens[screen] ?? {} });
+function screenAnswer(form: FormForEndpoint, screen: string): Answer {
+  const flow = flowOf(form.endpointScreens[screen]);
+  return flow ? { kind: "flow", screen, flow: flow.uuid } : { kind: "answer", body: { screen, data: form.endpointScreens[screen] ?? {} } };
+}
 
 /**
- * What Eddy's endpoint answers, from the form's configuration (static data per screen):
+ * What Eddy's endpoint answers, from the form's configuration (static data per screen, or a flow to run):
  * `ping` → active; an error notification → acknowledged (and kept in the form's history); `INIT` →
  * the entry screen; `BACK` → the same screen again; `data_exchange` → the screen's first route in
  * the routing model, or, from a screen with none, the end of the form with the answers as
@@ -44,14 +49,14 @@ export function answer(form: FormForEndpoint, req: EndpointRequest): Answer {
   switch (req.action) {
     case "INIT": {
       const screen = entryScreen(form);
-      return screen ? { kind: "answer", body: screenAnswer(form, screen) } : { kind: "refused", message: "the form has no screens to start on" };
+      return screen ? screenAnswer(form, screen) : { kind: "refused", message: "the form has no screens to start on" };
     }
     case "BACK":
-      return req.screen ? { kind: "answer", body: screenAnswer(form, req.screen) } : { kind: "refused", message: "BACK without a screen" };
+      return req.screen ? screenAnswer(form, req.screen) : { kind: "refused", message: "BACK without a screen" };
     case "data_exchange": {
       if (!req.screen) return { kind: "refused", message: "data_exchange without a screen" };
       const next = form.flowJson?.routing_model?.[req.screen]?.[0];
-      if (next) return { kind: "answer", body: screenAnswer(form, next) };
+      if (next) return screenAnswer(form, next);
       return { kind: "answer", body: { screen: "SUCCESS", data: { extension_message_response: { params: { ...(req.data ?? {}), ...(req.flow_token ? { flow_token: req.flow_token } : {}) } } } } };
     }
     default:

@@ -5,14 +5,15 @@ import { CHANNEL_COLUMNS, channelFromRow } from "../channels/stored";
 import { whatsappCloudConfig } from "../channels/whatsapp_cloud";
 import { answer, EndpointRequest, type FormForEndpoint } from "./endpoint-answers";
 import { decryptRequest, encryptResponse } from "./endpoint-crypto";
+import { flowParams, runScreenFlow, tokenContact } from "./endpoint-flows";
 import { appendHistory } from "./history";
 
 /**
  * A form's data endpoint, `POST /channels/whatsapp-forms/{uuid}/endpoint` (the URL to give Meta
  * as the form's endpoint_uri). Meta signs the raw body with the app secret (432 when it does not
  * match) and encrypts it for the channel's flows_private_key (421 when it does not open, so the
- * client fetches the public key again). One D1 read per request, and a write for an error
- * notification.
+ * client fetches the public key again). One D1 read per request, a write for an error
+ * notification; a screen computed by a flow reads the token's send and calls the contact's object.
  */
 type Env = { Bindings: Cloudflare.Env };
 
@@ -24,7 +25,7 @@ const problem = (status: number, message: string) => Response.json({ error: stat
 export const formEndpoint = new Hono<Env>().post("/channels/whatsapp-forms/:uuid/endpoint", async (c) => {
   const declared = Number(c.req.header("content-length") ?? 0);
   if (declared > 2_000_000) return problem(413, "the body is larger than 2000000 bytes");
-  const row = await c.env.DB.prepare(`SELECT f.flow_json, f.endpoint_screens, f.history, ${CHANNEL_COLUMNS.split(", ").map((col) => `ch.${col}`).join(", ")} FROM whatsapp_forms f JOIN channels ch ON ch.uuid = f.channel_uuid WHERE f.uuid = ?`)
+  const row = await c.env.DB.prepare(`SELECT f.name, f.flow_json, f.endpoint_screens, f.history, ${CHANNEL_COLUMNS.split(", ").map((col) => `ch.${col}`).join(", ")} FROM whatsapp_forms f JOIN channels ch ON ch.uuid = f.channel_uuid WHERE f.uuid = ?`)
     .bind(c.req.param("uuid"))
     .first<Record<string, unknown>>();
   if (!row) return problem(404, "no such WhatsApp form");
@@ -52,9 +53,22 @@ export const formEndpoint = new Hono<Env>().post("/channels/whatsapp-forms/:uuid
   const form: FormForEndpoint = { flowJson: row.flow_json ? JSON.parse(String(row.flow_json)) : null, endpointScreens: JSON.parse(String(row.endpoint_screens)) };
   const result = answer(form, req.data);
   if (result.kind === "refused") return problem(400, result.message);
+  const seal = async (body: unknown) => new Response(await encryptResponse(opened.session, body), { headers: { "content-type": "text/plain" } });
+  if (result.kind === "flow") {
+    const uuid = c.req.param("uuid");
+    const contact = await tokenContact(c.env.DB, uuid, req.data.flow_token);
+    // Meta's "flow token no longer valid": WhatsApp shows error_msg and disables the form's button.
+    if (!contact) return Response.json({ error_msg: "This form has expired. Ask for a new one." }, { status: 427 });
+    const params = flowParams({ uuid, name: String(row.name) }, req.data, result.screen);
+    const out = await runScreenFlow(c.env, new URL(c.req.url).origin, contact, result.flow, params);
+    if ("data" in out) return seal({ screen: result.screen, data: out.data });
+    console.error("whatsapp form", uuid, "screen", result.screen, out.error);
+    // data.error_message shows the screen the contact is on again with the message (Meta's protocol).
+    return seal({ screen: req.data.screen ?? result.screen, data: { error_message: "Sorry, this is not available right now. Please try again." } });
+  }
   if (result.notification) {
     const history = appendHistory(JSON.parse(String(row.history)), { ...result.notification, at: new Date().toISOString(), source: "webhook" });
     await c.env.DB.prepare("UPDATE whatsapp_forms SET history = ?, modified_on = ? WHERE uuid = ?").bind(JSON.stringify(history), new Date().toISOString(), c.req.param("uuid")).run();
   }
-  return new Response(await encryptResponse(opened.session, result.body), { headers: { "content-type": "text/plain" } });
+  return seal(result.body);
 });
