@@ -122,7 +122,8 @@ export class Engine {
       const msg = structuredClone(resume.msg);
       json.input = msgTriggerInput({ msg } as Parameters<typeof msgTriggerInput>[0], resume.resumed_on ?? s.now());
       s.touch();
-      s.log(run, step, msgReceived(msg));
+      // goflow: the resume logs the message on the run; it is not one of the sprint's events.
+      s.logOnRun(run, step, msgReceived(msg));
       routed = route(node.router!, scope);
     } else if (wait.type !== "msg") {
       const outcome = resumeTimedWait(wait, scope, waited, resume, (resume.resumed_on && parseTime(resume.resumed_on)) || s.services.now());

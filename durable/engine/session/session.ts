@@ -90,10 +90,19 @@ export class Session {
 
   /** Stamps an event, keeps it on its run (as goflow's run JSON does) and in this sprint's events. */
   log(run: RunJSON | null, step: StepJSON | null, body: EventBody): EventJSON {
+    const event = this.logOnRun(run, step, body);
+    this.events.push(event);
+    return event;
+  }
+
+  /**
+   * Stamps an event and keeps it on its run only, not among the sprint's events: how goflow logs
+   * the message a resume brings (the caller has it already).
+   */
+  logOnRun(run: RunJSON | null, step: StepJSON | null, body: EventBody): EventJSON {
     const { type, ...fields } = body;
     const event: EventJSON = { type, created_on: this.now(), ...(step ? { step_uuid: step.uuid } : {}), ...fields };
     if (run) (run.events ??= []).push(event);
-    this.events.push(event);
     this.touch();
     return event;
   }

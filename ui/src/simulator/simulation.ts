@@ -162,6 +162,8 @@ export class Simulation {
       this.note(this.session ? "the flow is over: nothing reads this message (restart to run it again)" : "the flow has not started");
       return;
     }
+    // The resume logs the message on the run, not among the sprint's events (goflow): shown here.
+    this.lines.push({ kind: "in", at: this.now(), text });
     await this.resume({ type: "msg", msg: this.incoming(text), resumed_on: iso(this.now()) });
   }
 
@@ -285,8 +287,7 @@ export class Simulation {
     if (e.type === "msg_created") {
       const m = f.msg;
       this.lines.push({ kind: "out", at, text: m.text, quickReplies: quickReplyTexts(m.quick_replies), attachments: m.attachments ?? [], ...(m.unsendable_reason ? { unsendable: m.unsendable_reason } : {}) });
-    } else if (e.type === "msg_received") this.lines.push({ kind: "in", at, text: f.msg.text });
-    else if (e.type === "wait_timed_out") this.lines.push({ kind: "note", at, text: "no reply: the wait timed out", tone: "clock" });
+    } else if (e.type === "wait_timed_out") this.lines.push({ kind: "note", at, text: "no reply: the wait timed out", tone: "clock" });
     else if (e.type === "pause_wait") this.lines.push({ kind: "note", at, text: `paused until ${new Date(f.resumes_on).toLocaleString()}`, tone: "clock" });
     else if (e.type === "date_wait") this.lines.push({ kind: "note", at, text: `waiting for ${f.field?.name ?? "the date"}: ${new Date(f.resumes_on).toLocaleString()}`, tone: "clock" });
     else if (e.type === "run_ended" && f.status === "expired") this.lines.push({ kind: "note", at, text: `${f.flow?.name ?? "the flow"} expired`, tone: "clock" });
