@@ -14,6 +14,8 @@ import * as journal from "./storage/journal";
 import type { Statement } from "./storage/journal";
 import * as outbox from "./storage/outbox";
 import * as profile from "./storage/profile";
+import { setMeta } from "./storage/schema";
+import { LAST_CONTACTED } from "./segment-context";
 import * as timers from "./storage/timers";
 
 /** After this many tries a retryable failure becomes final. */
@@ -158,6 +160,8 @@ function settle(ctx: Ctx, row: outbox.OutboxRow, result: SendResult): void {
     let statement: Statement;
     if (result.ok) {
       outbox.markSent(ctx.sql, row.uuid, result.externalId);
+      // For segment splits on when the contact was last contacted (segment-context.ts); outlives the pruned outbox.
+      setMeta(ctx.sql, LAST_CONTACTED, nowIso);
       timers.startCounting(ctx.sql, row.uuid, now);
       statement = {
         sql: `UPDATE messages SET external_id = ?, sent_on = ?, modified_on = ?, status = CASE WHEN status IN ('queued', 'errored') THEN 'wired' ELSE status END WHERE uuid = ?`,
