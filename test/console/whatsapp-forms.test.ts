@@ -193,12 +193,21 @@ it("adds a 'Send a WhatsApp form' node in the editor: the form chosen by name, S
   await page.keyboard.type("How did we do, @contact.first_name?");
   await page.getByRole("textbox", { name: "Button" }).click();
   await page.keyboard.type("Rate us");
+  await page.getByRole("button", { name: "+ data" }).click();
+  await page.getByLabel("Data 1 name").fill("branch");
+  await page.getByLabel("Data 1 value").fill("@fields.branch");
+  await page.getByRole("textbox", { name: "Template outside the 24-hour window" }).fill("feedback_invite");
+  await page.getByText("a template needs its name and language").first().waitFor();
+  await page.getByRole("textbox", { name: "Template language" }).fill("en_US");
+  await page.getByRole("button", { name: "+ template variable" }).click();
+  await page.getByRole("textbox", { name: "Template variable 1" }).click();
+  await page.keyboard.type("@contact.name");
   await page.locator(".flow-node").getByText("Feedback: How did we do, @contact.first_name?").waitFor();
   await page.getByRole("status").filter({ hasText: /^Saved$/ }).waitFor();
 
   const saved = (await eddy.api("GET", `/flows/${flow}`)).body.definition;
   const node = saved.nodes.find((n: { uuid: string }) => n.uuid !== start.uuid);
-  expect(node.actions).toEqual([expect.objectContaining({ type: "send_whatsapp_form", form: { uuid: form.uuid, name: "Feedback" }, text: "How did we do, @contact.first_name?", cta: "Rate us", result_name: "Form" })]);
+  expect(node.actions).toEqual([expect.objectContaining({ type: "send_whatsapp_form", form: { uuid: form.uuid, name: "Feedback" }, text: "How did we do, @contact.first_name?", cta: "Rate us", result_name: "Form", data: { branch: "@fields.branch" }, template: { name: "feedback_invite", language: "en_US", variables: ["@contact.name"] } })]);
   expect(node.router).toMatchObject({ operand: "@results.form.category", categories: [{ name: "Success" }, { name: "Failure" }], cases: [{ type: "has_only_text", arguments: ["Success"] }] });
   expect((await eddy.api("POST", `/flows/${flow}/publish`)).status).toBe(201);
   expect((await eddy.api("GET", `/whatsapp-forms/${form.uuid}`)).body.used_by).toEqual([{ uuid: flow, name: "Feedback round" }]);

@@ -17,6 +17,10 @@ export const sendWhatsAppForm: ActionElement<A> = {
     { key: "header", label: "Header", kind: "text", expression: true, max: 60 },
     { key: "footer", label: "Footer", kind: "text", expression: true, max: 60 },
     { key: "screen", label: "First screen", kind: "text", max: 128, help: "its id; empty: the form's endpoint chooses, or its first screen" },
+    { key: "data", label: "First screen's data", kind: "headers", item: "Data", help: "the screen's data, each value a template" },
+    { key: "template.name", label: "Template outside the 24-hour window", kind: "text", max: 512, placeholder: "visit_booking", help: "an approved template with a FLOW button; empty: outside the window the send fails" },
+    { key: "template.language", label: "Template language", kind: "text", max: 15, placeholder: "en_US" },
+    { key: "template.variables", label: "Template variable", kind: "list", expression: true, max: 20, itemMax: 1024 },
     {
       key: "when_throttled",
       label: "While WhatsApp throttles the form (10 an hour)",
@@ -30,6 +34,9 @@ export const sendWhatsAppForm: ActionElement<A> = {
   ],
   defaults: () => ({ form: { uuid: "", name: "" }, text: "", cta: "", when_throttled: "fail", result_name: "Form" }),
   summary: (a) => `${a.form.name || "?"}: ${clip(a.text, 60)}`,
-  validate: (a) => [...(a.form.uuid ? [] : ["choose a WhatsApp form"]), ...(a.screen && !/^[A-Za-z_]+$/.test(a.screen) ? ["the first screen is a screen id: letters and underscores"] : [])],
+  validate: (a) => [
+    ...(a.form.uuid ? [] : ["choose a WhatsApp form"]), ...(a.screen && !/^[A-Za-z_]+$/.test(a.screen) ? ["the first screen is a screen id: letters and underscores"] : []),
+    ...(a.template && !(a.template.name && a.template.language) ? ["a template needs its name and language"] : []),
+  ],
   localizable: ["text"],
 };
