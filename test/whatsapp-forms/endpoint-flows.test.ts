@@ -1,10 +1,11 @@
 // Screens of the data endpoint computed by an Eddy flow for the contact the flow_token was sent to
 // (worker/whatsapp-forms/endpoint-flows.ts), through the encrypted endpoint as WhatsApp calls it.
-import { http, HttpResponse } from "msw";
+import { delay, http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call, unique } from "../api/helpers";
 import { contactByUrn, linearFlow, postWhatsApp, publishFlow, runsOf, whatsappText } from "../contact/support";
+import { flowScreenLimit } from "../../worker/whatsapp-forms/endpoint-flows";
 import { askEndpoint, endpointKeys } from "./endpoint-support";
 import { APP_SECRET, FakeMeta, formsChannel } from "./meta-mock";
 
@@ -16,6 +17,10 @@ const server = setupServer(
     const url = new URL(request.url);
     slotsAsked.push(url);
     return HttpResponse.json({ slots: [{ id: "0900", title: `09:00 at ${url.searchParams.get("branch")}` }, { id: "1430", title: "14:30" }] });
+  }),
+  http.get("https://clinic.example/slow", async () => {
+    await delay(1_500);
+    return HttpResponse.json({ slots: [] });
   }),
 );
 beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
@@ -137,6 +142,22 @@ describe("a data endpoint screen computed by an Eddy flow", () => {
     expect(r.res.status).toBe(200);
     expect(await r.open()).toEqual({ screen: "PICK_SLOT", data: { error_message: expect.stringMatching(/not available/) } });
     expect((await runsOf(contact)).find((x) => x.flow_uuid === flow.uuid)?.status).toBe("waiting");
+  });
+
+  it("answers with an error_message when the flow has not ended in time; the run still ends in the contact's object", async () => {
+    const slow = await publishFlow(linearFlow("Slow slots", "messaging_background", [{ actions: [{ type: "call_webhook", method: "GET", url: "https://clinic.example/slow", headers: {} }] }]));
+    const form = await formWith({ PICK_SLOT: { flow: { uuid: slow.uuid } } });
+    const { contact, token } = await sentTo(form.uuid);
+    // 8 s in production (Meta gives up at 10 s); shortened so the test does not wait that long.
+    const limit = flowScreenLimit.ms;
+    flowScreenLimit.ms = 300;
+    try {
+      const r = await askEndpoint(keys.publicKey, form.endpoint_url, { version: "3.0", action: "INIT", flow_token: token });
+      expect(await r.open()).toEqual({ screen: "PICK_SLOT", data: { error_message: expect.stringMatching(/not available/) } });
+    } finally {
+      flowScreenLimit.ms = limit;
+    }
+    await expect.poll(async () => (await runsOf(contact)).find((x) => x.flow_uuid === slow.uuid)?.status, { timeout: 5_000 }).toBe("completed");
   });
 
   it("refuses a configuration naming a missing, unpublished, messaging or waiting flow with 400 naming the entry", async () => {

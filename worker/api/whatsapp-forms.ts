@@ -33,14 +33,14 @@ export const FormCreate = z.strictObject({
   flow_json: FlowJson.optional().describe("uploaded as the form's flow.json asset"),
   uses_endpoint: z.boolean().default(false).describe("whether the form calls a data endpoint (Eddy's, see endpoint_url)"),
   endpoint_uri: z.url({ protocol: /^https$/ }).max(2048).optional().describe("the data endpoint WhatsApp calls; defaults to Eddy's own (endpoint_url) when uses_endpoint"),
-  endpoint_screens: EndpointScreens.optional(),
+  endpoint_screens: EndpointScreens.optional().describe('what Eddy\'s data endpoint answers per screen id: static data, or {"flow": {"uuid": …}}, a published background flow run for the contact'),
 });
 
 export const FormUpdate = z.strictObject({
   name: Name(200).optional(),
   categories: Categories.optional(),
   flow_json: FlowJson.optional(),
-  endpoint_screens: EndpointScreens.optional().describe("what Eddy's data endpoint answers per screen; may change in any status"),
+  endpoint_screens: EndpointScreens.optional().describe('what Eddy\'s data endpoint answers per screen id: static data, or {"flow": {"uuid": …}}, a published background flow run for the contact; may change in any status'),
 });
 
 export const FormClone = z.strictObject({ name: Name(200).describe("the new draft's name") });
