@@ -6,7 +6,7 @@ import { fields as fieldsTable, flows, flowVersions, groups, runs } from "../db/
 import { listDependencies } from "../../durable/engine/flow/dependencies";
 import { loadFlow } from "../../durable/engine/flow/load";
 import { enteredFlowProblems } from "../../durable/engine/flow/validate";
-import type { FlowDefinition } from "../../durable/engine/flow/schema";
+import { FlowVariable, type FlowDefinition } from "../../durable/engine/flow/schema";
 import type { Principal } from "../auth/roles";
 import { now } from "./common";
 import type { ApiEnv } from "./context";
@@ -65,13 +65,27 @@ async function missingDependencies(db: Database, definition: FlowDefinition): Pr
   });
 }
 
-/** A flow that enters one its sessions can't (a background flow entering a messaging flow) fails that run in goflow: 422. */
+/**
+ * A flow that enters one its sessions can't (a background flow entering a messaging flow) fails that
+ * run in goflow, and variables passed to a published flow that does not declare them (or of a type
+ * that never fits) are only errors in its runs: 422.
+ */
 async function refuseWrongFlowTypes(db: Database, definition: FlowDefinition): Promise<void> {
   const entered = listDependencies(definition).flatMap((d) => (d.type === "flow" && d.uuid ? [d.uuid.toLowerCase()] : []));
   if (!entered.length) return;
-  const rows = await db.select({ uuid: flows.uuid, type: flows.type }).from(flows).where(inArray(flows.uuid, [...new Set(entered)].slice(0, 90)));
+  const rows = await db
+    .select({ uuid: flows.uuid, type: flows.type, definition: flowVersions.definition })
+    .from(flows)
+    .leftJoin(flowVersions, and(eq(flowVersions.flowUuid, flows.uuid), eq(flowVersions.version, flows.publishedVersion)))
+    .where(inArray(flows.uuid, [...new Set(entered)].slice(0, 90)));
   const types = new Map(rows.map((r) => [r.uuid, r.type as string]));
-  const problems = enteredFlowProblems(definition, (uuid) => types.get(uuid.toLowerCase())).map(toIssue);
+  // The variables the other flow's newest published version declares (its runs check against those).
+  const variables = new Map(rows.flatMap((r) => (r.definition ? [[r.uuid, z.array(FlowVariable).catch([]).parse(r.definition.variables ?? [])] as const] : [])));
+  const problems = enteredFlowProblems(
+    definition,
+    (uuid) => types.get(uuid.toLowerCase()),
+    (uuid) => variables.get(uuid.toLowerCase()),
+  ).map(toIssue);
   if (problems.length) throw new ApiError(422, "flow_invalid", `the draft has ${problems.length} problem${problems.length === 1 ? "" : "s"} to fix before it can be published`, problems);
 }
 

@@ -71,7 +71,10 @@ export function loadExport(json: unknown): LoadedExport {
   if (loadedFlows.length < loaded.length) return { ok: false, problems: loaded.flatMap((l) => l.problems) };
   // Entering a flow of the wrong type is a problem of the pair: it is listed, and stops publishing,
   // but the export still imports.
-  const types = new Map(loadedFlows.map(({ flow }) => [flow.uuid, flow.type]));
-  const flows = loadedFlows.map(({ flow, problems }) => ({ flow, problems: [...problems, ...enteredFlowProblems(flow, (uuid) => types.get(uuid))] }));
+  const byUuid = new Map(loadedFlows.map(({ flow }) => [flow.uuid, flow]));
+  const flows = loadedFlows.map(({ flow, problems }) => ({
+    flow,
+    problems: [...problems, ...enteredFlowProblems(flow, (uuid) => byUuid.get(uuid)?.type, (uuid) => { const f = byUuid.get(uuid); return f && (f.variables ?? []); })],
+  }));
   return { ok: true, flows, fields: exported.fields, groups: exported.groups };
 }

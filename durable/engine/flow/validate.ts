@@ -2,7 +2,8 @@ import type { z } from "zod";
 import { checkJourneyRouter } from "./validate-journeys";
 import { checkCallApi } from "./validate-call-api";
 import { checkActionVariables, checkRouterVariables, checkVariableDeclarations } from "./validate-variables";
-import { isSupportedAction, type Action, type FlowDefinition, type Node } from "./schema";
+import { checkPassedVariables } from "./validate-passed-variables";
+import { isSupportedAction, type Action, type FlowDefinition, type FlowVariable, type Node } from "./schema";
 
 /** One thing wrong (error) or worth knowing (warning) about a flow definition. */
 export type FlowProblem = { level: "error" | "warning"; node_uuid?: string; action_uuid?: string; path: string; message: string };
@@ -133,14 +134,21 @@ export function canEnter(sessionType: string, flowType: string): boolean {
 
 /**
  * Problems only the other flows reveal: an `enter_flow` into a flow this one's sessions can't enter
- * (a background flow entering a messaging flow fails its run, as in goflow). `typeOf` gives a
- * flow's type by UUID, undefined for a flow it doesn't know (reported as a missing dependency).
+ * (a background flow entering a messaging flow fails its run, as in goflow), and `variables` an
+ * `enter_flow` or `start_session` passes that the other flow does not declare or that can't fit
+ * (validate-passed-variables.ts). `typeOf` gives a flow's type by UUID, undefined for a flow it
+ * doesn't know (reported as a missing dependency); `variablesOf`, when given, its declared
+ * variables, undefined when its definition is not at hand.
  */
-export function enteredFlowProblems(flow: FlowDefinition, typeOf: (uuid: string) => string | undefined): FlowProblem[] {
+export function enteredFlowProblems(flow: FlowDefinition, typeOf: (uuid: string) => string | undefined, variablesOf?: (uuid: string) => FlowVariable[] | undefined): FlowProblem[] {
   const problems = new Problems();
   flow.nodes.forEach((node, nodeIndex) =>
     node.actions.forEach((action, actionIndex) => {
-      if (!isSupportedAction(action) || action.type !== "enter_flow") return;
+      if (!isSupportedAction(action) || (action.type !== "enter_flow" && action.type !== "start_session")) return;
+      const declared = variablesOf?.(action.flow.uuid);
+      if (declared)
+        checkPassedVariables(flow, action.variables, { name: action.flow.name, variables: declared }, (path, message) => problems.error({ node, nodeIndex, action, actionIndex }, path, message));
+      if (action.type !== "enter_flow") return;
       const type = typeOf(action.flow.uuid);
       if (type && !canEnter(flow.type, type))
         problems.error(
