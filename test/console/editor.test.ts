@@ -273,6 +273,28 @@ it("completes @ expressions from the context, the flow's results and the contact
   });
 });
 
+it("completes @vars from the flow's declared variables and does not flag them as outside the context", async () => {
+  const say = messageNode("");
+  const flow = await makeFlow([say], { variables: [{ name: "cart_total", type: "decimal", default: "0" }, { name: "due", type: "date" }] });
+  const page = eddy.page;
+  await traced(page, "vars", async () => {
+    await open(page, flow);
+    await page.locator(`[data-node-uuid="${say.uuid}"]`).click();
+    await page.getByRole("textbox", { name: "Message" }).click();
+    await page.keyboard.type("@var");
+    await page.getByRole("option", { name: "vars" }).click();
+    await page.keyboard.type(".");
+    await page.getByRole("option", { name: "due" }).waitFor();
+    await page.getByRole("option", { name: "cart_total" }).click();
+    // A misspelt name is still flagged, the variable is not.
+    await page.keyboard.type(" @cartt.total");
+    await page.getByRole("alert").filter({ hasText: "@cartt is not in the context" }).waitFor();
+    expect(await page.getByRole("alert").filter({ hasText: "@vars is not in the context" }).count()).toBe(0);
+    await saved(page);
+    expect((await draft(flow)).definition.nodes[0].actions[0].text).toBe("@vars.cart_total @cartt.total");
+  });
+});
+
 it("offers no wait for a reply in a background flow, and shows a viewer the flow read-only", async () => {
   const flow = await makeFlow([messageNode("Your appointment is tomorrow")], { type: "messaging_background" });
   const page = eddy.page;

@@ -8,7 +8,7 @@ import { EditorView, keymap, placeholder as placeholderExt } from "@codemirror/v
 import { functionNames, lookupFunction } from "../../../durable/engine/excellent/functions/registry";
 import { CONTEXT, checkTemplate, type ExpressionProblem } from "./expressions";
 
-export type Names = { fields: string[]; results: string[]; locals: string[] };
+export type Names = { fields: string[]; results: string[]; locals: string[]; vars: string[] };
 
 const RESULT_PROPS = ["value", "category", "category_localized", "input", "extra", "node_uuid", "created_on", "name"];
 /** The editor's check: syntax, and every function called is one the engine has. */
@@ -26,6 +26,7 @@ function propertiesOf(path: string[], names: Names): string[] {
     return path.length === depth + 1 ? RESULT_PROPS : [];
   }
   if (top === "locals" && path.length === 1) return names.locals;
+  if (top === "vars" && path.length === 1) return names.vars;
   if ((top === "child" || top === "parent") && second === "results" && path.length === 2) return names.results;
   if (path.length === 1) return CONTEXT[top] ?? [];
   return [];

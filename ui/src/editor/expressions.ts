@@ -20,12 +20,13 @@ export const CONTEXT: Record<string, string[]> = {
   globals: [],
   node: ["uuid", "visit_count"],
   locals: [],
+  vars: [],
   legacy_extra: [],
   ticket: ["uuid", "topic", "assignee", "note"],
 };
 
-/** Result keys the flow saves (routers, set_run_result, webhooks, tickets) and the locals it sets. */
-export function flowNames(d: Definition): { results: string[]; locals: string[] } {
+/** Result keys the flow saves (routers, set_run_result, webhooks, tickets), the locals it sets and the variables it declares (`@vars`). */
+export function flowNames(d: Definition): { results: string[]; locals: string[]; vars: string[] } {
   const results = new Set<string>();
   const locals = new Set<string>();
   for (const n of d.nodes) {
@@ -37,7 +38,7 @@ export function flowNames(d: Definition): { results: string[]; locals: string[] 
       if (a.type === "set_run_local" && x.local) locals.add(x.local);
     }
   }
-  return { results: [...results].filter(Boolean).sort(), locals: [...locals].sort() };
+  return { results: [...results].filter(Boolean).sort(), locals: [...locals].sort(), vars: (d.variables ?? []).map((v) => v.name) };
 }
 
 export type ExpressionProblem = { from: number; to: number; message: string };

@@ -23,7 +23,7 @@ const VARIABLES: FieldSpec = {
   ],
   help: "read as @vars.name in the flow; the default is a value or an expression (@fields.due_date)",
 };
-const noNames = () => ({ fields: [], results: [], locals: [] });
+const noNames = () => ({ fields: [], results: [], locals: [], vars: [] });
 
 const toVariables = (rows: Record<string, string | undefined>[]): FlowVariable[] =>
   rows.map((r) => ({ name: r.name ?? "", type: (r.type ?? "text") as FlowVariable["type"], ...(r.default ? { default: r.default } : {}) }));
