@@ -1,4 +1,5 @@
 import { Hono, type Context } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import { getProvider } from "../channels/registry";
 import type { Channel, InboundMessage } from "../channels/types";
 import { channelFromRow, CHANNEL_COLUMNS } from "../../durable/contact/assets";
@@ -47,9 +48,19 @@ async function receive(c: Context<Env, "/channels/:uuid/*">): Promise<Response> 
   const channel = await findChannel(c.env.DB, c.req.param("uuid"));
   const provider = channel && getProvider(channel.type);
   if (!channel || !provider) return notFound();
-  const declared = Number(c.req.header("content-length") ?? 0);
   const limit = MAX_BODY_BYTES[channel.type] ?? MAX_BODY_BYTES.default;
-  if (declared > limit) return Response.json({ error: "too_large", message: `the body is ${declared} bytes; this channel takes at most ${limit}` }, { status: 413 });
+  // Refused from its Content-Length before it is read; a body streamed without one, once it passes the limit.
+  let answer: Response | undefined;
+  const refused = await bodyLimit({ maxSize: limit, onError: () => Response.json({ error: "too_large", message: `the body is larger than ${limit} bytes, the most this channel takes` }, { status: 413 }) })(
+    c,
+    async () => {
+      answer = await handle(c, channel, provider);
+    },
+  );
+  return answer ?? (refused as Response);
+}
+
+async function handle(c: Context<Env, "/channels/:uuid/*">, channel: Channel, provider: NonNullable<ReturnType<typeof getProvider>>): Promise<Response> {
   const result = await provider.handleWebhook(c.req.raw, channel, c.req.url);
   if (result.kind === "rejected") return Response.json({ error: "unauthorized", message: result.reason }, { status: result.status });
   if (result.kind === "invalid") return Response.json({ error: "invalid", message: result.error }, { status: 400 });
