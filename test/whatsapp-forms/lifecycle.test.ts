@@ -20,6 +20,18 @@ async function draft(name = `Booking ${unique()}`, json: Record<string, unknown>
 }
 
 describe("WhatsApp forms: the lifecycle through Meta's Flows API", () => {
+  it("reads the form's health_status with a refresh: available, then limited once WhatsApp throttles it", async () => {
+    const form = await draft();
+    const fresh = await call("POST", `/whatsapp-forms/${form.uuid}/refresh`);
+    expect(fresh.body.health.HEALTH_STATUS).toMatchObject({ alert_state: "AVAILABLE", message: "" });
+    expect((await call("POST", `/whatsapp-forms/${form.uuid}/publish`)).status).toBe(200);
+    meta.flows.get(form.meta_id)!.status = "THROTTLED";
+    const read = await call("POST", `/whatsapp-forms/${form.uuid}/refresh`);
+    expect(read.body.status).toBe("THROTTLED");
+    expect(read.body.health.HEALTH_STATUS).toMatchObject({ alert_state: "LIMITED", message: "FLOW: The flow is throttled.", entities: [expect.objectContaining({ entity_type: "FLOW", can_send_message: "LIMITED" }), expect.objectContaining({ entity_type: "WABA" })] });
+    expect(meta.calls.filter((c) => c === `GET /${form.meta_id}`)).toHaveLength(2);
+  });
+
   it("creates a draft and uploads its Flow JSON as the flow.json asset", async () => {
     const form = await draft("Visit booking");
     expect(form).toMatchObject({ name: "Visit booking", status: "DRAFT", categories: ["APPOINTMENT_BOOKING"], json_version: "7.3", validation_errors: [], waba_id: meta.waba, channel });

@@ -24,6 +24,13 @@ export class FakeMeta {
 
   constructor(readonly waba: string) {}
 
+  /** Meta's health_status for a form in this status (the FLOW entity LIMITED while throttled, BLOCKED when blocked or deprecated). */
+  health(status: string) {
+    const can = status === "THROTTLED" ? "LIMITED" : status === "BLOCKED" || status === "DEPRECATED" ? "BLOCKED" : "AVAILABLE";
+    const errors = can === "AVAILABLE" ? [] : [{ error_code: 139003, error_description: `The flow is ${status.toLowerCase()}.`, possible_solution: "Fix the endpoint." }];
+    return { can_send_message: can, entities: [{ entity_type: "FLOW", id: "1", can_send_message: can, errors }, { entity_type: "WABA", id: this.waba, can_send_message: "AVAILABLE" }] };
+  }
+
   handlers() {
     const base = `${GRAPH}/v21.0`;
     const graphError = (code: number, message: string) => HttpResponse.json({ error: { message, type: "OAuthException", code, fbtrace_id: "A1" } }, { status: 400 });
@@ -107,7 +114,8 @@ export class FakeMeta {
         const f = this.flows.get(String(params.id));
         if (!f) return graphError(100, "Unsupported get request");
         expectFields(request.url);
-        return HttpResponse.json({ id: f.id, name: f.name, status: f.status, categories: f.categories, validation_errors: f.validation_errors, json_version: "7.3", preview: { preview_url: `https://business.facebook.com/wa/manage/flows/${f.id}/preview/?token=abc`, expires_at: "2027-01-06T18:00:00+0000" } });
+        const health = new URL(request.url).searchParams.get("fields")?.split(",").includes("health_status") ? { health_status: this.health(f.status) } : {};
+        return HttpResponse.json({ id: f.id, name: f.name, status: f.status, categories: f.categories, validation_errors: f.validation_errors, json_version: "7.3", ...health, preview: { preview_url: `https://business.facebook.com/wa/manage/flows/${f.id}/preview/?token=abc`, expires_at: "2027-01-06T18:00:00+0000" } });
       }),
       http.delete(`${base}/:id`, ({ params }) => {
         this.calls.push(`DELETE /${params.id}`);

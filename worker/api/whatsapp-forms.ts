@@ -168,6 +168,15 @@ async function nameFree(db: Database, wabaId: string, name: string, path = "name
 
 const origin = (url: string) => new URL(url).origin;
 
+/**
+ * Meta's health_status as one more entry of the form's `health`, read by refresh: its state is
+ * can_send_message, its message the entities' errors.
+ */
+function healthStatus(h: NonNullable<MetaFlow["health_status"]>): Record<string, unknown> {
+  const errors = (h.entities ?? []).flatMap((e) => (e.errors ?? []).map((x) => `${e.entity_type ?? "?"}: ${x.error_description ?? "error"}`));
+  return { alert_state: h.can_send_message, message: errors.join("; "), entities: h.entities ?? [], at: now() };
+}
+
 /** Screens computed by a flow name a published background flow that does not wait: else 400 naming the entry. */
 async function screenFlowsValid(d1: D1Database, screens: Record<string, Record<string, unknown>> | undefined): Promise<void> {
   const issues = screens ? await flowScreenIssues(d1, screens) : [];
@@ -310,14 +319,15 @@ export const whatsappFormRoutes = new Hono<ApiEnv>()
     const [row] = await db.update(whatsappForms).set(set).where(eq(whatsappForms.uuid, form.uuid)).returning();
     return c.json(out(row, origin(c.req.url)));
   })
-  .post("/:uuid/refresh", describe({ tag, summary: "Read the form from WhatsApp: its status, validation errors, preview URL and (for a draft, or a form without it) its Flow JSON", response: FormOut }), async (c) => {
+  .post("/:uuid/refresh", describe({ tag, summary: "Read the form from WhatsApp: its status, validation errors, preview URL, health_status and (for a draft, or a form without it) its Flow JSON", response: FormOut }), async (c) => {
     const db = c.get("db");
     const form = await findForm(db, c.req.param("uuid"));
     const { graph } = await channelGraph(c, form.channelUuid);
     const flow = await meta("read", () => graph.get(form.metaId));
     // A draft may have been edited at Meta (in its Flow Builder); a published form's JSON never changes.
     const flowJson = isDraft(form.status) || !form.flowJson ? await meta("download the Flow JSON", () => graph.flowJson(form.metaId)) : null;
-    const [row] = await db.update(whatsappForms).set({ ...fromMeta(form, flow, "api"), ...(flowJson ? { flowJson } : {}), modifiedOn: now() }).where(eq(whatsappForms.uuid, form.uuid)).returning();
+    const health = flow.health_status ? { health: { ...form.health, HEALTH_STATUS: healthStatus(flow.health_status) } } : {};
+    const [row] = await db.update(whatsappForms).set({ ...fromMeta(form, flow, "api"), ...health, ...(flowJson ? { flowJson } : {}), modifiedOn: now() }).where(eq(whatsappForms.uuid, form.uuid)).returning();
     return c.json(out(row, origin(c.req.url)));
   })
   .post("/:uuid/publish", describe({ tag, summary: "Publish a draft form: it can then be sent, and never changes again (cannot be undone)", response: FormOut }), async (c) => {

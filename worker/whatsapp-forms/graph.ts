@@ -32,6 +32,13 @@ export const MetaFlow = z.object({
   json_version: z.string().optional(),
   endpoint_uri: z.string().optional(),
   preview: z.object({ preview_url: z.string(), expires_at: z.string().optional() }).optional(),
+  /** Whether WhatsApp lets the form be sent now (AVAILABLE, LIMITED, BLOCKED), and why, per entity. */
+  health_status: z
+    .looseObject({
+      can_send_message: z.string(),
+      entities: z.array(z.looseObject({ entity_type: z.string().optional(), can_send_message: z.string().optional(), errors: z.array(z.looseObject({ error_description: z.string().optional() })).optional() })).optional(),
+    })
+    .optional(),
 });
 export type MetaFlow = z.infer<typeof MetaFlow>;
 
@@ -55,7 +62,7 @@ export interface Graph {
 
 const Assets = z.object({ data: z.array(z.looseObject({ name: z.string().optional(), asset_type: z.string().optional(), download_url: z.string().optional() })).default([]) });
 
-const FIELDS = "id,name,status,categories,validation_errors,json_version,endpoint_uri,preview.invalidate(false)";
+const FIELDS = "id,name,status,categories,validation_errors,json_version,endpoint_uri,preview.invalidate(false),health_status";
 export const LIST_PAGE = 100;
 
 /** The Graph client of a WhatsApp Cloud channel; throws a 400-worthy message when the channel can't have forms. */
