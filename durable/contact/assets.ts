@@ -12,7 +12,7 @@ import type { DeliveryWindow, EntryRules, EntryWindow } from "./settings";
 export interface FlowInfo {
   uuid: string;
   name: string;
-  type: "messaging" | "messaging_background";
+  type: "messaging" | "messaging_background" | "messaging_offline";
   status: string;
   version: number;
   ignoreKeywords: boolean;

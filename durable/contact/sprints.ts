@@ -54,6 +54,8 @@ export type Started = { started: Outcome[] } | { skipped: string };
  * flow runs as a session of its own and leaves the messaging session alone.
  */
 export async function startFlow(ctx: Ctx, world: World, flow: FlowInfo, trigger: TriggerPart, interrupt: boolean): Promise<Started> {
+  // Imported offline (Surveyor) flows run on phones in goflow; Eddy keeps them but starts none.
+  if (flow.type === "messaging_offline") return { skipped: "an offline (Surveyor) flow: Eddy imports it but does not start it" };
   // The flow's entry window and rules, for every way in (triggers, starts, the API): see docs/flow-settings.md.
   const refused = entryWindowRefusal(flow.entryWindow, ctx.now()) ?? entryRefusal(flow.entryRules, entries.entryTimes(ctx.sql, flow.uuid), ctx.now());
   if (refused) return { skipped: refused };

@@ -18,6 +18,8 @@ import { queuePlans } from "../triggers/plan-fanout";
 const tag = "flows";
 
 export const FlowType = z.enum(["messaging", "messaging_background"]);
+/** What a stored flow may be: an imported offline (Surveyor) flow is kept, though nothing starts one (#12). */
+export const StoredFlowType = z.enum([...FlowType.options, "messaging_offline"]);
 export const FlowStatus = z.enum(["draft", "active", "paused", "archived"]);
 
 const HourMinute = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be a time like 08:30");
@@ -100,7 +102,7 @@ const VersionSummary = z.object({ version: z.number().int(), published_on: z.str
 export const FlowOut = z.object({
   uuid: z.string(),
   name: z.string(),
-  type: FlowType,
+  type: StoredFlowType,
   status: FlowStatus,
   published_version: z.number().int().nullable(),
   draft_revision: z.number().int(),
@@ -260,10 +262,10 @@ export const flowRoutes = new Hono<ApiEnv>()
     const incoming = file.flows.map(({ definition }, i) => {
       const d = definition as Record<string, unknown>;
       const uuid = Uuid.safeParse(d.uuid);
-      const type = FlowType.safeParse(d.type);
+      const type = StoredFlowType.safeParse(d.type);
       const name = typeof d.name === "string" && d.name.trim() ? d.name.trim().slice(0, 64) : "";
       if (!uuid.success) issues.push({ path: `flows.${i}.uuid`, message: "must be a UUID" });
-      if (!type.success) issues.push({ path: `flows.${i}.type`, message: `Eddy runs messaging and messaging_background flows, not ${String(d.type)}` });
+      if (!type.success) issues.push({ path: `flows.${i}.type`, message: `Eddy imports messaging, messaging_background and messaging_offline flows, not ${String(d.type)}` });
       if (!name) issues.push({ path: `flows.${i}.name`, message: "needs a name" });
       return { uuid: uuid.data ?? "", type: type.data ?? "messaging", name, definition: d };
     });

@@ -15,7 +15,8 @@ export const flows = sqliteTable(
   {
     uuid: text("uuid").primaryKey(),
     name: text("name").notNull(),
-    type: text("type", { enum: ["messaging", "messaging_background"] }).notNull(),
+    /** messaging_offline (Surveyor) flows are imported and kept, never started. */
+    type: text("type", { enum: ["messaging", "messaging_background", "messaging_offline"] }).notNull(),
     status: text("status", { enum: ["draft", "active", "paused", "archived"] }).notNull().default("draft"),
     /** A goflow definition; may be broken while it is being edited. */
     draft: text("draft", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
