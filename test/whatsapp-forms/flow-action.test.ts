@@ -67,7 +67,8 @@ function formFlow(form: { uuid: string; name: string }, extra: Record<string, un
 
 /** The contact writes the keyword (the window opens) and the flow sends the form. */
 async function viaKeyword(flow: { uuid: string }): Promise<{ contact: string; wa: string }> {
-  const keyword = `form${unique().replace(/[^a-z]/g, "")}`;
+  // Keywords are letters only: each hex digit of a fresh id becomes one, so two calls never collide.
+  const keyword = `form${[...crypto.randomUUID().replace(/-/g, "").slice(0, 12)].map((c) => String.fromCharCode(97 + parseInt(c, 16))).join("")}`;
   await keywordTrigger(flow.uuid, channel, keyword);
   const wa = waId();
   const text = whatsappText(wa, keyword, "Ana");
