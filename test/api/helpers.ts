@@ -40,3 +40,5 @@ export async function call<T = any>(method: string, path: string, body?: unknown
 
 /** A short random suffix, so tests don't collide on unique names and URNs. */
 export const unique = () => crypto.randomUUID().slice(0, 8);
+/** Twelve letters from a fresh id (each hex digit becomes one), for keywords, which take no digits here. */
+export const uniqueWord = () => [...crypto.randomUUID().replace(/-/g, "").slice(0, 12)].map((c) => String.fromCharCode(97 + parseInt(c, 16))).join("");

@@ -4,7 +4,7 @@
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { contactByUrn, contactObject, keywordTrigger, postWhatsApp, publishFlow, runsOf, whatsappText } from "../contact/support";
-import { call, ORIGIN, unique } from "../api/helpers";
+import { call, ORIGIN, unique, uniqueWord } from "../api/helpers";
 import { APP_SECRET, FakeMeta, flowJson, formsChannel } from "./meta-mock";
 
 const meta = new FakeMeta("506690129342222");
@@ -67,8 +67,7 @@ function formFlow(form: { uuid: string; name: string }, extra: Record<string, un
 
 /** The contact writes the keyword (the window opens) and the flow sends the form. */
 async function viaKeyword(flow: { uuid: string }): Promise<{ contact: string; wa: string }> {
-  // Keywords are letters only: each hex digit of a fresh id becomes one, so two calls never collide.
-  const keyword = `form${[...crypto.randomUUID().replace(/-/g, "").slice(0, 12)].map((c) => String.fromCharCode(97 + parseInt(c, 16))).join("")}`;
+  const keyword = `form${uniqueWord()}`;
   await keywordTrigger(flow.uuid, channel, keyword);
   const wa = waId();
   const text = whatsappText(wa, keyword, "Ana");

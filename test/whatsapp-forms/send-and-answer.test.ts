@@ -1,7 +1,7 @@
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { contactByUrn, linearFlow, keywordTrigger, postWhatsApp, publishFlow, runsOf, say, whatsappText } from "../contact/support";
-import { call, unique } from "../api/helpers";
+import { call, unique, uniqueWord } from "../api/helpers";
 import { APP_SECRET, FakeMeta, flowJson, formsChannel } from "./meta-mock";
 
 const meta = new FakeMeta("506690129341111");
@@ -19,7 +19,7 @@ const waId = () => `25078${String(Math.floor(Math.random() * 1e7)).padStart(7, "
 
 /** A contact who just wrote on the channel (so the 24-hour window is open), waiting in a flow that saves the form's slot. */
 async function waitingContact(): Promise<{ contact: string; wa: string }> {
-  const keyword = `book${unique().replace(/[^a-z]/g, "")}`;
+  const keyword = `book${uniqueWord()}`;
   const flow = await publishFlow(
     linearFlow("Form answers", "messaging", [{ actions: [say("Opening the form")] }, { actions: [], wait: true }, { actions: [{ type: "set_run_result", name: "Slot", value: "@(parse_json(input.text).slot)", category: "" }] }]),
   );
