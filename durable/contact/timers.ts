@@ -1,3 +1,4 @@
+import { env } from "cloudflare:workers";
 import { EngineError, type ContactJSON, type ResumeJSON } from "../engine";
 import { SPRINT_COST } from "./budget";
 import { fireDateTrigger } from "./date-triggers";
@@ -46,13 +47,14 @@ export async function fireDueTimers(ctx: Ctx): Promise<void> {
       timers.remove(ctx.sql, t.id);
       continue;
     }
+    const woke = ctx.now();
     const world = await loadWorld(ctx);
     if (!world.contact) {
       timers.clearSession(ctx.sql, stored.session.uuid);
       continue;
     }
     if (t.kind === "event_check") await offerEvents(ctx, { assets: world.assets, contact: world.contact }, stored, t);
-    else await resumeFor(ctx, { assets: world.assets, contact: world.contact }, stored, t);
+    else await resumeFor(ctx, { assets: world.assets, contact: world.contact }, stored, t, woke);
   }
 }
 
@@ -70,7 +72,8 @@ function resumeOf(ctx: Ctx, contact: ContactJSON, stored: sessions.StoredSession
   return { type: "time_passed", resumed_on: now };
 }
 
-async function resumeFor(ctx: Ctx, world: World, stored: sessions.StoredSession, t: timers.TimerRow): Promise<void> {
+async function resumeFor(ctx: Ctx, world: World, stored: sessions.StoredSession, t: timers.TimerRow, woke: number): Promise<void> {
+  const loaded = ctx.now();
   const resume = resumeOf(ctx, world.contact, stored, t);
   if (!resume) {
     timers.reschedule(ctx.sql, t.id, null);
@@ -89,7 +92,7 @@ async function resumeFor(ctx: Ctx, world: World, stored: sessions.StoredSession,
     timers.reschedule(ctx.sql, t.id, null);
     return;
   }
-  await store(ctx, world, outcome, t);
+  await store(ctx, world, outcome, t, { woke, loaded });
 }
 
 /**
@@ -123,15 +126,28 @@ async function offerEvents(ctx: Ctx, world: World, stored: sessions.StoredSessio
   timers.reschedule(ctx.sql, t.id, list.length === EVENTS_PER_CHECK ? ctx.now() : null, { ...check, from_id: next } satisfies EventCheck);
 }
 
+/** The journey waits' timers (docs/journeys.md), as opposed to a wait for a reply's timeout or expiration. */
+const JOURNEY_TIMERS = new Set<timers.TimerKind>(["time_passed", "profile_check", "event_check"]);
+
 /** Whether a resume left the session waiting where it was, with nothing to tell. */
 function unmoved(o: Outcome, t: timers.TimerRow): boolean {
   return !o.change.events.length && isCurrent(t, o.change.after);
 }
 
-async function store(ctx: Ctx, world: World, outcome: Outcome, t: timers.TimerRow): Promise<void> {
+async function store(ctx: Ctx, world: World, outcome: Outcome, t: timers.TimerRow, marks?: { woke: number; loaded: number }): Promise<void> {
+  const resumed = ctx.now();
+  // A journey's timers fall due for many contacts at once and nobody waits for their D1 rows:
+  // written behind, many contacts' fires to a D1 transaction (d1-writes.ts) as a start's are,
+  // instead of a write transaction per fire. A reply's timeout is written through, as the reply would be.
+  if (JOURNEY_TIMERS.has(t.kind)) ctx.behind = true;
   commit(ctx, world.assets, [outcome], { timerId: t.id });
+  const committed = ctx.now();
   await sendDue(ctx, world);
+  const sent = ctx.now();
   await flushJournal(ctx);
+  // Where a fire spent its time, for the timers bench (bench/timers.bench.ts): epoch ms of each step's end.
+  if (marks && (env as { EDDY_USAGE_LOG?: string }).EDDY_USAGE_LOG)
+    console.log(`eddy-timer ${ctx.contactUuid} due=${t.due_at} woke=${marks.woke} loaded=${marks.loaded} resumed=${resumed} committed=${committed} sent=${sent} flushed=${ctx.now()}`);
 }
 
 /**
