@@ -75,6 +75,8 @@ export async function startConsole(track: (stop: () => Promise<void>) => void = 
   const state = await mkdtemp(join(tmpdir(), "eddy-console-state-"));
   await cp(build.state, state, { recursive: true });
   const token = `console-test-${randomBytes(16).toString("hex")}`;
+  // Channel secrets are sealed with this key; set here, so a clone without .dev.vars seals them too.
+  const secretsKey = randomBytes(32).toString("base64");
   const children: Child[] = [];
   let browser: Browser | undefined;
 
@@ -94,7 +96,7 @@ export async function startConsole(track: (stop: () => Promise<void>) => void = 
       const dev = node(WRANGLER, [
         "dev", build.entry, "--no-bundle", "--config", "wrangler.toml", "--assets", build.assets,
         "--ip", "127.0.0.1", "--port", String(port), "--inspector-ip", "127.0.0.1", "--inspector-port", String(inspectorPort),
-        "--persist-to", state, "--show-interactive-dev-session=false", "--var", `EDDY_API_TOKEN:${token}`,
+        "--persist-to", state, "--show-interactive-dev-session=false", "--var", `EDDY_API_TOKEN:${token}`, "--var", `EDDY_SECRETS_KEY:${secretsKey}`,
       ]);
       children.push(dev);
       try {
