@@ -190,9 +190,9 @@ it("shows every translatable text next to the base language, what is missing, an
     const missing = page.locator(".translation-table tr.missing textarea").first();
     await missing.fill("Bonjour");
     await expect.poll(async () => count.textContent()).toMatch(before === 1 ? /^All/ : new RegExp(`^${before - 1} of`));
+    // Autosave waits for typing to pause, and "Saved" may still show from the import: poll the draft.
+    await expect.poll(async () => JSON.stringify((await draft(REGISTRATION.uuid)).definition.localization.fra), { timeout: 15_000 }).toContain("Bonjour");
     await saved(page);
-    const localization = (await draft(REGISTRATION.uuid)).definition.localization.fra;
-    expect(JSON.stringify(localization)).toContain("Bonjour");
     await screenshot(page, "editor-translations");
   });
 });
