@@ -126,9 +126,6 @@ async function offerEvents(ctx: Ctx, world: World, stored: sessions.StoredSessio
   timers.reschedule(ctx.sql, t.id, list.length === EVENTS_PER_CHECK ? ctx.now() : null, { ...check, from_id: next } satisfies EventCheck);
 }
 
-/** The journey waits' timers (docs/journeys.md), as opposed to a wait for a reply's timeout or expiration. */
-const JOURNEY_TIMERS = new Set<timers.TimerKind>(["time_passed", "profile_check", "event_check"]);
-
 /** Whether a resume left the session waiting where it was, with nothing to tell. */
 function unmoved(o: Outcome, t: timers.TimerRow): boolean {
   return !o.change.events.length && isCurrent(t, o.change.after);
@@ -136,10 +133,6 @@ function unmoved(o: Outcome, t: timers.TimerRow): boolean {
 
 async function store(ctx: Ctx, world: World, outcome: Outcome, t: timers.TimerRow, marks?: { woke: number; loaded: number }): Promise<void> {
   const resumed = ctx.now();
-  // A journey's timers fall due for many contacts at once and nobody waits for their D1 rows:
-  // written behind, many contacts' fires to a D1 transaction (d1-writes.ts) as a start's are,
-  // instead of a write transaction per fire. A reply's timeout is written through, as the reply would be.
-  if (JOURNEY_TIMERS.has(t.kind)) ctx.behind = true;
   commit(ctx, world.assets, [outcome], { timerId: t.id });
   const committed = ctx.now();
   await sendDue(ctx, world);
