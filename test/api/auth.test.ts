@@ -130,6 +130,8 @@ describe("token roles", () => {
     expect((await as(editor.token, "POST", "/flows", flow)).status).toBe(201);
     expect(await as(editor.token, "POST", "/tokens", { name: "escalate", role: "admin" })).toMatchObject({ status: 403, body: { message: "this needs the admin role; you are an editor" } });
     expect((await as(editor.token, "POST", "/channels", {})).status).toBe(403);
+    expect((await as(editor.token, "GET", "/environment")).status).toBe(200);
+    expect(await as(editor.token, "PATCH", "/environment", { timezone: "Africa/Kigali" })).toMatchObject({ status: 403, body: { message: "this needs the admin role; you are an editor" } });
 
     const listed = (await as(await apiToken(), "GET", "/tokens")).body;
     expect(listed.results).toEqual(

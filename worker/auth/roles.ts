@@ -13,8 +13,9 @@ const RANK: Record<Role, number> = { viewer: 0, editor: 1, admin: 2 };
 // Paths under /api/v1 only admins may use at all: people and tokens are the keys to everything.
 const ADMIN_ONLY = ["/users", "/tokens"];
 // Readable by everyone (the launch and trigger screens pick channels); changed by admins only,
-// since a channel holds the provider's secrets and decides where messages go.
-const ADMIN_WRITES = ["/channels"];
+// since a channel holds the provider's secrets and decides where messages go, and the workspace
+// environment (time zone, date format, country) changes how every flow reads and writes dates.
+const ADMIN_WRITES = ["/channels", "/environment"];
 
 // Everyone's own: who they are, their own password.
 const OWN = ["/me"];
