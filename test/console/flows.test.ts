@@ -90,6 +90,16 @@ it("searches by name and filters by type and status", async () => {
   await page.getByText("No flow matches.").waitFor();
 });
 
+it("shows an imported Surveyor flow as Offline, not as a messaging flow", async () => {
+  const { page } = eddy;
+  const name = `Field survey ${crypto.randomUUID().slice(0, 6)}`;
+  const node = { uuid: crypto.randomUUID(), actions: [{ uuid: crypto.randomUUID(), type: "set_run_result", name: "Seen", value: "yes", category: "" }], exits: [{ uuid: crypto.randomUUID() }] };
+  const flow = { uuid: crypto.randomUUID(), name, spec_version: "13.1.0", language: "eng", type: "messaging_offline", nodes: [node] };
+  expect((await eddy.api("POST", "/flows/import", { version: "13", flows: [flow] })).status).toBe(200);
+  await page.goto("/flows");
+  await expect.poll(() => row(page, name).locator(".type-badge").textContent()).toBe("Offline");
+});
+
 /** A node that only waits for a reply, so contacts started in the flow stay in it. */
 function waitingDefinition(category: string) {
   const [node, cat, exit] = [crypto.randomUUID(), crypto.randomUUID(), crypto.randomUUID()];

@@ -19,7 +19,7 @@ import { Suspense, lazy } from "preact/compat";
 import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { ACTIONS, SPLITS, allowedIn } from "../elements/registry";
 import { TypeBadge } from "../flows/type-badge";
-import type { FlowType } from "../flows/types";
+import type { StoredFlowType } from "../flows/types";
 import { PublishControls } from "../versions/publish-controls";
 import type { Assets } from "./assets";
 import { useAutosave } from "./autosave";
@@ -248,7 +248,7 @@ function EditorInner({ flowUuid, initial, revision, readOnly, assets, onReload, 
     <div class="editor">
       <div class="editor-toolbar" role="toolbar" aria-label="Flow editor">
         <strong class="editor-name">{d.name}</strong>
-        <TypeBadge type={d.type as FlowType} />
+        <TypeBadge type={d.type as StoredFlowType} />
         {readOnly ? <span class="save-state">read-only</span> : <SaveIndicator status={save.status} message={save.message} onReload={onReload} />}
         {!readOnly && <AddMenu type={d.type} onAdd={addNew} />}
         <button type="button" onClick={history.undo} disabled={!history.canUndo || readOnly} title="Undo (Ctrl+Z)">

@@ -1,11 +1,13 @@
 /** A flow as GET /api/v1/flows lists it. */
 export type FlowType = "messaging" | "messaging_background";
+/** What a flow may be once stored: an imported Surveyor flow keeps its offline type (Eddy does not start it). */
+export type StoredFlowType = FlowType | "messaging_offline";
 export type FlowStatus = "draft" | "active" | "paused" | "archived";
 
 export interface FlowItem {
   uuid: string;
   name: string;
-  type: FlowType;
+  type: StoredFlowType;
   status: FlowStatus;
   published_version: number | null;
   draft_revision: number;
