@@ -13,7 +13,7 @@ const splits = new WeakMap<Assets, boolean>();
 function usesSegments(assets: Assets): boolean {
   let uses = splits.get(assets);
   if (uses === undefined) {
-    uses = [...assets.flows.values()].some((f) => JSON.stringify(f.definition).includes('"segment_audience"'));
+    uses = [...assets.flows.values()].some((f) => (f.definition.nodes as { router?: { type?: string } }[] | undefined)?.some((n) => n.router?.type === "segment_audience"));
     splits.set(assets, uses);
   }
   return uses;
