@@ -492,3 +492,37 @@ export const goalPerformers = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.flowUuid, t.version, t.contactUuid] }), index("goal_performers_contact").on(t.contactUuid)],
 );
+
+/**
+ * Who passed where in a flow, for its metrics (docs/journeys.md, "Metrics"): one row per contact,
+ * flow version and place, written by the contact's object with its other D1 writes. A place is the
+ * flow's entry (`node_uuid` '') or a split audience / segment audience node, with the branch the
+ * contact took (`category_uuid`). Version 0 is "any version", so totals count a contact once. The
+ * key makes a row land once whatever the D1_WRITES queue redelivers, and the trigger of migration
+ * 0015 counts each row that lands into `flow_counts`, so the metrics read counters, not these rows.
+ */
+export const flowPasses = sqliteTable(
+  "flow_passes",
+  {
+    flowUuid: text("flow_uuid").notNull(),
+    version: integer("version").notNull(),
+    nodeUuid: text("node_uuid").notNull(),
+    contactUuid: text("contact_uuid").notNull(),
+    categoryUuid: text("category_uuid").notNull(),
+    passedOn: text("passed_on").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.flowUuid, t.version, t.nodeUuid, t.contactUuid] })],
+);
+
+/** Contacts per flow, version, place and branch: `flow_passes` counted as they land (a SQLite trigger). */
+export const flowCounts = sqliteTable(
+  "flow_counts",
+  {
+    flowUuid: text("flow_uuid").notNull(),
+    version: integer("version").notNull(),
+    nodeUuid: text("node_uuid").notNull(),
+    categoryUuid: text("category_uuid").notNull(),
+    contacts: integer("contacts").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.flowUuid, t.version, t.nodeUuid, t.categoryUuid] })],
+);
