@@ -102,7 +102,7 @@ export const STAMP_SQL = `SELECT
   (SELECT count(*) FROM flows) || '/' || coalesce((SELECT max(modified_on) FROM flows), '') || '|' ||
   (SELECT count(*) FROM triggers) || '/' || coalesce((SELECT max(modified_on) FROM triggers), '') || '|' ||
   (SELECT count(*) FROM fields) || '/' || coalesce((SELECT max(created_on) FROM fields), '') || '|' ||
-  (SELECT count(*) FROM groups) || '/' || coalesce((SELECT max(created_on) FROM groups), '') || '|' ||
+  (SELECT count(*) FROM groups) || '/' || coalesce((SELECT max(created_on) FROM groups), '') || '/' || coalesce((SELECT max(modified_on) FROM groups), '') || '|' ||
   (SELECT count(*) FROM channels) || '/' || coalesce((SELECT max(modified_on) FROM channels), '') || '|' ||
   coalesce((SELECT modified_on FROM environment WHERE id = 1), '') AS stamp`;
 

@@ -105,6 +105,8 @@ export const groups = sqliteTable(
     /** A smart group's contact query; its members are computed, not added. */
     query: text("query"),
     createdOn: createdOn(),
+    /** When the name or query last changed (NULL: never): moves the contact objects' assets stamp, so a new query is seen. */
+    modifiedOn: text("modified_on"),
   },
   (t) => [uniqueIndex("groups_name").on(sql`lower(${t.name})`)],
 );

@@ -1,0 +1,1 @@
+ALTER TABLE `groups` ADD `modified_on` text;
