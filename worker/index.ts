@@ -1,8 +1,6 @@
 import { app } from "./app";
-import { consumeWrites } from "./d1-writes/consume";
-import type { WrittenBehind } from "../durable/contact/d1-writes";
+import { consumeD1Writes } from "./d1-writes/queue";
 import { runScheduled } from "./scheduled";
-import { applyLateStatuses, isLateStatuses, type LateStatuses } from "./webhooks/statuses";
 import { fireQueued, type QueuedFire } from "./schedules/queue";
 import { isDatePlan, planQueued } from "./triggers/plan-fanout";
 
@@ -24,16 +22,8 @@ export default {
       if (plans.length) await planQueued(env, plans, plans.length < bodies.length);
       return fireQueued(env, { ...batch, messages: batch.messages.filter((m) => !isDatePlan(m.body)) } as MessageBatch<QueuedFire>);
     }
-    // Contact objects' D1 writes, written behind (and what its dead-letter queue holds: still written, never dropped).
-    if (batch.queue === "eddy-d1-writes" || batch.queue === "eddy-d1-writes-dead") {
-      // Rows first, then the status callbacks that came before their rows.
-      const late = batch.messages.filter((m) => isLateStatuses(m.body)) as Message<LateStatuses>[];
-      const written = await consumeWrites(env.DB, { ...batch, messages: batch.messages.filter((m) => !isLateStatuses(m.body)) } as MessageBatch<WrittenBehind>);
-      await applyLateStatuses(env.DB, late);
-      // The benches' figures (bench/webhook/usage.ts), as the contact objects log theirs.
-      if ((env as { EDDY_USAGE_LOG?: string }).EDDY_USAGE_LOG) console.log(`eddy-usage consumeWrites ${batch.queue} reads=0 writes=${written.transactions} subrequests=${written.transactions}`);
-      return;
-    }
+    // Contact objects' D1 writes and providers' status callbacks, written behind (and what its dead-letter queue holds: still written, never dropped).
+    if (batch.queue === "eddy-d1-writes" || batch.queue === "eddy-d1-writes-dead") return consumeD1Writes(env, batch);
     throw new Error(`no consumer for queue ${batch.queue}`);
   },
 } satisfies ExportedHandler<Env>;

@@ -7,7 +7,7 @@ import { env } from "cloudflare:workers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { WrittenBehind } from "../../durable/contact/d1-writes";
 import worker from "../../worker/index";
-import { isLateStatuses, type LateStatuses } from "../../worker/webhooks/statuses";
+import { isQueuedStatuses, type QueuedStatuses } from "../../worker/webhooks/statuses";
 import { invocation, takeInvocations } from "../limits/count";
 import { settled, startNow } from "../starts/support";
 import { countContactInvocations } from "./entry-points";
@@ -16,7 +16,7 @@ import { call, contactByUrn, contactObject, linearFlow, messagesOf, phone, postT
 
 const { sent } = twilioOutbox();
 
-type Body = WrittenBehind | LateStatuses;
+type Body = WrittenBehind | QueuedStatuses;
 const captured: Body[] = [];
 const isWrittenBehind = (b: unknown): b is WrittenBehind => !!b && typeof b === "object" && "contact" in b && "entries" in b;
 let restore: () => void;
@@ -27,7 +27,7 @@ beforeAll(() => {
   const original = proto.sendBatch;
   proto.sendBatch = function (messages, options) {
     const list = [...messages];
-    if (list.every((m) => isWrittenBehind(m.body) || isLateStatuses(m.body))) {
+    if (list.every((m) => isWrittenBehind(m.body) || isQueuedStatuses(m.body))) {
       captured.push(...list.map((m) => m.body as Body));
       return Promise.resolve();
     }

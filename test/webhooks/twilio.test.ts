@@ -185,7 +185,7 @@ describe("Twilio webhooks", () => {
     expect((await stub.state()).outbox).toMatchObject([{ state: "sent", attempts: 1 }]);
   });
 
-  it("applies status callbacks to the message they name, and never moves a status back", async () => {
+  it("applies status callbacks to the message they name, and refuses one with a bad signature", async () => {
     twilioAccepts();
     const { channel } = await echoSetup();
     const from = phone();
@@ -194,12 +194,13 @@ describe("Twilio webhooks", () => {
     const [out] = (await messagesOf(contact)).filter((m) => m.direction === "out");
     const status = (s: string) => ({ MessageSid: out.external_id, MessageStatus: s, AccountSid: TWILIO_SID, To: from, From: channel.address, ApiVersion: "2010-04-01" });
 
+    const statusOfOut = async () => (await messagesOf(contact)).find((m) => m.uuid === out.uuid)!.status;
+
+    // Written behind (test/webhooks/statuses.test.ts): they land a moment after the answer.
     const res = await postTwilio(channel.uuid, status("delivered"), { path: "status" });
     expect(res.status).toBe(200);
-    expect((await messagesOf(contact)).find((m) => m.uuid === out.uuid)!.status).toBe("delivered");
-    await postTwilio(channel.uuid, status("sent"), { path: "status" });
-    expect((await messagesOf(contact)).find((m) => m.uuid === out.uuid)!.status).toBe("delivered");
+    await expect.poll(statusOfOut, { timeout: 10_000 }).toBe("delivered");
     expect((await postTwilio(channel.uuid, status("read"), { path: "status", signature: "d3Jvbmc=" })).status).toBe(403);
-    expect((await messagesOf(contact)).find((m) => m.uuid === out.uuid)!.status).toBe("delivered");
+    // Out of order and repeated callbacks: test/webhooks/statuses.test.ts delivers the queue's batches itself.
   });
 });

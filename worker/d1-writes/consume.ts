@@ -1,6 +1,6 @@
 import { guard, outcome, type Outcome, type WrittenBehind } from "../../durable/contact/d1-writes";
 import type { Statement } from "../../durable/contact/storage/journal";
-import { Budget } from "../limits/budget";
+import type { Budget } from "../limits/budget";
 
 /**
  * The D1_WRITES queue's consumer: contact objects' journal entries written behind
@@ -13,11 +13,6 @@ import { Budget } from "../limits/budget";
 
 /** Statements per D1 transaction (about 50 to 80 contacts of a start: a run, a field, a message, its status, a guard): twice that, should it fail and be written contact by contact, fits the budget. */
 const TRANSACTION_STATEMENTS = 400;
-/**
- * The invocation's share of Cloudflare's 1,000 D1 queries: every query the consumer makes is
- * counted here, so it may go nearer the limit than paths that leave room for what they do not count.
- */
-const CONSUMER_BUDGET = { subrequests: 500, queries: 900 };
 /** D1 binds at most 100 parameters per query. */
 const READ_CHUNK = 100;
 
@@ -32,9 +27,8 @@ export interface Written {
   entries: number;
 }
 
-export async function consumeWrites(db: D1Database, batch: MessageBatch<WrittenBehind>): Promise<Written> {
+export async function consumeWrites(db: D1Database, batch: MessageBatch<WrittenBehind>, budget: Budget): Promise<Written> {
   const written: Written = { transactions: 0, entries: 0 };
-  const budget = new Budget(CONSUMER_BUDGET);
   const byContact = new Map<string, Msg[]>();
   for (const m of batch.messages) byContact.set(m.body.contact, [...(byContact.get(m.body.contact) ?? []), m]);
   const marks = await watermarks(db, [...byContact.keys()], budget);

@@ -6,7 +6,7 @@ import { channelFromRow, CHANNEL_COLUMNS } from "../../durable/contact/assets";
 import { currentAssets } from "../../durable/contact/fresh-assets";
 import { checkParsed } from "./checks";
 import { ownerOfUrn } from "./contacts";
-import { applyStatuses } from "./statuses";
+import { queueStatuses } from "./statuses";
 import { applyFormEvents } from "../whatsapp-forms/apply";
 import { applyFormAnswers } from "../whatsapp-forms/answers";
 
@@ -79,7 +79,8 @@ async function handle(c: Context<Env, "/channels/:uuid/*">, channel: Channel, pr
   const origin = new URL(c.req.url).origin;
   await Promise.all([
     ...[...byContact].map(([contact, messages]) => c.env.CONTACTS.getByName(contact).receive(contact, origin, messages, { check: remembered.has(contact) })),
-    applyStatuses(c.env.DB, c.env.D1_WRITES, channel.uuid, result.statuses),
+    // Written behind: answered once the queue has them (worker/webhooks/statuses.ts).
+    queueStatuses(c.env.D1_WRITES, channel.uuid, result.statuses),
     applyFormEvents(c.env.DB, result.formEvents),
     applyFormAnswers(c.env.DB, channel.uuid, result.messages),
   ]);

@@ -1,71 +1,51 @@
-import type { StatusUpdate } from "../channels/types";
+import type { MessageStatus, StatusUpdate } from "../channels/types";
 
 /**
- * How far along a message is; a status callback only moves a message forward (callbacks arrive
- * out of order: "sent" after "delivered" changes nothing).
+ * Provider status callbacks are written behind: the webhook hands them to the D1_WRITES queue and
+ * answers the provider once the queue has them (a queue keeps what it accepted), and the queue's
+ * consumer applies a whole batch of callbacks, across messages and channels, in one D1 transaction
+ * (worker/d1-writes/statuses.ts). Two callbacks per message (`sent`, `delivered`) written one
+ * transaction each were the largest share of D1's writes in a start (docs/scale.md).
  */
-const RANK = `CASE %s WHEN 'queued' THEN 0 WHEN 'errored' THEN 1 WHEN 'wired' THEN 2 WHEN 'sent' THEN 3 WHEN 'failed' THEN 4 WHEN 'delivered' THEN 5 WHEN 'read' THEN 6 ELSE 0 END`;
-
-/** Status callbacks that found no message to change, kept on the D1_WRITES queue until its row lands. */
-export interface LateStatuses {
+export interface QueuedStatuses {
   kind: "statuses";
   channel: string;
-  statuses: StatusUpdate[];
+  /** Only what D1 stores of a callback: the provider's id for the message and the status. */
+  statuses: { externalId: string; status: MessageStatus }[];
 }
 
-export const isLateStatuses = (body: unknown): body is LateStatuses => !!body && typeof body === "object" && (body as LateStatuses).kind === "statuses";
+export const isQueuedStatuses = (body: unknown): body is QueuedStatuses => !!body && typeof body === "object" && (body as QueuedStatuses).kind === "statuses";
 
-const statement = (db: D1Database, channelUuid: string, s: StatusUpdate, now: string) =>
-  db
-    .prepare(
-      `UPDATE messages SET status = ?1, modified_on = ?2
-       WHERE channel_uuid = ?3 AND external_id = ?4 AND direction = 'out' AND ${RANK.replace("%s", "?1")} > ${RANK.replace("%s", "status")}`,
-    )
-    .bind(s.status, now, channelUuid, s.externalId);
+/** At most 100 statuses to a message keeps a consumer's batch (100 messages) within its D1 budget. */
+const MAX_MESSAGE_STATUSES = 100;
+/** Cloudflare takes a queue message of at most 128 KB and a sendBatch of at most 256 KB and 100 messages. */
+const MAX_MESSAGE_BYTES = 120_000;
+const MAX_SEND_BYTES = 240_000;
+const MAX_SEND_MESSAGES = 100;
+/** The message's envelope (kind, channel, JSON punctuation), counted generously. */
+const ENVELOPE_BYTES = 200;
 
-/**
- * Applies provider status callbacks to outgoing messages, found by the provider's id on this
- * channel. A callback that changed nothing may have come before its message's row: a start's rows
- * are written behind (docs/contact-session.md), a second or more after the send. Those go to the
- * D1_WRITES queue, whose consumer applies them once the row is there (`applyLateStatuses`).
- */
-export async function applyStatuses(db: D1Database, queue: Queue | undefined, channelUuid: string, statuses: StatusUpdate[]): Promise<void> {
-  if (!statuses.length) return;
-  const now = new Date().toISOString();
-  const results = await db.batch(statuses.map((s) => statement(db, channelUuid, s, now)));
-  const unmatched = statuses.filter((_, i) => !results[i].meta.changes);
-  if (unmatched.length && queue) await queue.sendBatch([{ body: { kind: "statuses", channel: channelUuid, statuses: unmatched } satisfies LateStatuses, contentType: "json" }]);
-}
+const utf8 = new TextEncoder();
 
-/** How long a late status waits for its message's row: 8 tries, 1 s doubling, about 4 minutes; then it is for no message of Eddy's. */
-const LATE_ATTEMPTS = 8;
-
-/**
- * The queue's late statuses: those whose message now exists are applied (only forward, as above)
- * and acknowledged; the others wait, then are dropped. One read and one write transaction per batch.
- */
-export async function applyLateStatuses(db: D1Database, messages: Message<LateStatuses>[]): Promise<void> {
-  if (!messages.length) return;
-  const keys = messages.flatMap((m) => m.body.statuses.map((s) => [m.body.channel, s.externalId] as const));
-  const found = new Set<string>();
-  // D1 binds at most 100 parameters: 50 (channel, id) pairs a query.
-  for (let i = 0; i < keys.length; i += 50) {
-    const chunk = keys.slice(i, i + 50);
-    const rows = await db
-      .prepare(`SELECT channel_uuid, external_id FROM messages WHERE direction = 'out' AND (channel_uuid, external_id) IN (VALUES ${chunk.map(() => "(?, ?)").join(", ")})`)
-      .bind(...chunk.flat())
-      .all<{ channel_uuid: string; external_id: string }>();
-    for (const r of rows.results) found.add(`${r.channel_uuid} ${r.external_id}`);
+/** Hands a webhook's status callbacks to the queue; resolves once the queue has accepted all of them (else throws, and the provider retries). */
+export async function queueStatuses(queue: Queue, channel: string, statuses: StatusUpdate[]): Promise<void> {
+  const messages: { body: QueuedStatuses; bytes: number }[] = [];
+  for (const s of statuses) {
+    const status = { externalId: s.externalId, status: s.status };
+    const bytes = utf8.encode(JSON.stringify(status)).length + 1;
+    const last = messages.at(-1);
+    if (last && last.body.statuses.length < MAX_MESSAGE_STATUSES && last.bytes + bytes <= MAX_MESSAGE_BYTES) {
+      last.body.statuses.push(status);
+      last.bytes += bytes;
+    } else messages.push({ body: { kind: "statuses", channel, statuses: [status] }, bytes: ENVELOPE_BYTES + bytes });
   }
-  const now = new Date().toISOString();
-  const ready = messages.filter((m) => m.body.statuses.every((s) => found.has(`${m.body.channel} ${s.externalId}`)));
-  const statements = ready.flatMap((m) => m.body.statuses.map((s) => statement(db, m.body.channel, s, now)));
-  if (statements.length) await db.batch(statements);
-  for (const m of messages) {
-    if (ready.includes(m)) m.ack();
-    else if (m.attempts >= LATE_ATTEMPTS) {
-      console.error(`status callbacks for no known message on channel ${m.body.channel}, dropped after ${m.attempts} tries`);
-      m.ack();
-    } else m.retry({ delaySeconds: 2 ** (m.attempts - 1) });
+  for (let i = 0; i < messages.length; ) {
+    let bytes = 0;
+    const send: QueuedStatuses[] = [];
+    while (i < messages.length && send.length < MAX_SEND_MESSAGES && bytes + messages[i].bytes <= MAX_SEND_BYTES) {
+      bytes += messages[i].bytes;
+      send.push(messages[i++].body);
+    }
+    await queue.sendBatch(send.map((body) => ({ body, contentType: "json" as const })));
   }
 }
