@@ -12,6 +12,7 @@ import { route, takeCategory, type Routed } from "./routers";
 import { CONTACT_CHANGING_ACTIONS, reevaluateQueryGroups } from "./query-groups";
 import { makeScope } from "./scope";
 import type { EngineServices } from "./services";
+import { forgetEndedPaths } from "./session/ended-runs";
 import { Session } from "./session/session";
 import type { RunJSON, SessionJSON, StepJSON } from "./session/types";
 import { parseTime } from "./time";
@@ -82,6 +83,7 @@ export class Engine {
     if (!resume || !RESUME_TYPES.includes(resume.type)) throw new EngineError(`unknown resume type: ${String(resume?.type)}`);
     if (session?.status !== "waiting") throw new EngineError(`only a waiting session can be resumed, this one is ${session?.status}`);
     const json = structuredClone(session);
+    forgetEndedPaths(json);
     const run = [...json.runs].reverse().find((r) => r.status === "waiting");
     if (!run) throw new EngineError("session is waiting but none of its runs is");
     const a = new Assets(assets);
@@ -146,6 +148,7 @@ export class Engine {
   interrupt(session: SessionJSON): Sprint {
     if (session?.status !== "waiting" && session?.status !== "active") throw new EngineError(`a ${session?.status} session can't be interrupted`);
     const s = new Session(structuredClone(session), new Assets({ flows: [] }), this.services, this.limits);
+    forgetEndedPaths(s.json);
     for (const run of [...s.json.runs].reverse()) {
       if (run.status === "active" || run.status === "waiting") s.exitRun(run, "interrupted");
     }

@@ -148,6 +148,10 @@ describe("what a user sees in the replays", () => {
     expect(texts(out("subflow.completed")[0])).toEqual(["Colours for Ben: what is your favourite colour?"]);
     expect(texts(out("subflow.completed")[1])).toEqual(["The child said Blue (Primary)"]);
     expect(texts(out("subflow.expired")[1])).toEqual(["The child flow expired"]);
+    // A run's path shows in the outputs up to the sprint it ended in, not after (goflow).
+    const paths = out("ended_runs.child_then_parent").map((o) => o.session.runs.map((r: { path: unknown[] }) => r.path.length));
+    expect(paths).toEqual([[1, 1], [2, 1], [3, 0]]);
+    expect(texts(out("ended_runs.child_then_parent")[2])).toEqual(["Large Blue it is."]);
     const hooks = out("webhook.canned").slice(1).map((o) => ofType(o, "webhook_called")[0].status);
     expect(hooks).toEqual(["response_error", "connection_error", "success"]);
     expect(texts(out("webhook.canned")[3])).toEqual(["Order C19 is shipped, items: soap, rice"]);
