@@ -2,6 +2,7 @@ import { quickReplyTexts, type EventJSON, type FieldValue, type MsgOut, type Run
 import type { Assets } from "./assets";
 import { storedFieldValue } from "./contact";
 import { fromEvent as doNotContactWrites } from "./do-not-contact";
+import { passStatements } from "./flow-passes";
 import type { Statement } from "./storage/journal";
 import type { NewFanout } from "./storage/fanouts";
 import type { NewOutbox } from "./storage/outbox";
@@ -77,6 +78,8 @@ export function sprintEffects(contactUuid: string, assets: Assets, change: Sprin
     }
   }
   statements.push(...runChanges(contactUuid, change, nowIso));
+  // Who entered and which branch of a split each contact took, for the flow's metrics.
+  statements.push(...passStatements(contactUuid, assets, change, nowIso));
   return { statements, outbox, fanouts };
 }
 
@@ -145,7 +148,7 @@ function contactChange(contactUuid: string, assets: Assets, e: EventJSON, nowIso
 }
 
 /** The contact's URNs become exactly these, in this order; a URN another contact holds stays theirs. */
-function urnChanges(contactUuid: string, urns: string[]): Statement[] {
+export function urnChanges(contactUuid: string, urns: string[]): Statement[] {
   const parsed = urns.map((u, priority) => {
     const q = u.indexOf("?");
     const identity = q >= 0 ? u.slice(0, q) : u;
