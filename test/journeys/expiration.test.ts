@@ -38,7 +38,7 @@ describe("a journey wait and the flow's expiration", { timeout: 60_000 }, () => 
 
     // Paused: one timer, the pause's; no expiration.
     let state = await c.stub.state();
-    expect(state.session.wait).toEqual({ type: "pause", resumes_on: expect.any(String) });
+    expect(state.session?.wait).toEqual({ type: "pause", resumes_on: expect.any(String) });
     expect(state.timers.map((t: { kind: string }) => t.kind)).toEqual(["time_passed"]);
 
     // Long past the 5 minutes, the run still waits; at 2 hours the flow goes on.
@@ -51,9 +51,9 @@ describe("a journey wait and the flow's expiration", { timeout: 60_000 }, () => 
 
     // Now it waits for a reply, which expires 5 minutes from here.
     state = await c.stub.state();
-    expect(state.session.wait.type).toBe("msg");
+    expect(state.session?.wait?.type).toBe("msg");
     const expiry = state.timers.find((t: { kind: string }) => t.kind === "wait_expiration");
-    expect(expiry.due_at).toBe(t0 + 2 * HOUR + 5 * MINUTE);
+    expect(expiry?.due_at).toBe(t0 + 2 * HOUR + 5 * MINUTE);
     vi.setSystemTime(t0 + 2 * HOUR + 5 * MINUTE);
     await runDurableObjectAlarm(c.stub);
     await expect.poll(async () => (await runsOf(c.contact))[0]?.status, { timeout: 10_000 }).toBe("expired");
