@@ -97,15 +97,15 @@ describe("the loader refuses what goflow refuses", () => {
 });
 
 describe("an action Eddy does not run is a problem at publish (issue #12, Imports)", () => {
-  it("Glific's interactive message and an unknown action load with a warning naming them", () => {
+  it("an unknown action loads with a warning naming it; Glific's interactive message without its template is an error on its node", () => {
     const flow = linearFlow(F, "Glific", [
       { actions: [{ uuid: u(1), type: "send_interactive_msg", id: 12, text: "Pick one", name: "Menu" }, { uuid: u(2), type: "fly_to_moon" }] },
     ]);
     const loaded = loadFlow(flow);
-    expect(loaded.ok).toBe(true);
-    expect(loaded.problems.filter((p) => p.level === "warning").map((p) => [p.action_uuid, p.message])).toEqual([
-      [u(1), expect.stringContaining("Glific's interactive message (send_interactive_msg): Eddy does not send")],
-      [u(2), expect.stringContaining("Eddy does not know fly_to_moon actions")],
+    expect(loaded.ok).toBe(false);
+    expect(loaded.problems.map((p) => [p.level, p.action_uuid, p.message])).toEqual([
+      ["error", u(1), expect.stringContaining("interactive template 12 (Menu) is not in the flow: import the flow with its export's interactive_templates")],
+      ["warning", u(2), expect.stringContaining("Eddy does not know fly_to_moon actions")],
     ]);
   });
 });

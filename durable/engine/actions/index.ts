@@ -12,6 +12,7 @@ import * as removeContactGroups from "./remove-contact-groups";
 import * as sendBroadcast from "./send-broadcast";
 import * as sendEmail from "./send-email";
 import * as sendMsg from "./send-msg";
+import * as sendInteractiveMsg from "./send-interactive-msg";
 import * as sendWhatsAppForm from "./send-whatsapp-form";
 import * as setContactChannel from "./set-contact-channel";
 import * as setContactField from "./set-contact-field";
@@ -52,6 +53,7 @@ const EXECUTORS: Executors = {
   enter_flow: enterFlow.execute,
   start_session: startSession.execute,
   send_whatsapp_form: sendWhatsAppForm.execute,
+  send_interactive_msg: sendInteractiveMsg.execute,
   update_variables: updateVariables.execute,
   call_api: callApi.execute,
   update_do_not_contact: updateDoNotContact.execute,

@@ -14,7 +14,18 @@ export interface MsgOut {
   unsendable_reason?: "no_destination" | "contact_blocked" | "contact_stopped" | "contact_archived";
   /** Eddy's send_whatsapp_form: the form the message opens. */
   whatsapp_form?: WhatsAppFormMsg;
+  /** Eddy's, for Glific's send_interactive_msg: the widget, for channels that draw one (the options are the quick replies). */
+  interactive?: InteractiveMsg;
 }
+
+/**
+ * An interactive message's widget: the text is its body and the quick replies its options (a
+ * location request: one of type location). A list's rows are its quick replies' texts, in order.
+ */
+export type InteractiveMsg =
+  | { type: "buttons"; header?: string }
+  | { type: "list"; header?: string; button: string; sections: { title?: string; rows: { title: string; description?: string }[] }[] }
+  | { type: "location_request" };
 
 /** goflow's quick reply, an object since goflow's newer shape: a text to tap, or a request for the contact's location. */
 export interface QuickReply {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { UpdateDoNotContact } from "../actions/update-do-not-contact";
+import { SendInteractiveMsg } from "../actions/send-interactive-msg";
 import { SendWhatsAppForm } from "../actions/send-whatsapp-form";
 
 /**
@@ -202,6 +203,7 @@ export const KnownAction = z.discriminatedUnion("type", [
   CallApi,
   UpdateDoNotContact,
   SendWhatsAppForm,
+  SendInteractiveMsg,
 ]);
 export type KnownAction = z.infer<typeof KnownAction>;
 export type ActionType = KnownAction["type"];

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { storedContent } from "../actions/send-interactive-msg";
 import { checkJourneyRouter } from "./validate-journeys";
 import { checkCallApi } from "./validate-call-api";
 import { checkActionVariables, checkRouterVariables, checkVariableDeclarations } from "./validate-variables";
@@ -197,9 +198,7 @@ function checkAction(flow: FlowDefinition, action: Action, where: Where, problem
   if (action.type === "request_optin") problems.warning(where, "type", "Eddy's channels can't request opt-ins: the action only logs an error");
   if (!isSupportedAction(action)) {
     // An action type nobody here runs is said at publish, not found out when a run fails on it (#12).
-    if (action.type === "send_interactive_msg")
-      problems.warning(where, "type", "Glific's interactive message (send_interactive_msg): Eddy does not send Glific's interactive templates; a run that reaches it fails");
-    else if (!NOT_RUN_BY_EDDY.has(action.type) && action.type !== "request_optin")
+    if (!NOT_RUN_BY_EDDY.has(action.type) && action.type !== "request_optin")
       problems.warning(where, "type", `Eddy does not know ${action.type} actions; a run that reaches it fails`);
     return;
   }
@@ -251,6 +250,12 @@ function checkAction(flow: FlowDefinition, action: Action, where: Where, problem
     case "open_ticket":
       if (action.result_name !== undefined) checkResultName(action.result_name, "result_name", where, problems);
       break;
+    case "send_interactive_msg": {
+      // Glific's template must be in the flow (imported with it), unless an expression gives it at run time.
+      const found = action.expression?.trim() ? undefined : storedContent(action);
+      if (found && "problem" in found) problems.error(where, action.interactive === undefined ? "id" : "interactive", found.problem);
+      break;
+    }
   }
 }
 
