@@ -1,7 +1,8 @@
 // What an import brings beyond its own `fields` and `groups` (issue #12, "Imports"): the fields and
 // groups its flows use that neither the export nor the workspace has are created, so a flow does
 // not validate and then silently do nothing at run time; and Glific's parts (`contact_field`,
-// `collections`, groups referred to by Glific's numeric ids) become fields and groups.
+// `collections`, groups referred to by Glific's numeric ids) become fields and groups, and its
+// interactive templates go into the actions that send them (import-interactive.ts).
 
 import { listDependencies } from "../../durable/engine/flow/dependencies";
 import { loadFlow } from "../../durable/engine/flow/load";
@@ -9,6 +10,7 @@ import type { Export, ExportField, ExportGroup } from "../../durable/engine/flow
 import type { Database } from "../db";
 import { fields as fieldsTable, groups as groupsTable } from "../db/schema";
 import { Uuid } from "./common";
+import { copyInteractiveTemplates } from "./import-interactive";
 import { RESERVED_FIELD_KEYS } from "./fields";
 
 type Json = Record<string, unknown>;
@@ -112,6 +114,7 @@ export async function withFlowAssets(db: Database, file: Export, raw: Json): Pro
     if (name) addField(name.toLowerCase().replace(/[^a-z0-9_]+/g, "_"), name, isObject(entry) && entry.value_type === "number" ? "numeric" : "text");
   }
 
+  copyInteractiveTemplates(file.flows.map((f) => f.definition), raw);
   for (const flow of file.flows) {
     const definition = flow.definition as Json;
     for (const ref of groupRefs(definition)) {
