@@ -17,6 +17,7 @@ export {
   type QueryContext,
 } from "./services";
 export type { SessionAssets } from "./assets";
+export { queryGroupChanges, withGroupChanges } from "./query-groups";
 export type { ContactJSON, FieldValue } from "./contact";
 export type { EventJSON } from "./events/base";
 export type { MsgIn, MsgOut, QuickReply } from "./events/msg";
