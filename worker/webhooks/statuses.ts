@@ -27,8 +27,12 @@ const ENVELOPE_BYTES = 200;
 
 const utf8 = new TextEncoder();
 
-/** Hands a webhook's status callbacks to the queue; resolves once the queue has accepted all of them (else throws, and the provider retries). */
-export async function queueStatuses(queue: Queue, channel: string, statuses: StatusUpdate[]): Promise<void> {
+/**
+ * Hands a webhook's status callbacks to the queue; resolves, with the number of sends it made,
+ * once the queue has accepted all of them (else throws, and the provider retries).
+ */
+export async function queueStatuses(queue: Queue, channel: string, statuses: StatusUpdate[]): Promise<number> {
+  let sends = 0;
   const messages: { body: QueuedStatuses; bytes: number }[] = [];
   for (const s of statuses) {
     const status = { externalId: s.externalId, status: s.status };
@@ -47,5 +51,7 @@ export async function queueStatuses(queue: Queue, channel: string, statuses: Sta
       send.push(messages[i++].body);
     }
     await queue.sendBatch(send.map((body) => ({ body, contentType: "json" as const })));
+    sends++;
   }
+  return sends;
 }
