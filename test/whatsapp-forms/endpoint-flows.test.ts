@@ -1,18 +1,16 @@
 // Screens of the data endpoint computed by an Eddy flow for the contact the flow_token was sent to
 // (worker/whatsapp-forms/endpoint-flows.ts), through the encrypted endpoint as WhatsApp calls it.
 import { delay, http, HttpResponse } from "msw";
-import { setupServer } from "msw/node";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { call, unique } from "../api/helpers";
 import { contactByUrn, linearFlow, postWhatsApp, publishFlow, runsOf, whatsappText } from "../contact/support";
 import { flowScreenLimit } from "../../worker/whatsapp-forms/endpoint-flows";
 import { askEndpoint, endpointKeys } from "./endpoint-support";
-import { APP_SECRET, FakeMeta, formsChannel } from "./meta-mock";
+import { APP_SECRET, formsChannel, useFormsMeta } from "./meta-mock";
 
-const meta = new FakeMeta("405590129341777");
 const slotsAsked: URL[] = [];
-const server = setupServer(
-  ...meta.handlers(),
+const { meta } = useFormsMeta(
+  "405590129341777",
   http.get("https://clinic.example/slots", ({ request }) => {
     const url = new URL(request.url);
     slotsAsked.push(url);
@@ -23,8 +21,6 @@ const server = setupServer(
     return HttpResponse.json({ slots: [] });
   }),
 );
-beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
-afterAll(() => server.close());
 
 const PHONE_ID = "405590000000077";
 let keys: CryptoKeyPair;

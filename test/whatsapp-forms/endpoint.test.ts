@@ -1,15 +1,11 @@
 // The data endpoint with requests encrypted as WhatsApp encrypts them (endpoint-support.ts).
 import { exports } from "cloudflare:workers";
-import { setupServer } from "msw/node";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { call, ORIGIN, unique } from "../api/helpers";
-import { FakeMeta, formsChannel } from "./meta-mock";
+import { formsChannel, useFormsMeta } from "./meta-mock";
 import { askEndpoint, endpointKeys, unb64 } from "./endpoint-support";
 
-const meta = new FakeMeta("405590129340999");
-const server = setupServer(...meta.handlers());
-beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
-afterAll(() => server.close());
+const { meta } = useFormsMeta("405590129340999");
 
 
 let keys: CryptoKeyPair;

@@ -1,16 +1,12 @@
 // A flow's send_whatsapp_form (durable/engine/actions/send-whatsapp-form.ts), through the contact
 // object with Meta mocked: the interactive message inside the 24-hour window, the template with a
 // FLOW button outside it, the failure exit for refusals, and the answer as @input.form.
-import { setupServer } from "msw/node";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { contactByUrn, contactObject, keywordTrigger, postWhatsApp, publishFlow, runsOf, whatsappText } from "../contact/support";
 import { call, ORIGIN, unique, uniqueWord } from "../api/helpers";
-import { APP_SECRET, FakeMeta, flowJson, formsChannel } from "./meta-mock";
+import { APP_SECRET, flowJson, formsChannel, useFormsMeta } from "./meta-mock";
 
-const meta = new FakeMeta("506690129342222");
-const server = setupServer(...meta.handlers());
-beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
-afterAll(() => server.close());
+const { meta } = useFormsMeta("506690129342222");
 
 const PHONE_ID = "506690000000002";
 let channel: string;

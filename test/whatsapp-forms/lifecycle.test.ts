@@ -1,12 +1,8 @@
-import { setupServer } from "msw/node";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { call, unique } from "../api/helpers";
-import { FakeMeta, flowJson, formsChannel } from "./meta-mock";
+import { flowJson, formsChannel, useFormsMeta } from "./meta-mock";
 
-const meta = new FakeMeta("102290129340398");
-const server = setupServer(...meta.handlers());
-beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
-afterAll(() => server.close());
+const { meta } = useFormsMeta("102290129340398");
 
 let channel: string;
 beforeAll(async () => {

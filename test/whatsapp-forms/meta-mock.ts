@@ -1,6 +1,8 @@
 // A small Meta: the Flows API of one business account as msw handlers, written from Meta's
 // documentation of its Flows API (summarised in docs/whatsapp-forms.md), with every call recorded.
-import { http, HttpResponse } from "msw";
+import { http, HttpResponse, type RequestHandler } from "msw";
+import { setupServer } from "msw/node";
+import { afterAll, beforeAll } from "vitest";
 import { call, unique } from "../api/helpers";
 
 export const GRAPH = "https://graph.forms.test";
@@ -9,6 +11,18 @@ export const APP_SECRET = "forms-app-secret-0123456789";
 export const CDN = "https://lookaside.forms.test/flows";
 
 export type MetaFlow = { id: string; name: string; status: string; categories: string[]; validation_errors: unknown[]; json?: unknown; clone_flow_id?: string };
+
+/**
+ * A test file's Meta: a FakeMeta of the business account `waba`, served by msw (with `extra`
+ * handlers) for the whole file; a request no handler takes is refused. `server.use` adds more.
+ */
+export function useFormsMeta(waba: string, ...extra: RequestHandler[]) {
+  const meta = new FakeMeta(waba);
+  const server = setupServer(...meta.handlers(), ...extra);
+  beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
+  afterAll(() => server.close());
+  return { meta, server };
+}
 
 export class FakeMeta {
   flows = new Map<string, MetaFlow>();

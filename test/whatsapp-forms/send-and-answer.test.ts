@@ -1,13 +1,9 @@
-import { setupServer } from "msw/node";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { contactByUrn, linearFlow, keywordTrigger, postWhatsApp, publishFlow, runsOf, say, whatsappText } from "../contact/support";
 import { call, unique, uniqueWord } from "../api/helpers";
-import { APP_SECRET, FakeMeta, flowJson, formsChannel } from "./meta-mock";
+import { APP_SECRET, flowJson, formsChannel, useFormsMeta } from "./meta-mock";
 
-const meta = new FakeMeta("506690129341111");
-const server = setupServer(...meta.handlers());
-beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
-afterAll(() => server.close());
+const { meta } = useFormsMeta("506690129341111");
 
 const PHONE_ID = "506690000000001";
 let channel: string;

@@ -1,14 +1,10 @@
 import { exports } from "cloudflare:workers";
-import { setupServer } from "msw/node";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { call, ORIGIN, unique } from "../api/helpers";
 import { hex, hmacBytes } from "../channels/support";
-import { APP_SECRET, FakeMeta, flowJson, formsChannel } from "./meta-mock";
+import { APP_SECRET, FakeMeta, flowJson, formsChannel, useFormsMeta } from "./meta-mock";
 
-const meta = new FakeMeta("203390129340777");
-const server = setupServer(...meta.handlers());
-beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
-afterAll(() => server.close());
+const { meta, server } = useFormsMeta("203390129340777");
 
 /** A notification signed as Meta signs it, posted to the channel's webhook. */
 async function notify(channel: string, entry: Record<string, unknown>[]): Promise<Response> {
