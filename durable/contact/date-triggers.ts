@@ -15,7 +15,14 @@ import * as timers from "./storage/timers";
  * trigger and the trigger's stamp (its modified_on): an edited or deleted trigger leaves stale
  * timers, which fire nothing.
  */
-type Planned = { trigger: string; stamp: string };
+type Planned = { trigger: string; stamp: string; held?: number };
+
+/**
+ * How late a fire held for its flow's first publication may still start (docs/triggers.md): a flow
+ * published the day it was imported loses no reminder; one published a month later does not send
+ * a month of them at once.
+ */
+export const HELD_AT_MOST_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Plans the contact's timers for these triggers (all there are): each one's next due time after
@@ -23,7 +30,7 @@ type Planned = { trigger: string; stamp: string };
  * month sends nothing late); one every year goes on to the next anniversary. A timer due already
  * is left to the timer loop, which checks it again before firing.
  */
-export function planDateTriggers(sql: SqlStorage, assets: Pick<Assets, "dateTriggers" | "environment">, contact: ContactJSON, now: number): void {
+export function planDateTriggers(sql: SqlStorage, assets: Pick<Assets, "dateTriggers" | "environment" | "flows">, contact: ContactJSON, now: number): void {
   const planned = new Map<string, timers.TimerRow>();
   for (const t of timers.ofKind(sql, "date_trigger")) {
     const key = timers.payloadOf<Planned>(t).trigger;
@@ -34,6 +41,11 @@ export function planDateTriggers(sql: SqlStorage, assets: Pick<Assets, "dateTrig
     const row = planned.get(trigger.uuid);
     planned.delete(trigger.uuid);
     if (row && row.due_at !== null && row.due_at <= now) continue;
+    // A fire held until the flow is published: due now that it is, else it waits on.
+    if (row && timers.payloadOf<Planned>(row).held !== undefined && timers.payloadOf<Planned>(row).stamp === trigger.stamp) {
+      if (assets.flows.has(trigger.flowUuid)) timers.reschedule(sql, row.id, now);
+      continue;
+    }
     // `now + 1`: a trigger that fired at this very millisecond plans its next anniversary, not itself.
     const due = dueFor(trigger.params, contact, now + 1, assets.environment?.timezone);
     const want = due !== null && due > now ? due : null;
@@ -52,20 +64,27 @@ export function planDateTriggers(sql: SqlStorage, assets: Pick<Assets, "dateTrig
  * transaction that stores the new session; the next anniversary is planned after it.
  */
 export async function fireDateTrigger(ctx: Ctx, t: timers.TimerRow): Promise<void> {
-  const { trigger: uuid, stamp } = timers.payloadOf<Planned>(t);
+  const { trigger: uuid, stamp, held } = timers.payloadOf<Planned>(t);
+  const dueAt = held ?? t.due_at!;
   const world = await loadWorld(ctx);
   const trigger = world.assets.dateTriggers.find((d) => d.uuid === uuid);
   const contact = world.contact;
-  const current = trigger && trigger.stamp === stamp && contact && dueFor(trigger.params, contact, t.due_at!, world.assets.environment?.timezone) === t.due_at;
+  const current = trigger && trigger.stamp === stamp && contact && dueFor(trigger.params, contact, dueAt, world.assets.environment?.timezone) === dueAt;
   const flow = trigger && world.assets.flows.get(trigger.flowUuid);
   const member = !trigger?.params.group || !!contact?.groups?.some((g) => g.uuid === trigger.params.group);
   const done = () => {
     timers.remove(ctx.sql, t.id);
     if (contact) planDateTriggers(ctx.sql, world.assets, contact, ctx.now());
   };
-  if (!current || !flow || flow.status !== "active" || contact.status !== "active" || !member) return done();
+  // The flow was never published (an imported campaign's flow is a draft): the fire waits for its
+  // publication, which plans the trigger's contacts again (planDateTriggers makes it due).
+  if (current && !flow && contact.status === "active" && member && held === undefined) {
+    timers.reschedule(ctx.sql, t.id, null, { trigger: uuid, stamp, held: dueAt } satisfies Planned);
+    return;
+  }
+  if (!current || !flow || flow.status !== "active" || contact.status !== "active" || !member || (held !== undefined && ctx.now() - held > HELD_AT_MOST_MS)) return done();
   const field = contact.fields?.[trigger.params.field];
-  const params = { trigger: "date_relative", field: { key: trigger.params.field, value: field?.datetime ?? field?.text ?? null }, due: iso(t.due_at!) };
+  const params = { trigger: "date_relative", field: { key: trigger.params.field, value: field?.datetime ?? field?.text ?? null }, due: iso(dueAt) };
   let started;
   try {
     started = await startFlow(ctx, { assets: world.assets, contact }, flow, { type: "manual", params }, trigger.params.interrupt ?? true);

@@ -13,6 +13,7 @@ import type { ApiEnv } from "./context";
 import { ApiError, conflict, IssueSchema, notFound, type Issue } from "./errors";
 import { FlowVersionOut, toIssue, withIdentity } from "./flows";
 import { describe, validate } from "./openapi";
+import { planPublishedFlow } from "../triggers/plan-fanout";
 
 const tag = "flows";
 
@@ -180,6 +181,8 @@ export const flowVersionRoutes = new Hono<ApiEnv>()
           })
           .where(eq(flows.uuid, flow.uuid)),
       ]);
+      // Date-relative fires held while the flow was a draft start now (docs/triggers.md).
+      if (flow.publishedVersion === null) await planPublishedFlow(c.env, flow.uuid);
       return c.json({ ...versionOut(flow, version), warnings } satisfies z.infer<typeof Published>, 201);
     },
   )

@@ -81,3 +81,17 @@ export async function contactDatesChanged(env: Env, contactUuid: string, changed
   const rows = (await env.DB.prepare("SELECT json_extract(params, '$.field') AS field FROM triggers WHERE type = 'date_relative'").all<{ field: string }>()).results;
   if (rows.some((r) => changed.timezone || changed.fields.includes(r.field))) await env.CONTACTS.getByName(contactUuid).planDates(contactUuid);
 }
+
+/**
+ * A flow published for the first time: its date-relative triggers' contacts are planned again, so
+ * fires held while it was a draft (an imported campaign's flow) start now. All through the queue:
+ * publishing calls no contact object.
+ */
+export async function planPublishedFlow(env: Env, flowUuid: string): Promise<void> {
+  const rows = (
+    await env.DB.prepare("SELECT uuid, modified_on, json_extract(params, '$.field') AS field FROM triggers WHERE flow_uuid = ? AND type = 'date_relative'")
+      .bind(flowUuid)
+      .all<{ uuid: string; modified_on: string; field: string }>()
+  ).results;
+  if (rows.length) await queuePlans(env, rows.map((r) => ({ uuid: r.uuid, stamp: r.modified_on, field: r.field })));
+}
