@@ -152,6 +152,11 @@ describe("what a user sees in the replays", () => {
     const paths = out("ended_runs.child_then_parent").map((o) => o.session.runs.map((r: { path: unknown[] }) => r.path.length));
     expect(paths).toEqual([[1, 1], [2, 1], [3, 0]]);
     expect(texts(out("ended_runs.child_then_parent")[2])).toEqual(["Large Blue it is."]);
+    // Glific's interactive messages: the options are quick replies, the taps route as replies.
+    const glific = out("glific_interactive.whatsapp");
+    expect(glific.map((o) => ofType(o, "msg_created")[0].msg.interactive?.type)).toEqual(["buttons", "list", "location_request", undefined]);
+    expect(ofType(glific[1], "msg_created")[0].msg.quick_replies.map((q: { text: string }) => q.text)).toEqual(["Kigali", "Huye", "Kampala"]);
+    expect(texts(glific[3])).toEqual(["Yes, Kigali, geo:-1.9441,30.0619"]);
     const hooks = out("webhook.canned").slice(1).map((o) => ofType(o, "webhook_called")[0].status);
     expect(hooks).toEqual(["response_error", "connection_error", "success"]);
     expect(texts(out("webhook.canned")[3])).toEqual(["Order C19 is shipped, items: soap, rice"]);
