@@ -114,6 +114,8 @@ async function eddy(cleanup: Cleanup, dir: string, audience: string): Promise<Fi
     },
     () => provider.sent().messages,
   );
+  // The provider calls each message back twice (sent, delivered); the statuses are written behind: followed until every message is delivered in the API.
+  await statusesLanded(call, provider);
   // The D1_WRITES consumer writes a second or so behind the start: its lines are counted once they stop coming (3 s quiet, 60 s at most).
   for (let last = -1, quietSince = Date.now(), until = Date.now() + 60_000; Date.now() - quietSince < 3_000 && Date.now() < until; await new Promise((r) => setTimeout(r, 250))) {
     const n = usage.invocations.filter((i) => i.method === "consumeWrites").length;
@@ -126,6 +128,38 @@ async function eddy(cleanup: Cleanup, dir: string, audience: string): Promise<Fi
   return figures;
 }
 
+/**
+ * Waits (5 minutes at most) until the provider has made and been answered every status callback,
+ * and the messages of 200 of the contacts (the API lists one contact's at a time) read `delivered`.
+ */
+async function statusesLanded(call: ReturnType<typeof api>, provider: Awaited<ReturnType<typeof countingTwilio>>): Promise<void> {
+  const until = Date.now() + 300_000;
+  const t0 = performance.now();
+  for (;;) {
+    const c = provider.callbacks();
+    if (c.failed) throw new Error(`eddy: ${c.failed} status callbacks were not answered 2xx`);
+    if (c.made === 2 * CONTACTS && c.answered === c.made) break;
+    if (Date.now() > until) throw new Error(`eddy: status callbacks ${JSON.stringify(c)} of ${2 * CONTACTS} after 5 minutes`);
+    await sleep(250);
+  }
+  let sample: string[] = [];
+  for (let cursor: string | null = null, first = true; (first || cursor) && sample.length < 200; first = false) {
+    const page = (await call("GET", `/contacts?group=${GROUP}&limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`)) as { results: { uuid: string }[]; next: string | null };
+    sample.push(...page.results.map((r) => r.uuid));
+    cursor = page.next;
+  }
+  while (sample.length) {
+    const left: string[] = [];
+    for (const contact of sample) {
+      const { results } = (await call("GET", `/messages?contact=${contact}&direction=out`)) as { results: { status: string }[] };
+      if (results.length !== 1 || results[0].status !== "delivered") left.push(contact);
+    }
+    sample = left;
+    if (sample.length && Date.now() > until) throw new Error(`eddy: ${sample.length} of the 200 sampled contacts' messages not delivered in the API after 5 minutes`);
+    if (sample.length) await sleep(1_000);
+  }
+  console.log(`  eddy: ${(2 * CONTACTS).toLocaleString("en-US")} status callbacks answered, and a sample of 200 landed, ${fmt((performance.now() - t0) / 1000)} s after the last send`);
+}
 
 function print(e: Figures, f: Figures): void {
   const row = (label: string, cells: string[]) => console.log(`  ${label.padEnd(14)}${cells.map((c) => c.padStart(13)).join("")}`);
@@ -135,10 +169,14 @@ function print(e: Figures, f: Figures): void {
   row("eddy / floor", [`×${fmt(e.perSecond / f.perSecond, 3)}`, `×${fmt(e.seconds / f.seconds)}`, `×${fmt(e.peakMB / f.peakMB)}`]);
   const started = usage.invocations.filter((i) => i.method === "startFlow");
   // The contact objects' own, and the D1_WRITES consumer's, which writes what the objects hand it (the coordinator's page and progress writes are not in these lines).
-  const objectWrites = usage.invocations.filter((i) => i.method !== "consumeWrites").reduce((n, i) => n + i.writes, 0);
+  const objectWrites = usage.invocations.filter((i) => i.method !== "consumeWrites" && i.method !== "webhook").reduce((n, i) => n + i.writes, 0);
   const consumerWrites = usage.invocations.filter((i) => i.method === "consumeWrites").reduce((n, i) => n + i.writes, 0);
+  // The provider's status callbacks (2 per message): the webhook's own writes (written behind: the consumer's count holds theirs).
+  const callbacks = usage.invocations.filter((i) => i.method === "webhook");
+  const callbackWrites = callbacks.reduce((n, i) => n + i.writes, 0);
   console.log(
-    `  per started contact: D1 write transactions ${fmt((objectWrites + consumerWrites) / started.length, 3)} (contact objects ${objectWrites}, D1_WRITES consumer ${consumerWrites}), ` +
+    `  per started contact: D1 write transactions ${fmt((objectWrites + consumerWrites + callbackWrites) / started.length, 3)} (contact objects ${objectWrites}, D1_WRITES consumer ${consumerWrites}, ` +
+      `status callback webhooks ${callbackWrites} in ${callbacks.length} calls), ` +
       `the objects' D1 reads ${fmt(mean(started, "reads"), 2)} (${started.length} startFlow calls)`,
   );
 }

@@ -1,8 +1,11 @@
-/** The send's other end: a Twilio Messages API on loopback that counts what it is sent. */
+/**
+ * The send's other end: a Twilio Messages API on loopback that counts what it is sent and, as
+ * Twilio does, calls each message's StatusCallback back, signed: `sent`, then `delivered`.
+ */
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { ACCOUNT_SID, AUTH_TOKEN } from "../webhook/twilio";
+import { ACCOUNT_SID, AUTH_TOKEN, signature } from "../webhook/twilio";
 
 export interface CountingTwilio {
   baseUrl: string;
@@ -10,6 +13,8 @@ export interface CountingTwilio {
   sent(): { messages: number; recipients: number };
   /** Requests that were not a well-formed send (wrong path or auth). */
   rejected(): number;
+  /** Status callbacks made, answered 2xx, and answered otherwise or failed. */
+  callbacks(): { made: number; answered: number; failed: number };
   close(): Promise<void>;
 }
 
@@ -19,6 +24,28 @@ export async function countingTwilio(): Promise<CountingTwilio> {
   const recipients = new Set<string>();
   let messages = 0;
   let rejected = 0;
+  const callbacks = { made: 0, answered: 0, failed: 0 };
+  const post = async (url: string, params: Record<string, string>) => {
+    callbacks.made++;
+    try {
+      const res = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": signature(url, params) },
+        body: new URLSearchParams(params).toString(),
+      });
+      await res.arrayBuffer();
+      res.ok ? callbacks.answered++ : callbacks.failed++;
+    } catch {
+      callbacks.failed++;
+    }
+  };
+  /** Twilio's callbacks for a message it accepted, one after the other. */
+  const callBack = async (form: URLSearchParams, sid: string) => {
+    const url = form.get("StatusCallback");
+    if (!url) return;
+    const base = { MessageSid: sid, SmsSid: sid, AccountSid: ACCOUNT_SID, From: form.get("From") ?? "", To: form.get("To") ?? "", ApiVersion: "2010-04-01" };
+    for (const status of ["sent", "delivered"]) await post(url, { ...base, MessageStatus: status, SmsStatus: status });
+  };
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -29,8 +56,11 @@ export async function countingTwilio(): Promise<CountingTwilio> {
         return;
       }
       messages++;
-      recipients.add(new URLSearchParams(Buffer.concat(chunks).toString()).get("To") ?? "");
-      res.writeHead(201, { "content-type": "application/json" }).end(JSON.stringify({ sid: "SM" + randomBytes(16).toString("hex"), status: "queued" }));
+      const form = new URLSearchParams(Buffer.concat(chunks).toString());
+      recipients.add(form.get("To") ?? "");
+      const sid = "SM" + randomBytes(16).toString("hex");
+      res.writeHead(201, { "content-type": "application/json" }).end(JSON.stringify({ sid, status: "queued" }));
+      void callBack(form, sid);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -38,6 +68,7 @@ export async function countingTwilio(): Promise<CountingTwilio> {
     baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     sent: () => ({ messages, recipients: recipients.size }),
     rejected: () => rejected,
+    callbacks: () => ({ ...callbacks }),
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();
