@@ -55,6 +55,25 @@ describe("Glific's interactive message", () => {
     expect(texts(events)).toEqual(["after"]);
   });
 
+  it("a list is sent with its sections for the widget and all its options as quick replies; over WhatsApp's 10 rows it does not publish", async () => {
+    const list = (n: number) => ({
+      type: "list",
+      title: "Cities",
+      body: "Where?",
+      globalButtons: [{ type: "text", title: "Choose" }],
+      items: [{ title: "All", options: Array.from({ length: n }, (_, i) => ({ type: "text", title: `City ${i + 1}`, description: i ? "" : "the first" })) }],
+    });
+    const [msg] = ofType(await run({ interactive: list(2) }), "msg_created");
+    expect(msg.msg).toMatchObject({
+      text: "Where?",
+      quick_replies: [{ type: "text", text: "City 1" }, { type: "text", text: "City 2" }],
+      interactive: { type: "list", header: "Cities", button: "Choose", sections: [{ title: "All", rows: [{ title: "City 1", description: "the first" }, { title: "City 2" }] }] },
+    });
+    expect(problems({ interactive: list(11) })).toEqual([
+      "error nodes[0].actions[0].interactive (on the action): interactive template 3 (Ready) is not one Eddy can send: items: a list has at most 10 options in all (WhatsApp's rows)",
+    ]);
+  });
+
   it("to a stopped contact it is created but not sendable, like any message", async () => {
     const events = await run({ interactive: quickReply(["Yes"]) }, contact({ status: "stopped" }));
     expect(ofType(events, "msg_created")[0].msg.unsendable_reason).toBe("contact_stopped");

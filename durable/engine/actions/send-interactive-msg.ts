@@ -55,7 +55,7 @@ const ListContent = z.looseObject({
     .array(z.looseObject({ title: z.string().optional(), subtitle: z.string().optional(), options: z.array(Option).min(1, "a list section needs options") }))
     .min(1, "a list needs items")
     .max(10, "a list has at most 10 sections"),
-});
+}).refine((l) => l.items.reduce((n, i) => n + i.options.length, 0) <= 10, { message: "a list has at most 10 options in all (WhatsApp's rows)", path: ["items"] });
 
 /** Glific's location request: asks the contact to share their location. */
 const LocationRequestContent = z.looseObject({
