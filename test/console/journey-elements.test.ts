@@ -51,20 +51,24 @@ describe("journey elements", () => {
     }
   });
 
-  it("the segment split keeps a segment of other conditions (made through the API) while its query is left empty", () => {
+  it("the segment split writes nested AND/OR conditions and queries as the engine's JSON, which loads, and keeps what else a segment carries", () => {
     const element = SPLITS.find((s) => s.ui === "split_by_segment")!;
     const node = filled(element.create(randomUUID));
-    const events = { match: "any", conditions: [{ event: "purchase", within: { amount: 30, unit: "days" }, conditions: [] }] };
-    node.router.segments[0] = { ...events, category_uuid: node.router.segments[0].category_uuid };
-    const values = element.form!.read(node) as { segments: { name: string; query: string }[] };
-    expect(values.segments.map((r) => r.query)).toEqual([""]);
-    // A second segment added, the first renamed: the first keeps its conditions, the new one is a query.
-    const next = element.form!.write(node, { ...values, segments: [{ ...values.segments[0], name: "Buyers" }, { name: "Adults", query: "age >= 18" }] }, randomUUID) as any;
-    expect(next.router.segments[0]).toMatchObject(events);
+    node.router.segments[0].note = "made through the API";
+    const values = element.form!.read(node) as { segments: { name: string; match: string; conditions: unknown[] }[] };
+    const nested = [
+      { attribute: "email", operator: "is_not_empty" },
+      { match: "any", conditions: [{ field: { key: "plan", name: "Plan" }, operator: "is", value: "gold" }, { event: "cart_abandoned", performed: true, within: { amount: 1, unit: "days" }, conditions: [{ property: "total", operator: "greater_than", value: "50" }] }] },
+    ];
+    const next = element.form!.write(node, { ...values, segments: [{ ...values.segments[0], name: "Buyers", conditions: nested }, { name: "Adults", match: "all", conditions: [{ query: "age >= 18" }] }] }, randomUUID) as any;
+    expect(next.router.segments[0]).toMatchObject({ match: "all", conditions: nested, note: "made through the API" });
     expect(next.router.segments[1]).toMatchObject({ match: "all", conditions: [{ query: "age >= 18" }] });
     expect(next.router.categories.map((c: any) => c.name)).toEqual(["Buyers", "Adults", "Others"]);
     expect(next.exits).toHaveLength(3);
     expect(problemsOf("messaging", next)).toEqual([]);
-    expect(element.summary!(next)).toBe("Buyers: conditions · Adults: age >= 18");
+    expect(element.summary!(next)).toBe("Buyers: Email address is not empty AND (Plan is gold OR performed cart_abandoned in the last 1 days where total greater than 50) · Adults: age >= 18");
+    // A date attribute with a text operator is the engine's problem, named.
+    const wrong = element.form!.write(next, { ...element.form!.read(next), segments: [{ ...values.segments[0], conditions: [{ attribute: "last_contacted_on", operator: "contains", value: "x" }] }] }, randomUUID);
+    expect(problemsOf("messaging", wrong).map((p: any) => p.message)).toEqual([expect.stringContaining('"contains" does not compare dates')]);
   });
 });

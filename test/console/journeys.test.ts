@@ -144,16 +144,18 @@ it("adds the do-not-contact and flow-variable actions; a variable the flow does 
   );
 });
 
-it("splits by segment: each segment a query with its exit, everyone else the last", async () => {
+it("splits by segment: segments written as queries, each with its exit, everyone else the last", async () => {
   const flow = await makeFlow();
   const page = eddy.page;
   await open(page, flow);
   await addNode(page, "Split by segment");
   const side = panel(page);
   await side.getByLabel("Exit 1").fill("Adults");
+  await side.getByLabel("Segment 1 made of").selectOption({ label: "a segment query" });
   await side.getByLabel("Segment query 1").fill("age >= 18");
   await side.getByRole("button", { name: "+ segment" }).click();
   await side.getByLabel("Exit 2").fill("Gold");
+  await side.getByLabel("Segment 2 made of").selectOption({ label: "a segment query" });
   await side.getByLabel("Segment query 2").fill('plan = "gold"');
   const node = page.locator(".flow-node").filter({ hasText: "Split by segment" });
   await node.getByText('Adults: age >= 18 · Gold: plan = "gold"').waitFor();

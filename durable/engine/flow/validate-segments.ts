@@ -5,8 +5,8 @@ type Report = (path: string, message: string) => void;
 const TEXT = new Set<string>(TEXT_OPERATORS);
 const NUMBER = new Set<string>(NUMBER_OPERATORS);
 const DATE = new Set<string>(DATE_OPERATORS);
-const RELATIVE = new Set(["will_be_in", "will_be_within", "will_be_more_than", "was_within", "was_more_than"]);
-const DATE_ATTRIBUTES = new Set(["created_on", "last_seen_on", "last_contacted_on"]);
+export const RELATIVE = new Set(["will_be_in", "will_be_within", "will_be_more_than", "was_within", "was_more_than"]);
+export const DATE_ATTRIBUTES = new Set(["created_on", "last_seen_on", "last_contacted_on"]);
 
 /**
  * The rules zod cannot say for a segment audience (docs/journeys.md): its segments and default go

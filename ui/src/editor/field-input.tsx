@@ -3,6 +3,7 @@ import type { AssetItem, Assets } from "./assets";
 import type { Names } from "./codemirror";
 import { ExpressionInput } from "./expression-input";
 import { newUuid } from "./model";
+import { SegmentsInput } from "./segment-builder";
 
 type Props = { spec: FieldSpec; value: unknown; onChange(value: unknown): void; id: string; readOnly: boolean; assets: Assets; names(): Names };
 
@@ -181,6 +182,8 @@ export function FieldInput({ spec, value, onChange, id, readOnly, assets, names 
         </div>
       );
     }
+    case "segments":
+      return <SegmentsInput value={value} onChange={onChange} readOnly={readOnly} assets={assets} />;
     case "ref":
       return <RefInput spec={spec} value={value} onChange={onChange} id={id} readOnly={readOnly} items={assets[spec.asset]} label={label} />;
   }

@@ -23,6 +23,8 @@ export type FieldSpec = FieldBase &
     | { kind: "choices"; options: { value: string; label: string }[] }
     /** A list of small records, one row of inputs each (an event's conditions). */
     | { kind: "rows"; columns: { key: string; label: string; options?: { value: string; label: string }[] }[]; max?: number }
+    /** A segment split's segments, each conditions in AND/OR groups or a segment query (ui/src/editor/segment-builder.tsx). */
+    | { kind: "segments" }
   );
 
 export interface ActionElement<A extends Action = Action> {

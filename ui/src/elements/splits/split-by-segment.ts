@@ -1,20 +1,17 @@
 import type { Node, SegmentAudienceRouter } from "../../../../durable/engine/flow/schema";
 import type { SplitElement } from "../types";
 import { clip } from "../summary";
+import { describeCondition, newAttributeCondition, type SegmentRow } from "./segment-conditions";
 
 type SegmentNode = Node & { router: SegmentAudienceRouter };
-type Row = { category?: string; name?: string; query?: string };
 
 const isSegmentSplit = (node: Node): node is SegmentNode => node.router?.type === "segment_audience";
-/** A segment made of one segment query, as this form writes it; others (attributes, events, groups) come from the API. */
-const queryOf = (s: SegmentAudienceRouter["segments"][number]): string | undefined =>
-  s.conditions.length === 1 && "query" in s.conditions[0] ? String((s.conditions[0] as { query: unknown }).query) : undefined;
 
 /**
  * Moments' segment audience split: segments tried in order, the first the contact is in takes its
- * exit, the rest take the last. Each segment is written here as a segment query (docs/segments.md);
- * a segment of attribute, field or event conditions made through the API keeps them while its
- * query is left empty.
+ * exit, the rest take the last. Each segment is conditions on attributes, fields, contact
+ * information, last contacted and events in nested AND/OR groups, or a segment query
+ * (docs/segments.md); the form holds them as the engine's JSON (docs/journeys.md).
  */
 export const splitBySegment: SplitElement = {
   ui: "split_by_segment",
@@ -24,7 +21,7 @@ export const splitBySegment: SplitElement = {
     return {
       uuid: uuid(),
       actions: [],
-      router: { type: "segment_audience", categories, segments: [{ category_uuid: categories[0].uuid, match: "all", conditions: [{ query: "" }] }], default_category_uuid: categories[1].uuid },
+      router: { type: "segment_audience", categories, segments: [{ category_uuid: categories[0].uuid, match: "all", conditions: [newAttributeCondition()] }], default_category_uuid: categories[1].uuid },
       exits: categories.map((c) => ({ uuid: c.exit_uuid, destination_uuid: null })),
     };
   },
@@ -32,24 +29,14 @@ export const splitBySegment: SplitElement = {
   edit: { operand: "fixed", rules: false, resultName: true },
   form: {
     fields: [
-      {
-        key: "segments",
-        label: "Segment",
-        kind: "rows",
-        max: 50,
-        columns: [
-          { key: "name", label: "Exit" },
-          { key: "query", label: "Segment query" },
-        ],
-        help: 'tried in order, the first the contact is in wins; a query over contact fields and attributes, like age >= 18 AND plan = "gold"',
-      },
+      { key: "segments", label: "Segments", kind: "segments" },
       { key: "others", label: "Everyone else goes to", kind: "text", max: 36 },
     ],
     read: (node) => {
       if (!isSegmentSplit(node)) return {};
       const name = (uuid: string) => node.router.categories.find((c) => c.uuid === uuid)?.name ?? "";
       return {
-        segments: node.router.segments.map((s): Row => ({ category: s.category_uuid, name: name(s.category_uuid), query: queryOf(s) ?? "" })),
+        segments: node.router.segments.map((s): SegmentRow => ({ category: s.category_uuid, name: name(s.category_uuid), match: s.match, conditions: s.conditions })),
         others: name(node.router.default_category_uuid),
       };
     },
@@ -57,12 +44,9 @@ export const splitBySegment: SplitElement = {
       if (!isSegmentSplit(node)) return node;
       const router = node.router;
       const old = new Map(router.segments.map((s) => [s.category_uuid, s]));
-      const rows = ((v.segments as Row[]) ?? []).map((r) => ({ ...r, category: r.category ?? uuid() }));
-      const segments = rows.map((r) => {
-        const before = old.get(r.category);
-        const keep = !r.query && before && queryOf(before) === undefined;
-        return keep ? before : { category_uuid: r.category, match: before?.match ?? ("all" as const), conditions: [{ query: r.query ?? "" }] };
-      });
+      const rows = ((v.segments as SegmentRow[]) ?? []).map((r) => ({ ...r, category: r.category ?? uuid() }));
+      // What else a segment carries (made through the API) stays with it.
+      const segments = rows.map((r) => ({ ...old.get(r.category), category_uuid: r.category, match: r.match ?? ("all" as const), conditions: r.conditions ?? [] }));
       const exitOf = new Map(router.categories.map((c) => [c.uuid, c.exit_uuid]));
       const categories = [
         ...rows.map((r) => ({ uuid: r.category, name: r.name ?? "", exit_uuid: exitOf.get(r.category) ?? uuid() })),
@@ -79,6 +63,8 @@ export const splitBySegment: SplitElement = {
   summary: (node) => {
     if (!isSegmentSplit(node)) return "";
     const name = (uuid: string) => node.router.categories.find((c) => c.uuid === uuid)?.name ?? "?";
-    return node.router.segments.map((s) => `${name(s.category_uuid)}: ${clip(queryOf(s) ?? "conditions", 40)}`).join(" · ");
+    return node.router.segments
+      .map((s) => `${name(s.category_uuid)}: ${clip(s.conditions.map(describeCondition).join(s.match === "all" ? " AND " : " OR "), 120)}`)
+      .join(" · ");
   },
 };
