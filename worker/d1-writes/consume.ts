@@ -27,7 +27,17 @@ export interface Written {
   entries: number;
 }
 
-export async function consumeWrites(db: D1Database, batch: MessageBatch<WrittenBehind>, budget: Budget): Promise<Written> {
+/**
+ * Statements that ride in the batch's last transaction of entries (the batch's status callbacks,
+ * worker/d1-writes/statuses.ts), so they cost no transaction of their own: `results` holds theirs
+ * once they landed with it; left unset, the caller writes them itself.
+ */
+export interface Rider {
+  statements: Statement[];
+  results?: D1Result[];
+}
+
+export async function consumeWrites(db: D1Database, batch: MessageBatch<WrittenBehind>, budget: Budget, rider?: Rider): Promise<Written> {
   const written: Written = { transactions: 0, entries: 0 };
   const byContact = new Map<string, Msg[]>();
   for (const m of batch.messages) byContact.set(m.body.contact, [...(byContact.get(m.body.contact) ?? []), m]);
@@ -56,9 +66,10 @@ export async function consumeWrites(db: D1Database, batch: MessageBatch<WrittenB
   // As many contacts to a transaction as fit.
   let group: Chain[] = [];
   let size = 0;
-  const flush = async () => {
+  const flush = async (last = false) => {
+    const ride = last && rider?.statements.length ? rider : undefined;
     // The transaction, and room to write its chains one by one if it fails; what does not fit waits for the next batch.
-    if (group.length && budget.fits({ subrequests: 1 + group.length, queries: 2 * size })) await write(db, group, written, budget);
+    if (group.length && budget.fits({ subrequests: 1 + group.length, queries: 2 * size + (ride?.statements.length ?? 0) })) await write(db, group, written, budget, ride);
     else for (const c of group) for (const m of c.messages) m.retry({ delaySeconds: 0 });
     group = [];
     size = 0;
@@ -68,7 +79,7 @@ export async function consumeWrites(db: D1Database, batch: MessageBatch<WrittenB
     group.push(chain);
     size += chain.statements.length + 1;
   }
-  await flush();
+  await flush(true);
   return written;
 }
 
@@ -90,27 +101,29 @@ function later(m: Msg): void {
 
 const statementsOf = (chain: Chain): Statement[] => [guard(chain.contact, chain.from, chain.to), ...chain.statements];
 
-async function run(db: D1Database, statements: Statement[], written: Written, budget: Budget): Promise<Outcome> {
+async function run(db: D1Database, statements: Statement[], written: Written, budget: Budget, landed?: (results: D1Result[]) => void): Promise<Outcome> {
   written.transactions++;
   budget.d1(statements.length);
   try {
-    await db.batch(statements.map((s) => db.prepare(s.sql).bind(...s.params)));
+    const results = await db.batch(statements.map((s) => db.prepare(s.sql).bind(...s.params)));
+    landed?.(results);
     return "ok";
   } catch (e) {
     return outcome(e);
   }
 }
 
-/** The chains in one transaction; if it fails, each on its own, so one contact's trouble holds up only that contact. */
-async function write(db: D1Database, chains: Chain[], written: Written, budget: Budget): Promise<void> {
-  const together = await run(db, chains.flatMap(statementsOf), written, budget);
+/** The chains in one transaction, with the rider if any; if it fails, each on its own (without the rider), so one contact's trouble holds up only that contact. */
+async function write(db: D1Database, chains: Chain[], written: Written, budget: Budget, rider?: Rider): Promise<void> {
+  const statements = chains.flatMap(statementsOf);
+  const together = await run(db, rider ? [...statements, ...rider.statements] : statements, written, budget, (results) => rider && (rider.results = results.slice(statements.length)));
   if (together === "ok") {
     for (const c of chains) for (const m of c.messages) m.ack();
     written.entries += chains.reduce((n, c) => n + c.to - c.from + 1, 0);
     return;
   }
   for (const chain of chains) {
-    let result = chains.length > 1 ? await run(db, statementsOf(chain), written, budget) : together;
+    let result = chains.length > 1 || rider ? await run(db, statementsOf(chain), written, budget) : together;
     // Refused for its data (a constraint: a group deleted meanwhile): each statement alone, the refused left out, then the guard.
     if (result === "refused") result = budget.fits({ subrequests: chain.statements.length + 1, queries: chain.statements.length + 1 }) ? await runEachSkippingRefused(db, chain, written, budget) : "failed";
     if (result === "ok") written.entries += chain.to - chain.from + 1;
