@@ -4,6 +4,7 @@ import { CHANNEL_COLUMNS, channelFromRow, channelsFromRows } from "../../worker/
 export { CHANNEL_COLUMNS, channelFromRow };
 import type { Channel, ChannelType } from "../../worker/channels/types";
 import type { EventCondition } from "../engine/flow/schema";
+import { engineEnvironment, type WorkspaceEnvironment } from "./environment";
 import { groupCondition, type GroupCondition } from "./trigger-groups";
 import type { DateRelativeParams } from "../../worker/triggers/date-relative";
 import type { DeliveryWindow, EntryRules, EntryWindow } from "./settings";
@@ -180,7 +181,7 @@ async function load(db: D1Database, stamp: string, now: number): Promise<Assets>
   return {
     stamp,
     loadedAt: now,
-    environment: engineEnvironment(environmentRows.results[0] as Record<string, string | null> | undefined),
+    environment: environmentOf(environmentRows.results[0] as Record<string, string | null> | undefined),
     flows,
     keywords,
     catchAlls,
@@ -200,16 +201,9 @@ async function load(db: D1Database, stamp: string, now: number): Promise<Assets>
 }
 
 /** The environment row as goflow's environment JSON. */
-function engineEnvironment(r: Record<string, string | null> | undefined): EnvironmentJSON | null {
+function environmentOf(r: Record<string, string | null> | undefined): EnvironmentJSON | null {
   if (!r) return null;
-  return {
-    date_format: r.date_format!,
-    time_format: r.time_format!,
-    timezone: r.timezone!,
-    ...(r.default_country ? { default_country: r.default_country } : {}),
-    allowed_languages: JSON.parse(r.allowed_languages ?? "[]") as string[],
-    redaction_policy: r.redaction_policy as "none" | "urns",
-  };
+  return engineEnvironment({ ...(r as unknown as WorkspaceEnvironment), allowed_languages: JSON.parse(r.allowed_languages ?? "[]") as string[] });
 }
 
 /** Published versions are immutable: kept once read. */

@@ -19,6 +19,29 @@ export function Chat({ sim, busy, act }: { sim: Simulation; busy: boolean; act(f
     setEventError("");
     act(() => sim.sendEvent(eventName.trim(), properties as Record<string, unknown>));
   };
+  const eventForm = (
+    <form
+      class="sim-event"
+      aria-label="Send an event"
+      onSubmit={(e) => {
+        e.preventDefault();
+        sendEvent();
+      }}
+    >
+      <label>
+        Event
+        <input value={eventName} placeholder="purchase" onInput={(e) => setEventName(e.currentTarget.value)} />
+      </label>
+      <label>
+        Properties (JSON)
+        <input value={eventProps} onInput={(e) => setEventProps(e.currentTarget.value)} />
+      </label>
+      <button type="submit" disabled={busy || !eventName.trim()}>
+        Send the event
+      </button>
+      {eventError && <p class="sim-error" role="alert">{eventError}</p>}
+    </form>
+  );
   const end = useRef<HTMLDivElement>(null);
   useEffect(() => end.current?.scrollIntoView?.({ block: "end" }), [sim.lines.length]);
 
@@ -76,28 +99,13 @@ export function Chat({ sim, busy, act }: { sim: Simulation; busy: boolean; act(f
           Send
         </button>
       </form>
-      {sim.waiting && sim.session?.wait?.type === "event" && (
-        <form
-          class="sim-event"
-          aria-label="Send an event"
-          onSubmit={(e) => {
-            e.preventDefault();
-            sendEvent();
-          }}
-        >
-          <label>
-            Event
-            <input value={eventName} placeholder="purchase" onInput={(e) => setEventName(e.currentTarget.value)} />
-          </label>
-          <label>
-            Properties (JSON)
-            <input value={eventProps} onInput={(e) => setEventProps(e.currentTarget.value)} />
-          </label>
-          <button type="submit" disabled={busy || !eventName.trim()}>
-            Send the event
-          </button>
-          {eventError && <p class="sim-error" role="alert">{eventError}</p>}
-        </form>
+      {/* At a wait for an event, the form is out; otherwise folded: an event then only feeds later segment conditions. */}
+      {sim.waiting && sim.session?.wait?.type === "event" && eventForm}
+      {sim.waiting && sim.session?.wait?.type !== "event" && (
+        <details class="sim-event-fold">
+          <summary>Send an event</summary>
+          {eventForm}
+        </details>
       )}
       <div class="sim-clock" role="group" aria-label="Virtual clock">
         <span class="sim-now">

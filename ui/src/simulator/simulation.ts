@@ -7,8 +7,10 @@ import {
   DEFAULT_LIMITS,
   Engine,
   EngineError,
+  type ContactEvent,
   type ContactJSON,
   type EngineServices,
+  type EnvironmentJSON,
   type EventJSON,
   type FieldValue,
   type HttpClient,
@@ -62,8 +64,22 @@ export function simulatorAssets(flows: unknown[], fields: NonNullable<SessionAss
 
 /** The test contact as the engine reads it; field values typed as the contact object types D1's. */
 export function contactJSON(c: TestContact, fieldTypes: Map<string, string>, createdMs: number): ContactJSON {
+  return {
+    uuid: crypto.randomUUID(),
+    status: "active",
+    created_on: iso(createdMs),
+    urns: [`${c.urn}?channel=${SIMULATOR_CHANNEL.uuid}`],
+    groups: c.groups,
+    fields: typedFields(c.fields, fieldTypes),
+    ...(c.name.trim() ? { name: c.name.trim() } : {}),
+    ...(c.language ? { language: c.language } : {}),
+    ...(c.timezone ? { timezone: c.timezone } : {}),
+  };
+}
+
+function typedFields(texts: Record<string, string>, fieldTypes: Map<string, string>): Record<string, FieldValue> {
   const fields: Record<string, FieldValue> = {};
-  for (const [key, text] of Object.entries(c.fields)) {
+  for (const [key, text] of Object.entries(texts)) {
     if (!text.trim()) continue;
     const type = fieldTypes.get(key);
     const n = Number(text);
@@ -73,18 +89,11 @@ export function contactJSON(c: TestContact, fieldTypes: Map<string, string>, cre
       : type === "datetime" && !Number.isNaN(t) ? { text, datetime: new Date(t).toISOString() }
       : { text };
   }
-  return {
-    uuid: crypto.randomUUID(),
-    status: "active",
-    created_on: iso(createdMs),
-    urns: [`${c.urn}?channel=${SIMULATOR_CHANNEL.uuid}`],
-    groups: c.groups,
-    fields,
-    ...(c.name.trim() ? { name: c.name.trim() } : {}),
-    ...(c.language ? { language: c.language } : {}),
-    ...(c.timezone ? { timezone: c.timezone } : {}),
-  };
+  return fields;
 }
+
+/** A change to the test contact's profile mid-session, as the console's or the API's contact edit makes it. */
+export type ProfileEdit = { name: string; language: string; urn: string; fields: Record<string, string> };
 
 export class Simulation {
   session: SessionJSON | undefined;
@@ -97,12 +106,20 @@ export class Simulation {
   private sprints = 0;
   private readonly engine: Engine;
   private readonly services: EngineServices;
+  /** The contact's events sent in this session, oldest first: segment conditions read them (`recent_events`). */
+  private readonly contactEvents: ContactEvent[] = [];
+  /** When the flow last sent the contact a message (`last_contacted_on`). */
+  private lastContacted: string | undefined;
+  /** The profile as edited while the flow waits, carried by the next resume. */
+  private edited: ContactJSON | undefined;
 
   constructor(
     private readonly assets: SessionAssets,
     private readonly flow: { uuid: string; name: string },
     private readonly contact: ContactJSON,
     http: HttpClient,
+    /** The workspace environment (GET /environment) as the contact's object gives it to sessions; null: goflow's defaults. */
+    private readonly environment: EnvironmentJSON | null = null,
   ) {
     this.services = {
       now: () => BigInt(this.now()) * NS_PER_MS,
@@ -146,7 +163,7 @@ export class Simulation {
    * does: the message answers the flow's first wait (goflow's rule, docs/engine.md).
    */
   async start(params: Record<string, unknown>, message?: string): Promise<void> {
-    const base = { flow: this.flow, contact: this.contact, environment: null, triggered_on: iso(this.now()), params };
+    const base = { flow: this.flow, contact: this.currentContact(), environment: this.environment, triggered_on: iso(this.now()), params };
     const trigger = (message ? { ...base, type: "msg", msg: this.incoming(message) } : { ...base, type: "manual" }) as TriggerJSON;
     // A triggering message logs no msg_received (the caller already has it): it is shown here.
     if (message) this.lines.push({ kind: "in", at: this.now(), text: message });
@@ -167,14 +184,51 @@ export class Simulation {
     await this.resume({ type: "msg", msg: this.incoming(text), resumed_on: iso(this.now()) });
   }
 
-  /** The contact performs an event (as POST /contacts/{uuid}/events would record it): a wait for an event may take it. */
+  /**
+   * The contact performs an event (as POST /contacts/{uuid}/events would record it): a wait for an
+   * event may take it, and segment conditions see it from the next step on.
+   */
   async sendEvent(name: string, properties: Record<string, unknown>): Promise<void> {
-    if (!this.session || this.session.wait?.type !== "event") return this.note("the flow is not waiting for an event");
+    const event = { name, properties, occurred_on: iso(this.now()) };
+    this.contactEvents.push(event);
     this.note(`event ${name} ${JSON.stringify(properties)}`);
+    if (!this.session || this.session.wait?.type !== "event") return this.note("recorded: the flow's next step sees it (a split by segment's event conditions)");
     const [sprints, events] = [this.sprints, this.events.length];
-    await this.resume({ type: "event", event: { name, properties, occurred_on: iso(this.now()) }, resumed_on: iso(this.now()) });
+    await this.resume({ type: "event", event, resumed_on: iso(this.now()) });
     // An event the wait does not take leaves the session waiting, with no events.
     if (this.sprints > sprints && this.events.length === events) this.note("not the event the wait is for: still waiting");
+  }
+
+  /**
+   * Changes the test contact's profile while the flow waits, as an edit through the API does: a wait
+   * for a profile change takes its exit if what it watches changed; otherwise the next step sees it.
+   */
+  async editProfile(edit: ProfileEdit, fieldTypes: Map<string, string>): Promise<void> {
+    const before = this.currentContact();
+    const urns = before.urns ?? [];
+    const sameUrn = urns[0]?.split("?")[0] === edit.urn;
+    const contact: ContactJSON = {
+      ...before,
+      urns: sameUrn ? urns : [`${edit.urn}?channel=${SIMULATOR_CHANNEL.uuid}`, ...urns.slice(1)],
+      fields: { ...before.fields, ...typedFields(edit.fields, fieldTypes) },
+    };
+    for (const [key, text] of Object.entries(edit.fields)) if (!text.trim()) delete contact.fields![key];
+    if (edit.name.trim()) contact.name = edit.name.trim();
+    else delete contact.name;
+    if (edit.language) contact.language = edit.language;
+    else delete contact.language;
+    this.edited = contact;
+    this.note(`profile changed: ${[contact.name ?? "(no name)", contact.language ?? "", edit.urn].filter(Boolean).join(", ")}`);
+    if (this.session?.wait?.type !== "profile_change") return;
+    const [sprints, events] = [this.sprints, this.events.length];
+    await this.resume({ type: "profile_changed", contact: this.currentContact(), resumed_on: iso(this.now()) });
+    if (this.sprints > sprints && this.events.length === events) this.note("not the change the wait is for: still waiting");
+  }
+
+  /** The contact as the next sprint gets it: the session's (or the edited) profile, with what segment conditions read. */
+  currentContact(): ContactJSON {
+    const base = this.edited ?? this.session?.contact ?? this.contact;
+    return { ...base, recent_events: [...this.contactEvents], ...(this.lastContacted ? { last_contacted_on: this.lastContacted } : {}) };
   }
 
   /** Moves the clock to the timeout and fires it, as the contact's object does when no reply came. */
@@ -260,7 +314,7 @@ export class Simulation {
 
   private resume(resume: ResumeJSON): Promise<void> {
     const session = this.session!;
-    return this.sprint(() => this.engine.resume(this.assets, session, resume));
+    return this.sprint(() => this.engine.resume(this.assets, session, { contact: this.currentContact(), ...resume } as ResumeJSON));
   }
 
   private async sprint(run: () => Promise<{ session: SessionJSON; events: EventJSON[] }>): Promise<void> {
@@ -273,6 +327,7 @@ export class Simulation {
     }
     this.sprints++;
     this.session = sprint.session;
+    this.edited = undefined;
     this.waitSince = sprint.session.status === "waiting" ? this.now() : undefined;
     for (const e of sprint.events) {
       this.events.push({ ...e, sprint: this.sprints });
@@ -286,6 +341,7 @@ export class Simulation {
     const f = e as Record<string, any>;
     if (e.type === "msg_created") {
       const m = f.msg;
+      this.lastContacted = e.created_on;
       this.lines.push({ kind: "out", at, text: m.text, quickReplies: quickReplyTexts(m.quick_replies), attachments: m.attachments ?? [], ...(m.unsendable_reason ? { unsendable: m.unsendable_reason } : {}) });
     } else if (e.type === "wait_timed_out") this.lines.push({ kind: "note", at, text: "no reply: the wait timed out", tone: "clock" });
     else if (e.type === "pause_wait") this.lines.push({ kind: "note", at, text: `paused until ${new Date(f.resumes_on).toLocaleString()}`, tone: "clock" });

@@ -1,4 +1,6 @@
 import { useEffect, useRef, useState } from "preact/hooks";
+import { engineEnvironment, type WorkspaceEnvironment } from "../../../durable/contact/environment";
+import type { EnvironmentJSON } from "../../../durable/engine";
 import { api } from "../api";
 import { reachableFlows } from "./assets";
 import { Chat } from "./chat";
@@ -7,6 +9,7 @@ import { ContextExplorer } from "./context-explorer";
 import { EventLog } from "./event-log";
 import { simulatorHttp, type Mock } from "./http";
 import { MocksEditor } from "./mocks-editor";
+import { ProfileEditor } from "./profile-editor";
 import { contactJSON, Simulation, simulatorAssets, type FieldType, type TestContact } from "./simulation";
 import { download, transcriptJSON, transcriptText } from "./transcript";
 import "./simulator.css";
@@ -96,8 +99,18 @@ export function SimulatorPanel({ definition, flowUuid, onPath }: SimulatorPanelP
     try {
       const def = source === "draft" ? definition : (await api<{ definition: unknown }>(`flows/${flowUuid}/versions/${source}`)).definition;
       const root = def as { uuid: string; name: string };
+      // The workspace's fields, groups and environment as they are now (a start right after the page opened does not wait
+      // for the lists above); the environment given to the session as the contact's object gives it (never set: goflow's defaults).
+      const [fields, groups, env] = await Promise.all([
+        api<{ results: FieldDef[] }>("fields").then((r) => r.results),
+        api<{ results: GroupDef[] }>("groups").then((r) => r.results),
+        api<WorkspaceEnvironment & { modified_on: string | null }>("environment"),
+      ]);
+      setFields(fields);
+      setGroups(groups);
+      const environment: EnvironmentJSON | null = env.modified_on ? engineEnvironment(env) : null;
       const assets = simulatorAssets(await reachableFlows(root), fields.map((f) => ({ key: f.key, name: f.name, type: f.type as FieldType })), groups.map((g) => ({ uuid: g.uuid, name: g.name, ...(g.query ? { query: g.query } : {}) })));
-      const s = new Simulation(assets, { uuid: root.uuid, name: root.name }, contactJSON(setup.contact, new Map(fields.map((f) => [f.key, f.type])), Date.now()), simulatorHttp(() => mocks.current));
+      const s = new Simulation(assets, { uuid: root.uuid, name: root.name }, contactJSON(setup.contact, new Map(fields.map((f) => [f.key, f.type])), Date.now()), simulatorHttp(() => mocks.current), environment);
       await s.start(params, setup.message.trim() || undefined);
       startedOn.current = definition;
       setSim(s);
@@ -182,6 +195,7 @@ export function SimulatorPanel({ definition, flowUuid, onPath }: SimulatorPanelP
           </div>
           <div class="sim-body" role="tabpanel">
             {tab === "chat" && <Chat sim={sim} busy={busy} act={act} />}
+            {tab === "chat" && sim.waiting && <ProfileEditor sim={sim} fields={fields} busy={busy} act={act} />}
             {tab === "events" && <EventLog events={sim.events} />}
             {tab === "context" && <ContextExplorer context={sim.context()} evaluate={(t) => sim.evaluate(t)} />}
             {tab === "mocks" && <MocksEditor mocks={setup.mocks} onChange={(m) => setSetup({ ...setup, mocks: m })} />}
