@@ -188,18 +188,17 @@ function ConditionInput({ path, condition: c, onChange, onRemove, readOnly, fiel
             <option value="query">a segment query</option>
           </optgroup>
         </select>
+        {/* An attribute's operator and value follow on the same line ("Plan is gold"). */}
+        {!("event" in c) && !("query" in c) && <AttributeInput label={label} c={c as SegmentAttributeCondition} type={typeOf(subject)} onChange={onChange} readOnly={readOnly} />}
         {!readOnly && (
           <button type="button" class="icon" aria-label={`Remove condition ${path}`} onClick={onRemove}>
             ×
           </button>
         )}
       </div>
-      {"event" in c ? (
-        <EventInput label={label} c={c as SegmentEventCondition} onChange={onChange} readOnly={readOnly} />
-      ) : "query" in c ? (
+      {"event" in c && <EventInput label={label} c={c as SegmentEventCondition} onChange={onChange} readOnly={readOnly} />}
+      {"query" in c && (
         <input aria-label={`${label} query`} placeholder='plan = "gold"' value={String(c.query ?? "")} readOnly={readOnly} onInput={(e) => onChange({ query: (e.target as HTMLInputElement).value })} />
-      ) : (
-        <AttributeInput label={label} c={c as SegmentAttributeCondition} type={typeOf(subject)} onChange={onChange} readOnly={readOnly} />
       )}
     </div>
   );
@@ -209,7 +208,7 @@ function AttributeInput({ label, c, type, onChange, readOnly }: { label: string;
   const ops = operatorsFor(type);
   const kind = valueKind(c.operator);
   return (
-    <div class="list-item">
+    <>
       <select aria-label={`${label} operator`} value={c.operator} disabled={readOnly} onChange={(e) => onChange(withOperator(c, (e.target as HTMLSelectElement).value as Operator))}>
         {!ops.some((o) => o.value === c.operator) && <option value={c.operator}>{c.operator}</option>}
         {ops.map((o) => (
@@ -240,7 +239,7 @@ function AttributeInput({ label, c, type, onChange, readOnly }: { label: string;
           </select>
         </>
       )}
-    </div>
+    </>
   );
 }
 
