@@ -163,3 +163,50 @@ it("builds a segment of a contact attribute AND (a field OR an event), saves, pu
   expect(await chat.getByText("Hello there").count()).toBe(0);
   expect(await seriousA11yViolations(page)).toEqual([]);
 });
+
+it("decides a segment written as a query in the simulator, as the contact's object does", async () => {
+  const [split, ours, others] = [uuid(), uuid(), uuid()];
+  const [segment, rest] = [{ category: uuid(), exit: uuid() }, { category: uuid(), exit: uuid() }];
+  const say = (node: string, text: string) => ({ uuid: node, actions: [{ uuid: uuid(), type: "send_msg", text }], exits: [{ uuid: uuid(), destination_uuid: null }] });
+  const nodes = [
+    {
+      uuid: split,
+      actions: [],
+      router: {
+        type: "segment_audience",
+        categories: [
+          { uuid: segment.category, name: "Aminas", exit_uuid: segment.exit },
+          { uuid: rest.category, name: "Others", exit_uuid: rest.exit },
+        ],
+        segments: [{ category_uuid: segment.category, match: "all", conditions: [{ query: 'name = "Amina" AND language = "fra"' }] }],
+        default_category_uuid: rest.category,
+      },
+      exits: [
+        { uuid: segment.exit, destination_uuid: ours },
+        { uuid: rest.exit, destination_uuid: others },
+      ],
+    },
+    say(ours, "Bonjour Amina"),
+    say(others, "Hello stranger"),
+  ];
+  const definition = { uuid: uuid(), name: "Query segment", spec_version: "14.4.0", language: "eng", type: "messaging", nodes };
+  expect((await eddy.api("POST", "/flows", { name: definition.name, type: "messaging", definition })).status).toBe(201);
+  const page = eddy.page;
+  await page.goto(`/flows/${definition.uuid}`);
+  await page.locator(".flow-node").first().waitFor();
+  await page.locator(".flow-node").filter({ hasText: "Split by segment" }).click();
+  expect(await panel(page).getByRole("combobox", { name: "Segment 1 made of" }).inputValue()).toBe("query");
+  expect(await panel(page).getByRole("textbox", { name: "Segment query 1" }).inputValue()).toBe('name = "Amina" AND language = "fra"');
+
+  await page.getByRole("button", { name: "Simulate" }).click();
+  const sim = page.getByRole("region", { name: "Simulator" });
+  const chat = sim.getByRole("log", { name: "Conversation" });
+  await sim.getByLabel("Name", { exact: true }).fill("Amina");
+  await sim.getByLabel("Language (ISO 639-3)").fill("fra");
+  await sim.getByRole("button", { name: "Start the simulation" }).click();
+  await chat.getByText("Bonjour Amina").waitFor();
+  await sim.getByRole("button", { name: "Restart" }).click();
+  await sim.getByLabel("Language (ISO 639-3)").fill("eng");
+  await sim.getByRole("button", { name: "Start the simulation" }).click();
+  await chat.getByText("Hello stranger").waitFor();
+});

@@ -19,6 +19,7 @@ import {
   type SessionJSON,
   type TriggerJSON,
 } from "../../../durable/engine";
+import { matchesQuery } from "../../../worker/segments/query-matcher";
 
 /**
  * One simulated conversation: the engine that runs in contacts' Durable Objects, run here in the
@@ -126,6 +127,8 @@ export class Simulation {
       random: () => Math.random(),
       uuid: () => crypto.randomUUID(),
       http,
+      // Segment queries (a split by segment's, smart groups') decided as the contact's object decides them.
+      matchesQuery,
     };
     this.engine = new Engine(this.services);
   }
