@@ -7,14 +7,16 @@ import * as profile from "./storage/profile";
 
 /**
  * What an operation starts from: the assets and the contact. The contact comes from the object's
- * own copy (storage/profile.ts) when it has a recent one, else from D1, in the same round trip as
- * the assets' stamp when those need checking too; a contact the object has seen costs no D1 query.
+ * own copy (storage/profile.ts) once it has one, else from D1, in the same round trip as the
+ * assets' stamp when those need checking too; a contact the object has seen costs no D1 query.
+ * Every change to one contact reaches its object first (docs/contact-session.md, "Who owns the
+ * contact"), so the copy is never read again.
  */
 export async function loadWorld(ctx: Ctx): Promise<{ assets: Assets; contact: ContactJSON | null }> {
   const now = ctx.now();
-  const kept = profile.get(ctx.sql, now);
+  const kept = profile.get(ctx.sql);
   const trusted = trustedAssets(now);
-  if (kept && trusted) return { assets: trusted, contact: kept.contact };
+  if (kept && trusted) return { assets: trusted, contact: asAssetsHaveIt(kept.contact, trusted) };
   const db = ctx.db;
   const reads = [
     ...(trusted ? [] : [stampStatement(db)]),
@@ -30,7 +32,7 @@ export async function loadWorld(ctx: Ctx): Promise<{ assets: Assets; contact: Co
   ];
   const results = await db.batch(reads);
   const assets = trusted ?? (await assetsAfterCheck(db, (results.shift()!.results[0] as { stamp: string }).stamp, now));
-  if (kept) return { assets, contact: kept.contact };
+  if (kept) return { assets, contact: asAssetsHaveIt(kept.contact, assets) };
   const [contactRows, urnRows, groupRows, listedRows] = results;
   const row = contactRows.results[0] as Record<string, any> | undefined;
   if (!row) return { assets, contact: null };
@@ -56,8 +58,35 @@ export async function loadWorld(ctx: Ctx): Promise<{ assets: Assets; contact: Co
   return { assets, contact };
 }
 
+/**
+ * The kept copy as the assets now name things: edits of many contacts at once (a group renamed or
+ * deleted, a field deleted or its type changed) are made in D1 by the API and reach each copy
+ * through the assets, which every operation reads, not through a call to every object.
+ */
+export function asAssetsHaveIt(contact: ContactJSON, assets: Assets): ContactJSON {
+  const names = new Map((assets.engine.groups ?? []).map((g) => [g.uuid, g.name]));
+  const groups = contact.groups ?? [];
+  const renamed = groups.some((g) => names.get(g.uuid) !== g.name);
+  let fields = contact.fields ?? {};
+  for (const [key, v] of Object.entries(fields)) {
+    const type = assets.fieldTypes.get(key);
+    // A reading the field's (new) type wants and the copy has not got: as a D1 read would give it.
+    const retype = !!type && !!v && ((type === "number" && v.number === undefined) || (type === "datetime" && v.datetime === undefined));
+    if (type && !retype) continue;
+    if (fields === contact.fields) fields = { ...fields };
+    if (type) fields[key] = fieldValue(type, v!.text);
+    else delete fields[key];
+  }
+  if (!renamed && fields === (contact.fields ?? {})) return contact;
+  return {
+    ...contact,
+    fields,
+    groups: renamed ? groups.filter((g) => names.has(g.uuid)).map((g) => ({ uuid: g.uuid, name: names.get(g.uuid)! })) : groups,
+  };
+}
+
 /** D1 keeps numbers as numbers and everything else as text; goflow wants every typed reading. */
-function fieldValue(type: string | undefined, v: string | number): FieldValue {
+export function fieldValue(type: string | undefined, v: string | number): FieldValue {
   const text = String(v);
   if (typeof v === "number" || type === "number") {
     const n = Number(v);

@@ -137,7 +137,7 @@ async function bookSlot(ctx: Ctx, row: outbox.OutboxRow, channelUuid: string, cf
 
 /** The contact's time zone, for delivery windows in the contact's time: the object's copy, else D1's. */
 async function timezoneOf(ctx: Ctx): Promise<string | null> {
-  const kept = profile.get(ctx.sql, ctx.now());
+  const kept = profile.get(ctx.sql);
   if (kept) return kept.contact.timezone ?? null;
   const row = await ctx.db.prepare("SELECT timezone FROM contacts WHERE uuid = ?").bind(ctx.contactUuid).first<{ timezone: string | null }>();
   return row?.timezone ?? null;
