@@ -3,7 +3,7 @@ import type { Flow } from "./assets";
 import { buildContext } from "./context";
 import type { EventBody, EventJSON } from "./events/base";
 import { error } from "./events/diagnostics";
-import { evaluateTemplate, evaluateTemplateValue, fromJSON, type Environment, type XObject, type XValue } from "./excellent";
+import { evaluateTemplate, evaluateTemplateValue, type Environment, type XObject, type XValue } from "./excellent";
 import type { Node } from "./flow/schema";
 import type { Session } from "./session/session";
 import type { RunJSON, StepJSON } from "./session/types";
@@ -35,7 +35,7 @@ class StepScope implements Scope {
   context(): XObject {
     const s = this.session;
     if (!this.cached || this.cached.version !== s.version) {
-      this.cached = { version: s.version, context: fromJSON(buildContext(s, s.environment(), this.run, this.node.uuid)) as XObject };
+      this.cached = { version: s.version, context: buildContext(s, s.environment(), this.run, this.node.uuid) };
     }
     return this.cached.context;
   }

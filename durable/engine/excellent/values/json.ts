@@ -19,8 +19,10 @@ export function fromJSON(value: unknown): XValue {
     case "boolean":
       return XBoolean.of(value);
     case "object": {
-      if (X_CLASSES.some((c) => value instanceof c)) return value as XValue;
       if (Array.isArray(value)) return new XArray(value.map(fromJSON));
+      // Plain objects (the common case) skip the class checks.
+      const proto: unknown = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null && X_CLASSES.some((c) => value instanceof c)) return value as XValue;
       const props = new Map<string, XValue>();
       let hasDefault = false;
       let defaultValue: XValue = null;

@@ -62,7 +62,8 @@ export class XObject {
     const exact = this.properties.get(key);
     if (exact !== undefined || this.properties.has(key)) return exact;
     const lower = key.toLowerCase();
-    for (const [k, v] of this.properties) if (k.toLowerCase() === lower) return v;
+    // Names first: a lazy object (values/lazy.ts) computes only the property asked for.
+    for (const k of this.properties.keys()) if (k.toLowerCase() === lower) return this.properties.get(k);
     return undefined;
   }
 
