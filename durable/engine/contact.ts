@@ -1,4 +1,5 @@
 import type { Ref } from "./events/base";
+import { cloneJSON } from "./session/clone";
 
 /** A contact field's value, typed every way its text parses (goflow's `contacts.Value`). */
 export interface FieldValue {
@@ -67,5 +68,5 @@ export function firstName(name: string | undefined): string {
 
 /** Copies a contact so that a sprint never mutates its caller's object. */
 export function cloneContact(c: ContactJSON): ContactJSON {
-  return structuredClone(c);
+  return cloneJSON(c);
 }

@@ -20,6 +20,7 @@ import { msgTriggerInput, TRIGGER_TYPES, withMsg, type TriggerJSON } from "./tri
 import { beginMsgWait, triggerAnswersWait } from "./waits/msg";
 import { beginTimedWait, resumeMismatch, resumeTimedWait } from "./waits/timed";
 import { initVariables } from "./variables/run";
+import { cloneJSON } from "./session/clone";
 
 /** What one call to the engine gives back: the new session state and what happened, in order. */
 export interface Sprint {
@@ -61,9 +62,9 @@ export class Engine {
     const json: SessionJSON = {
       uuid: this.services.uuid(),
       type: flow.definition.type,
-      environment: structuredClone(trigger.environment ?? {}),
+      environment: cloneJSON(trigger.environment ?? {}),
       // Kept as given, as goflow does: the record of what started the session.
-      trigger: structuredClone(trigger),
+      trigger: cloneJSON(trigger),
       contact: cloneContact(trigger.contact),
       runs: [],
       status: "active",
@@ -82,7 +83,7 @@ export class Engine {
     const resume = withMsg(input);
     if (!resume || !RESUME_TYPES.includes(resume.type)) throw new EngineError(`unknown resume type: ${String(resume?.type)}`);
     if (session?.status !== "waiting") throw new EngineError(`only a waiting session can be resumed, this one is ${session?.status}`);
-    const json = structuredClone(session);
+    const json = cloneJSON(session);
     forgetEndedPaths(json);
     const run = [...json.runs].reverse().find((r) => r.status === "waiting");
     if (!run) throw new EngineError("session is waiting but none of its runs is");
@@ -98,7 +99,7 @@ export class Engine {
     if (resume.type === "msg" && !resume.msg) throw new EngineError("msg resume has no msg");
 
     if (resume.contact) json.contact = cloneContact(resume.contact);
-    if (resume.environment) json.environment = structuredClone(resume.environment);
+    if (resume.environment) json.environment = cloneJSON(resume.environment);
     const waited = json.wait;
     delete json.wait;
     json.status = "active";
@@ -121,7 +122,7 @@ export class Engine {
     const scope = makeScope(s, run, flow, node, step);
     let routed: Routed;
     if (resume.type === "msg") {
-      const msg = structuredClone(resume.msg);
+      const msg = cloneJSON(resume.msg);
       json.input = msgTriggerInput({ msg } as Parameters<typeof msgTriggerInput>[0], resume.resumed_on ?? s.now());
       s.touch();
       // goflow: the resume logs the message on the run; it is not one of the sprint's events.
@@ -147,7 +148,7 @@ export class Engine {
    */
   interrupt(session: SessionJSON): Sprint {
     if (session?.status !== "waiting" && session?.status !== "active") throw new EngineError(`a ${session?.status} session can't be interrupted`);
-    const s = new Session(structuredClone(session), new Assets({ flows: [] }), this.services, this.limits);
+    const s = new Session(cloneJSON(session), new Assets({ flows: [] }), this.services, this.limits);
     forgetEndedPaths(s.json);
     for (const run of [...s.json.runs].reverse()) {
       if (run.status === "active" || run.status === "waiting") s.exitRun(run, "interrupted");
