@@ -9,9 +9,49 @@ export function formatTime(ns: bigint): string {
     frac += NS_PER_SECOND;
     secs -= 1n;
   }
-  const base = new Date(Number(secs) * 1000).toISOString().slice(0, 19);
-  const digits = frac === 0n ? "" : "." + frac.toString().padStart(9, "0").replace(/0+$/, "");
-  return `${base}${digits}Z`;
+  const s = Number(secs);
+  // Every event and step reads the clock: years 1970-9999 are written by hand, the rest by Date.
+  const base = s >= 0 && s < MAX_SECONDS ? civil(s) : new Date(s * 1000).toISOString().slice(0, 19);
+  return `${base}${fraction(Number(frac))}Z`;
+}
+
+/** 10000-01-01T00:00:00Z: below it the year has four digits. */
+const MAX_SECONDS = 253_402_300_800;
+
+const pad2 = (n: number) => (n < 10 ? "0" + n : String(n));
+
+/** `YYYY-MM-DDTHH:MM:SS` of seconds since the epoch (Hinnant's days-to-civil algorithm). */
+function civil(s: number): string {
+  const days = Math.floor(s / 86400);
+  const rem = s - days * 86400;
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  const h = Math.floor(rem / 3600);
+  const mi = Math.floor((rem % 3600) / 60);
+  return `${String(y).padStart(4, "0")}-${pad2(m)}-${pad2(d)}T${pad2(h)}:${pad2(mi)}:${pad2(rem % 60)}`;
+}
+
+let lastFrac = -1;
+let lastDigits = "";
+
+/** `.123456789` with trailing zeros trimmed, or nothing; a clock's reads often share it. */
+function fraction(f: number): string {
+  if (f !== lastFrac) {
+    let digits = f === 0 ? "" : String(f).padStart(9, "0");
+    let end = digits.length;
+    while (end > 0 && digits[end - 1] === "0") end--;
+    digits = digits.slice(0, end);
+    lastFrac = f;
+    lastDigits = digits === "" ? "" : "." + digits;
+  }
+  return lastDigits;
 }
 
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9})\d*)?(Z|z|[+-]\d{2}:\d{2})$/;
