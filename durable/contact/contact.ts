@@ -58,13 +58,17 @@ export async function loadWorld(ctx: Ctx): Promise<{ assets: Assets; contact: Co
   return { assets, contact };
 }
 
+/** Each loaded assets' group names by UUID, made once. */
+const groupNames = new WeakMap<Assets, Map<string, string>>();
+
 /**
  * The kept copy as the assets now name things: edits of many contacts at once (a group renamed or
  * deleted, a field deleted or its type changed) are made in D1 by the API and reach each copy
  * through the assets, which every operation reads, not through a call to every object.
  */
 export function asAssetsHaveIt(contact: ContactJSON, assets: Assets): ContactJSON {
-  const names = new Map((assets.engine.groups ?? []).map((g) => [g.uuid, g.name]));
+  let names = groupNames.get(assets);
+  if (!names) groupNames.set(assets, (names = new Map((assets.engine.groups ?? []).map((g) => [g.uuid, g.name]))));
   const groups = contact.groups ?? [];
   const renamed = groups.some((g) => names.get(g.uuid) !== g.name);
   let fields = contact.fields ?? {};
