@@ -166,7 +166,7 @@ it("builds a segment of a contact attribute AND (a field OR an event), saves, pu
 
 it("decides a segment written as a query in the simulator, as the contact's object does", async () => {
   const [split, ours, others] = [uuid(), uuid(), uuid()];
-  const [segment, rest] = [{ category: uuid(), exit: uuid() }, { category: uuid(), exit: uuid() }];
+  const [segment, viber, rest] = [{ category: uuid(), exit: uuid() }, { category: uuid(), exit: uuid() }, { category: uuid(), exit: uuid() }];
   const say = (node: string, text: string) => ({ uuid: node, actions: [{ uuid: uuid(), type: "send_msg", text }], exits: [{ uuid: uuid(), destination_uuid: null }] });
   const nodes = [
     {
@@ -176,13 +176,19 @@ it("decides a segment written as a query in the simulator, as the contact's obje
         type: "segment_audience",
         categories: [
           { uuid: segment.category, name: "Aminas", exit_uuid: segment.exit },
+          { uuid: viber.category, name: "Viber", exit_uuid: viber.exit },
           { uuid: rest.category, name: "Others", exit_uuid: rest.exit },
         ],
-        segments: [{ category_uuid: segment.category, match: "all", conditions: [{ query: 'name = "Amina" AND language = "fra"' }] }],
+        segments: [
+          { category_uuid: segment.category, match: "all", conditions: [{ query: 'name = "Amina" AND language = "fra"' }] },
+          // A URN scheme the builder's list does not name, made through the API: shown as itself.
+          { category_uuid: viber.category, match: "all", conditions: [{ attribute: "urn:viber", operator: "is_not_empty" }] },
+        ],
         default_category_uuid: rest.category,
       },
       exits: [
         { uuid: segment.exit, destination_uuid: ours },
+        { uuid: viber.exit, destination_uuid: null },
         { uuid: rest.exit, destination_uuid: others },
       ],
     },
@@ -197,6 +203,9 @@ it("decides a segment written as a query in the simulator, as the contact's obje
   await page.locator(".flow-node").filter({ hasText: "Split by segment" }).click();
   expect(await panel(page).getByRole("combobox", { name: "Segment 1 made of" }).inputValue()).toBe("query");
   expect(await panel(page).getByRole("textbox", { name: "Segment query 1" }).inputValue()).toBe('name = "Amina" AND language = "fra"');
+  const scheme = panel(page).getByRole("combobox", { name: "Condition 2.1", exact: true });
+  expect(await scheme.inputValue()).toBe("attribute:urn:viber");
+  expect(await scheme.locator("option:checked").textContent()).toBe("urn:viber");
 
   await page.getByRole("button", { name: "Simulate" }).click();
   const sim = page.getByRole("region", { name: "Simulator" });

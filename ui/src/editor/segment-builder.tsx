@@ -161,11 +161,14 @@ function ConditionInput({ path, condition: c, onChange, onRemove, readOnly, fiel
     const ops = operatorsFor(typeOf(s)).map((o) => o.value);
     onChange(withOperator({ ...base, ...(old?.value !== undefined ? { value: old.value } : {}) }, old && ops.includes(old.operator) ? old.operator : ops[0]));
   };
-  const known = subject.startsWith("field:") && !field(subject.slice(6));
+  // A field the workspace does not list (yet), or a URN scheme the list does not name, is still shown as itself.
+  const unknownField = subject.startsWith("field:") && !field(subject.slice(6));
+  const unknownAttribute = subject.startsWith("attribute:") && !ATTRIBUTES.some((a) => `attribute:${a.value}` === subject);
   return (
     <div class="seg-condition" role="group" aria-label={label}>
       <div class="list-item">
         <select aria-label={label} value={subject} disabled={readOnly} onChange={(e) => choose((e.target as HTMLSelectElement).value)}>
+          {unknownAttribute && <option value={subject}>{subject.slice("attribute:".length)}</option>}
           {(["Contact", "Contact information", "Channel"] as const).map((g) => (
             <optgroup key={g} label={g}>
               {ATTRIBUTES.filter((a) => a.group === g).map((a) => (
@@ -176,7 +179,7 @@ function ConditionInput({ path, condition: c, onChange, onRemove, readOnly, fiel
             </optgroup>
           ))}
           <optgroup label="Fields">
-            {known && <option value={subject}>{(c as SegmentAttributeCondition).field!.name}</option>}
+            {unknownField && <option value={subject}>{(c as SegmentAttributeCondition).field!.name}</option>}
             {fields.map((f) => (
               <option key={f.key} value={`field:${f.key}`}>
                 {f.name}
