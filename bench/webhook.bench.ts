@@ -92,6 +92,9 @@ function print({ eddy, floor, usage }: { eddy: Figures; floor: Figures; usage: U
     `  contact object per inbound message (its receive call): D1 reads ${fmt(mean(later, "reads"))} for a contact it has seen (${later.length} messages), ` +
       `${fmt(mean(first, "reads"))} for its first (${first.length}); D1 write transactions ${fmt(mean([...first, ...later], "writes"))}; subrequests ${fmt(mean(later, "subrequests"))} (seen)`,
   );
+  // The Worker's own (worker/webhooks/usage.ts): the URN's owner looked up, or created, for a contact it does not remember.
+  const hooks = usage.invocations.filter((i) => i.method === "webhook");
+  console.log(`  the Worker per webhook: D1 reads ${fmt(mean(hooks, "reads"))}, D1 write transactions ${fmt(mean(hooks, "writes"))} (${hooks.length} webhooks, each contact's first included)`);
 }
 
 export async function webhookBench(): Promise<void> {
