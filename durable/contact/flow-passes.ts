@@ -25,8 +25,8 @@ function splits(definition: Record<string, unknown>): Map<string, Map<string, st
 /**
  * The `flow_passes` rows a sprint makes: each run that began in it entered its flow's version, and
  * each split audience or segment audience node it left (a step given its exit in this sprint) took
- * the branch of that exit. Every pass is written twice, for the version and for "any version" (0).
- * `ON CONFLICT DO NOTHING` keeps the first: a contact counts once per version and place, however
+ * the branch of that exit. Every pass is a row for the version and one for "any version" (0), all
+ * of a sprint's rows in one statement as a rule. `ON CONFLICT DO NOTHING` keeps the first: a contact counts once per version and place, however
  * often it passes (a split audience's draw gives it the same branch anyway; a segment split counts
  * the branch of its first pass), and a D1 write that lands again counts nothing more.
  *
@@ -36,13 +36,9 @@ function splits(definition: Record<string, unknown>): Map<string, Map<string, st
  */
 export function passStatements(contactUuid: string, assets: Assets, change: SprintChange, nowIso: string): Statement[] {
   const before = new Map((change.before?.runs ?? []).map((r) => [r.uuid, r]));
-  const out: Statement[] = [];
+  const rows: (string | number)[][] = [];
   const pass = (flow: string, version: number, node: string, category: string) => {
-    for (const v of [version, 0])
-      out.push({
-        sql: "INSERT INTO flow_passes (flow_uuid, version, node_uuid, contact_uuid, category_uuid, passed_on) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-        params: [flow, v, node, contactUuid, category, nowIso],
-      });
+    for (const v of [version, 0]) rows.push([flow, v, node, contactUuid, category, nowIso]);
   };
   for (const run of change.after.runs) {
     const version = change.pins[run.flow.uuid];
@@ -60,5 +56,17 @@ export function passStatements(contactUuid: string, assets: Assets, change: Spri
       if (category) pass(run.flow.uuid, version, step.node_uuid, category);
     }
   }
+  // Several rows to a statement (the trigger counts each row that lands), within D1's 100 parameters.
+  const out: Statement[] = [];
+  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
+    const chunk = rows.slice(i, i + ROWS_PER_STATEMENT);
+    out.push({
+      sql: `INSERT INTO flow_passes (flow_uuid, version, node_uuid, contact_uuid, category_uuid, passed_on) VALUES ${chunk.map(() => "(?, ?, ?, ?, ?, ?)").join(", ")} ON CONFLICT DO NOTHING`,
+      params: chunk.flat(),
+    });
+  }
   return out;
 }
+
+/** 6 parameters a row: 16 rows are 96 of D1's 100. */
+const ROWS_PER_STATEMENT = 16;
