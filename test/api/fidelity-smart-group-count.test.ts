@@ -1,5 +1,5 @@
 // Issue #12 point 1: an imported (or created) smart group counts and lists the active contacts its
-// query matches, as goflow's query groups hold them; stored memberships play no part.
+// query matches, as goflow's query groups hold them (each contact's object stores its memberships).
 import { describe, expect, it } from "vitest";
 import { call, unique } from "./helpers";
 

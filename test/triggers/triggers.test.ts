@@ -163,14 +163,7 @@ describe("each trigger starts its flow", () => {
     expect((await call("GET", `/triggers?flow=${flow.uuid}`)).body.results).toEqual([]);
   });
 
-  it("joined group: a smart group is refused, naming the group", async () => {
-    const flow = await flowSaying("Bienvenue", "bienvenue");
-    const smart = await call("POST", "/groups", { name: `French speakers ${unique()}`, query: `language = "fra"` });
-    expect(smart.status).toBe(201);
-    const r = await call("POST", "/triggers", { type: "joined_group", flow: flow.uuid, group: smart.body.uuid });
-    expect(r.status).toBe(400);
-    expect(r.body.issues).toEqual([{ path: "group", message: expect.stringMatching(/smart group/) }]);
-  });
+  // A joined-group trigger on a smart group: test/groups/smart.test.ts.
 });
 
 describe("the order an inbound message is routed in", () => {

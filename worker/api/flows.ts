@@ -14,6 +14,7 @@ import { withFlowAssets } from "./import-assets";
 import { importEntryPoints, ImportedTrigger, knownAssets, NotImported } from "./import-triggers";
 import { describe, validate } from "./openapi";
 import { queuePlans } from "../triggers/plan-fanout";
+import { queueEvaluations } from "../segments/group-fanout";
 
 const tag = "flows";
 
@@ -315,13 +316,15 @@ export const flowRoutes = new Hono<ApiEnv>()
           : db.insert(flows).values({ uuid: f.uuid, name: f.name, type: f.type, draft, draftRevision: 1, createdOn: at, modifiedOn: at });
       }),
       ...chunkRows(fieldsToCreate, 3).map((rows) => db.insert(fieldsTable).values(rows)),
-      ...chunkRows(file.groups.map((g) => ({ uuid: g.uuid.toLowerCase(), name: g.name, query: g.query ?? null })), 3).map((rows) =>
-        db.insert(groups).values(rows).onConflictDoUpdate({ target: groups.uuid, set: { name: sql`excluded.name`, query: sql`excluded.query` } }),
+      ...chunkRows(file.groups.map((g) => ({ uuid: g.uuid.toLowerCase(), name: g.name, query: g.query ?? null, modifiedOn: at })), 4).map((rows) =>
+        db.insert(groups).values(rows).onConflictDoUpdate({ target: groups.uuid, set: { name: sql`excluded.name`, query: sql`excluded.query`, modifiedOn: sql`excluded.modified_on` } }),
       ),
       ...entry.statements,
     ];
     if (statements.length) await db.batch(nonEmpty(statements));
     await queuePlans(c.env, entry.plans);
+    // Smart groups' members are computed by the contacts' objects, a page at a time (worker/segments/group-fanout.ts).
+    await queueEvaluations(c.env, new URL(c.req.url).origin, file.groups.flatMap((g) => (g.query ? [{ uuid: g.uuid.toLowerCase(), query: g.query }] : [])));
 
     return c.json({
       flows: [

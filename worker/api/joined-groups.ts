@@ -21,3 +21,13 @@ export async function watchedGroups(db: D1Database, groupUuids: string[]): Promi
 export async function notifyJoined(env: Env, origin: string, joined: Map<string, { uuid: string; name: string }[]>): Promise<void> {
   await Promise.all([...joined].filter(([, groups]) => groups.length).map(([contact, groups]) => env.CONTACTS.getByName(contact).joinedGroups(contact, origin, groups)));
 }
+
+/**
+ * A contact made by the API: when there are smart groups, its object computes which it is in
+ * (durable/contact/smart-groups.ts), storing them and starting their joined-group triggers. One D1
+ * query when there are none.
+ */
+export async function newContactSmartGroups(env: Env, origin: string, contact: string): Promise<void> {
+  const smart = await env.DB.prepare("SELECT 1 FROM groups WHERE query IS NOT NULL LIMIT 1").first();
+  if (smart) await env.CONTACTS.getByName(contact).smartGroupsChanged(contact, origin);
+}

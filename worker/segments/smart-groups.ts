@@ -1,6 +1,6 @@
-// A smart group's members are never stored (durable/contact/effects.ts skips them): they are the
-// active contacts its query matches right now, as goflow's query groups hold only active contacts.
-// The group API counts them and the contact list lists them with the SQL built here.
+// A smart group's members are stored in group_members like a manual group's, computed by each
+// contact's object from the group's query (durable/contact/smart-groups.ts). The SQL built here
+// finds the contacts a new or changed query may concern (group-fanout.ts).
 
 import { sql, type SQL } from "drizzle-orm";
 import type { Database } from "../db";
@@ -9,16 +9,23 @@ import { segment, type DateFormat, type SegmentEnv } from "./check";
 import { compileSql } from "./compile-sql";
 import { SegmentError } from "./parse";
 
-/** What a query needs to compile: the fields and group names as they are now, dates as the workspace writes them. */
-export async function smartGroupEnv(db: Database): Promise<SegmentEnv> {
+/** What a query needs to compile (the fields and group names as they are now, dates as the workspace writes them), and every group's query: one D1 call. */
+export async function segmentEnvAndGroups(db: Database): Promise<{ env: SegmentEnv; groups: { uuid: string; query: string | null }[] }> {
   const [fieldRows, groupRows, envRows] = await db.batch([
     db.select({ key: fields.key, name: fields.name, type: fields.type }).from(fields),
-    db.select({ name: groups.name }).from(groups),
+    db.select({ uuid: groups.uuid, name: groups.name, query: groups.query }).from(groups),
     db.select({ dateFormat: environment.dateFormat, timezone: environment.timezone }).from(environment),
   ]);
   const env = envRows[0];
   // The query language orders a date's parts as the environment does; its separators do not matter.
-  return { fields: fieldRows, groups: groupRows.map((g) => g.name), ...(env ? { dateFormat: env.dateFormat.replace(/[/.]/g, "-") as DateFormat, timezone: env.timezone } : {}) };
+  return {
+    env: { fields: fieldRows, groups: groupRows.map((g) => g.name), ...(env ? { dateFormat: env.dateFormat.replace(/[/.]/g, "-") as DateFormat, timezone: env.timezone } : {}) },
+    groups: groupRows,
+  };
+}
+
+export async function smartGroupEnv(db: Database): Promise<SegmentEnv> {
+  return (await segmentEnvAndGroups(db)).env;
 }
 
 /**
