@@ -6,6 +6,7 @@ import type { Database } from "../db";
 import { chunkRows } from "../db";
 import { channels, fields as fieldsTable, flows, groups, triggers } from "../db/schema";
 import type { DateRelativeParams } from "../triggers/date-relative";
+import { groupsOverlap } from "../triggers/keyword-claims";
 import { derivedUuid } from "../uuid";
 
 /**
@@ -122,7 +123,7 @@ export async function importEntryPoints(db: Database, raw: { flows?: unknown[]; 
     if (t.type === "keyword") {
       const fresh: string[] = [];
       for (const k of t.keywords!) {
-        const other = existing.find((o) => overlaps(o) && o.keywords?.includes(k));
+        const other = existing.find((o) => overlaps(o) && o.keywords?.includes(k) && groupsOverlap(o.params as { groups?: string[] } | null, t.params));
         if (!other) fresh.push(k);
         else if (!same(other)) skip(part, item, `keyword "${k}" already starts a flow through trigger ${other.uuid}`);
         else if (!out.triggers.some((o) => o.uuid === other.uuid && o.from === item)) out.triggers.push({ uuid: other.uuid, type: "keyword", flow: t.flow, from: item, created: false });
@@ -130,7 +131,7 @@ export async function importEntryPoints(db: Database, raw: { flows?: unknown[]; 
       if (!fresh.length) return;
       t.keywords = fresh;
     } else {
-      const other = existing.find(overlaps);
+      const other = existing.find((o) => overlaps(o) && groupsOverlap(o.params as { groups?: string[] } | null, t.params));
       if (other) {
         if (same(other)) out.triggers.push({ uuid: other.uuid, type: t.type, flow: t.flow, from: item, created: false });
         else skip(part, item, `there is already a ${t.type} trigger for ${t.channel ? `channel ${t.channel}` : "every channel"}: ${other.uuid}`);
