@@ -44,7 +44,11 @@ function redact(p: ParsedURN, policy: string | undefined): string {
 
 /** An environment whose clock stays at one reading. */
 function stoppedClock(env: Environment, at: bigint): Environment {
-  return { ...env, now: () => at };
+  return { ...env, now: clockAt(at) };
+}
+
+function clockAt(at: bigint): () => bigint {
+  return () => at;
 }
 
 const TOP_KEYS = [

@@ -45,9 +45,12 @@ export class Session {
     return formatTime(this.lastNow);
   }
 
-  /** An environment whose clock doesn't tick, for the engine's own date parsing. */
+  private quiet: { from: Environment; env: Environment } | undefined;
+
+  /** An environment whose clock doesn't tick, for the engine's own date parsing; one per environment, as it reads `lastNow` when asked. */
   quietEnvironment(env: Environment): Environment {
-    return { ...env, now: () => this.lastNow };
+    if (this.quiet?.from !== env) this.quiet = { from: env, env: { ...env, now: lastNowOf(this) } };
+    return this.quiet.env;
   }
 
   touch(): void {
@@ -152,4 +155,9 @@ export class Session {
     this.touch();
     return saved;
   }
+}
+
+/** The session's last clock reading, as a clock (a function apart, so that it is not renamed at every call). */
+function lastNowOf(session: Session): () => bigint {
+  return () => session.lastNow;
 }

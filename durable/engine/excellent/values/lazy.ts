@@ -13,15 +13,13 @@ export interface PropertySource {
  * Iterating computes them all, in the order of `names`.
  */
 export class LazyMap implements ReadonlyMap<string, XValue> {
-  private readonly computed: (XValue | typeof PENDING)[];
+  private computed: (XValue | typeof PENDING)[] | undefined;
   private index: Map<string, number> | undefined;
 
   constructor(
     private readonly names: readonly string[],
     private readonly source: PropertySource,
-  ) {
-    this.computed = new Array<XValue | typeof PENDING>(names.length).fill(PENDING);
-  }
+  ) {}
 
   private position(key: string): number {
     // A short list is searched; a long one (a workspace's fields) gets an index.
@@ -31,8 +29,10 @@ export class LazyMap implements ReadonlyMap<string, XValue> {
   }
 
   private at(i: number): XValue {
-    let v = this.computed[i];
-    if (v === PENDING) v = this.computed[i] = this.source.property(this.names[i]);
+    // Many of these objects are never read: their slots are made on the first read.
+    const computed = (this.computed ??= new Array<XValue | typeof PENDING>(this.names.length).fill(PENDING));
+    let v = computed[i];
+    if (v === PENDING) v = computed[i] = this.source.property(this.names[i]);
     return v;
   }
 
