@@ -2,6 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import { EngineError, type ContactJSON } from "../engine";
 import type { InboundMessage } from "../../worker/channels/types";
 import { loadWorld } from "./contact";
+import { applyEdit, type ContactEdit } from "./profile-edit";
 import type { Ctx } from "./context";
 import { flushJournal } from "./d1-writes";
 import { handleInbound } from "./inbound";
@@ -22,9 +23,10 @@ import { createTables, getMeta, setMeta } from "./storage/schema";
 import { replanDates } from "./date-triggers";
 import * as sessions from "./storage/sessions";
 import * as timers from "./storage/timers";
-import { contactChanged, eventsRecorded, fireDueTimers, nextAlarmAt, RECOVERY_MS } from "./timers";
+import { eventsRecorded, fireDueTimers, nextAlarmAt, RECOVERY_MS } from "./timers";
 import type { Assets } from "./assets";
-import { currentAssets } from "./fresh-assets";
+import { currentAssets, forgetAssets } from "./fresh-assets";
+import { hasSmartGroups, refreshSmartGroups } from "./smart-groups";
 import { Budget, meteredD1, SPRINT_COST } from "./budget";
 import { queueEventStarts, queueGroupStarts, runPendingStarts } from "./triggered";
 import { waitingRun } from "./waits";
@@ -251,21 +253,19 @@ export class ContactSession extends DurableObject<Env> {
   }
 
   /**
-   * The API changed the contact in D1: the object's copy of it is read again when next needed, and
-   * the waits for a profile change or a date look at it again (at once, read from D1).
+   * The API edits the contact (PATCH /contacts, group members): the object changes its copy and
+   * writes the change to D1 through its journal, in order with what its flows changed before
+   * (profile-edit.ts). False when there is no such contact.
    */
-  async profileChanged(): Promise<void> {
-    this.tables();
-    const sql = this.ctx.storage.sql;
-    const contactUuid = getMeta(sql, "contact_uuid");
-    // After the operation in progress, which would store the copy it started from.
-    if (!contactUuid || !timers.ofKind(sql, "profile_check").length) return this.queue.run(async () => profile.drop(sql));
-    const ctx = this.context(contactUuid, null);
-    await this.serially(ctx, async () => {
-      this.ctx.storage.transactionSync(() => {
-        profile.drop(sql);
-        contactChanged(sql, ctx.now());
-      });
+  async editContact(contactUuid: string, origin: string | null, edit: ContactEdit): Promise<boolean> {
+    const ctx = this.context(contactUuid, origin);
+    return this.serially(ctx, async (read) => {
+      const world = await loadWorld(ctx);
+      read.assets = world.assets;
+      const contact = world.contact;
+      if (!contact) return false;
+      this.ctx.storage.transactionSync(() => applyEdit(ctx, world.assets, contact, edit));
+      return true;
     });
   }
 
@@ -284,6 +284,25 @@ export class ContactSession extends DurableObject<Env> {
   async planDates(contactUuid: string): Promise<void> {
     const ctx = this.context(contactUuid, null);
     await this.serially(ctx, async (read) => void (read.assets = (await loadWorld(ctx)).assets));
+  }
+
+  /**
+   * The contact was made by the API, or a smart group was made or given a new query (`group`, with
+   * the query as the API saved it: assets older than that are read again): the contact's smart
+   * groups are computed again (smart-groups.ts). Whether they changed.
+   */
+  async smartGroupsChanged(contactUuid: string, origin: string | null, group?: { uuid: string; query: string | null }): Promise<boolean> {
+    const ctx = this.context(contactUuid, origin);
+    return this.serially(ctx, async (read) => {
+      let world = await loadWorld(ctx);
+      if (group && (world.assets.engine.groups ?? []).find((g) => g.uuid === group.uuid)?.query !== (group.query ?? undefined)) {
+        forgetAssets();
+        world = await loadWorld(ctx);
+      }
+      read.assets = world.assets;
+      const contact = world.contact;
+      return !!world.contact; // serially computes them
+    });
   }
 
   /**
@@ -398,6 +417,16 @@ export class ContactSession extends DurableObject<Env> {
     };
   }
 
+  /**
+   * Whatever changed the contact (an API edit, a new contact's first read, a message), its smart
+   * groups follow their queries (smart-groups.ts); a flow's changes the engine has followed already.
+   */
+  private smartGroups(ctx: Ctx, assets: Assets | undefined): void {
+    if (!assets || !hasSmartGroups(assets)) return;
+    const kept = profile.get(ctx.sql)?.contact;
+    if (kept) this.ctx.storage.transactionSync(() => refreshSmartGroups(ctx, assets, kept));
+  }
+
   private saveIdentity(): void {
     for (const [key, value] of Object.entries(this.unsaved)) setMeta(this.ctx.storage.sql, key, value);
     this.unsaved = {};
@@ -417,6 +446,7 @@ export class ContactSession extends DurableObject<Env> {
         const result = await op(read);
         // In the same commit as what the operation wrote (no I/O since its last write).
         this.saveIdentity();
+        this.smartGroups(ctx, read.assets);
         for (let row = inbox.nextPending(ctx.sql); row && ctx.budget.allows(SPRINT_COST); row = inbox.nextPending(ctx.sql)) {
           let world;
           try {
@@ -432,12 +462,13 @@ export class ContactSession extends DurableObject<Env> {
           await sendDue(ctx, world);
           await flushJournal(ctx);
         }
+        this.smartGroups(ctx, read.assets);
         await runPendingStarts(ctx);
         await fireDueTimers(ctx);
         // Only the assets: the contact's time zone is read when needed (a flush above may have changed it in D1).
         await sendDue(ctx, read.assets && { assets: read.assets });
         await flushJournal(ctx);
-        replanDates(ctx.sql, read.assets, profile.get(ctx.sql, ctx.now())?.contact, ctx.now());
+        replanDates(ctx.sql, read.assets, profile.get(ctx.sql)?.contact, ctx.now());
         inbox.prune(ctx.sql, ctx.now());
         outbox.prune(ctx.sql, ctx.now());
         fanouts.prune(ctx.sql, ctx.now());

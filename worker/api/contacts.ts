@@ -8,10 +8,9 @@ import { Language, Name, nonEmpty, now, Timezone, Uuid } from "./common";
 import type { ApiEnv } from "./context";
 import { conflict, invalid, invalidField, notFound, type Issue } from "./errors";
 import { FieldKey } from "./fields";
-import { profilesChanged } from "./contact-objects";
+import { editContacts, type ContactEdit } from "./contact-objects";
 import { contactDatesChanged } from "../triggers/plan-fanout";
-import { notifyJoined, watchedGroups } from "./joined-groups";
-import { smartGroupCondition, smartGroupEnv } from "../segments/smart-groups";
+import { newContactSmartGroups, notifyJoined, watchedGroups } from "./joined-groups";
 import { describe, validate } from "./openapi";
 import { afterCursor, page, PageQuery, toPage } from "./pagination";
 import { isCountry, normalizeUrn, urnString, type Urn } from "./urns";
@@ -79,8 +78,8 @@ function normalizeUrns(raw: string[], country: string | undefined, issues: Issue
 /** Checks field values against the fields' types: numbers are stored as numbers, dates as ISO 8601. */
 async function checkFields(db: Database, values: Record<string, string | number | null>, issues: Issue[]) {
   const keys = Object.keys(values);
-  if (!keys.length) return {};
   const defs = new Map<string, string>();
+  if (!keys.length) return { values: {}, types: defs };
   for (const chunk of chunkRows(keys, 1)) for (const f of await db.select({ key: fields.key, type: fields.type }).from(fields).where(inArray(fields.key, chunk))) defs.set(f.key, f.type);
   const out: Record<string, string | number | null> = {};
   for (const [key, value] of Object.entries(values)) {
@@ -98,19 +97,23 @@ async function checkFields(db: Database, values: Record<string, string | number 
       else out[key] = new Date(t).toISOString();
     } else out[key] = String(value);
   }
-  return out;
+  return { values: out, types: defs };
 }
 
-async function checkGroups(db: Database, uuids: string[], issues: Issue[]): Promise<string[]> {
+async function checkGroups(db: Database, uuids: string[], issues: Issue[]): Promise<{ uuid: string; name: string }[]> {
   const unique = [...new Set(uuids)];
-  const found = new Map<string, { query: string | null }>();
-  for (const chunk of chunkRows(unique, 1)) for (const g of await db.select({ uuid: groups.uuid, query: groups.query }).from(groups).where(inArray(groups.uuid, chunk))) found.set(g.uuid, g);
+  const found = new Map<string, { uuid: string; name: string; query: string | null }>();
+  for (const chunk of chunkRows(unique, 1))
+    for (const g of await db.select({ uuid: groups.uuid, name: groups.name, query: groups.query }).from(groups).where(inArray(groups.uuid, chunk))) found.set(g.uuid, g);
   uuids.forEach((u, i) => {
     const g = found.get(u);
     if (!g) issues.push({ path: `groups.${i}`, message: `no group ${u}` });
     else if (g.query) issues.push({ path: `groups.${i}`, message: `group ${u} is a smart group: its members come from its query` });
   });
-  return unique;
+  return unique.flatMap((u) => {
+    const g = found.get(u);
+    return g ? [{ uuid: g.uuid, name: g.name }] : [];
+  });
 }
 
 /** URNs already held by another contact: a 409 naming each one. */
@@ -133,11 +136,11 @@ async function checkUrnOwners(db: Database, urns: Urn[], contactUuid: string) {
 async function prepare(db: Database, body: ContactBody, contactUuid: string) {
   const issues: Issue[] = [];
   const urns = body.urns ? normalizeUrns(body.urns, body.country, issues) : undefined;
-  const fieldValues = body.fields ? await checkFields(db, body.fields, issues) : {};
-  const groupUuids = body.groups ? await checkGroups(db, body.groups, issues) : undefined;
+  const checked = body.fields ? await checkFields(db, body.fields, issues) : { values: {}, types: new Map<string, string>() };
+  const groupList = body.groups ? await checkGroups(db, body.groups, issues) : undefined;
   if (issues.length) throw invalid(issues);
   if (urns) await checkUrnOwners(db, urns, contactUuid);
-  return { urns, fieldValues, groupUuids };
+  return { urns, fieldValues: checked.values, fieldTypes: checked.types, groupList, groupUuids: groupList?.map((g) => g.uuid) };
 }
 
 function writes(db: Database, uuid: string, prepared: Awaited<ReturnType<typeof prepare>>) {
@@ -196,6 +199,19 @@ async function findContact(db: Database, uuid: string): Promise<ContactRow> {
   return row;
 }
 
+/** A checked update body as the contact's object applies it (durable/contact/profile-edit.ts). */
+function editOf(body: ContactBody, prepared: Awaited<ReturnType<typeof prepare>>): ContactEdit {
+  return {
+    ...(body.name !== undefined ? { name: body.name } : {}),
+    ...(body.language !== undefined ? { language: body.language } : {}),
+    ...(body.timezone !== undefined ? { timezone: body.timezone } : {}),
+    ...(body.status !== undefined ? { status: body.status } : {}),
+    fields: Object.fromEntries(Object.entries(prepared.fieldValues).map(([k, v]) => [k, v === null ? null : { value: v, type: prepared.fieldTypes.get(k)! }])),
+    ...(prepared.urns ? { urns: prepared.urns.map(urnString) } : {}),
+    ...(prepared.groupList ? { groups: prepared.groupList } : {}),
+  };
+}
+
 /** Merges field changes: null removes the key. */
 function mergeFields(current: Record<string, string | number>, changes: Record<string, string | number | null>) {
   const next = { ...current };
@@ -227,10 +243,8 @@ async function searchConditions(db: Database, q: z.infer<typeof ContactQuery>): 
     );
   }
   if (q.group) {
-    // A smart group's members are the active contacts its query matches now, not stored rows.
-    const group = await db.select({ query: groups.query }).from(groups).where(eq(groups.uuid, q.group)).get();
-    if (group?.query) conditions.push(smartGroupCondition(group.query, await smartGroupEnv(db)));
-    else conditions.push(exists(db.select({ one: sql`1` }).from(groupMembers).where(and(eq(groupMembers.groupUuid, q.group), eq(groupMembers.contactUuid, contacts.uuid)))));
+    // A smart group's members are stored like a manual group's (their objects compute them).
+    conditions.push(exists(db.select({ one: sql`1` }).from(groupMembers).where(and(eq(groupMembers.groupUuid, q.group), eq(groupMembers.contactUuid, contacts.uuid)))));
   }
   for (const [param, value] of Object.entries(q)) {
     if (!param.startsWith("field.")) continue;
@@ -258,6 +272,7 @@ export const contactRoutes = new Hono<ApiEnv>()
     ]);
     const watched = await watchedGroups(c.env.DB, prepared.groupUuids ?? []);
     if (watched.length) await notifyJoined(c.env, new URL(c.req.url).origin, new Map([[uuid, watched]]));
+    await newContactSmartGroups(c.env, new URL(c.req.url).origin, uuid);
     await contactDatesChanged(c.env, uuid, { fields: Object.keys(prepared.fieldValues), timezone: !!body.timezone });
     const [out] = await withRelations(db, [await findContact(db, uuid)]);
     return c.json(out, 201);
@@ -286,22 +301,10 @@ export const contactRoutes = new Hono<ApiEnv>()
     const db = c.get("db");
     const contact = await findContact(db, c.req.param("uuid"));
     const prepared = await prepare(db, body, contact.uuid);
-    const changes = {
-      ...(body.name !== undefined ? { name: body.name } : {}),
-      ...(body.language !== undefined ? { language: body.language } : {}),
-      ...(body.timezone !== undefined ? { timezone: body.timezone } : {}),
-      ...(body.status !== undefined ? { status: body.status } : {}),
-      fields: mergeFields(contact.fields, prepared.fieldValues),
-      modifiedOn: now(),
-    };
-    // Joined-group triggers start for the groups the contact was not in before.
-    const watched = await watchedGroups(c.env.DB, prepared.groupUuids ?? []);
-    const before = watched.length ? new Set((await withRelations(db, [contact]))[0].groups.map((g) => g.uuid)) : new Set<string>();
-    await db.batch([db.update(contacts).set(changes).where(eq(contacts.uuid, contact.uuid)), ...writes(db, contact.uuid, prepared)]);
-    await profilesChanged(c.env, [contact.uuid]);
-    await contactDatesChanged(c.env, contact.uuid, { fields: Object.keys(prepared.fieldValues), timezone: body.timezone !== undefined });
-    const joined = watched.filter((g) => !before.has(g.uuid));
-    if (joined.length) await notifyJoined(c.env, new URL(c.req.url).origin, new Map([[contact.uuid, joined]]));
+    // The object makes the change, field by field, and writes D1 before it answers; it starts the
+    // joined-group triggers of the groups the contact was not in and plans its dates again.
+    const gone = await editContacts(c.env, new URL(c.req.url).origin, [[contact.uuid, editOf(body, prepared)]]);
+    if (gone.length) throw notFound("contact", contact.uuid);
     const [out] = await withRelations(db, [await findContact(db, contact.uuid)]);
     return c.json(out);
   })

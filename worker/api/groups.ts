@@ -4,13 +4,13 @@ import { z } from "zod";
 import { chunkRows, type Database } from "../db";
 import { contacts, groupMembers, groups, triggers } from "../db/schema";
 import { segment } from "../segments/check";
-import { smartGroupCondition, smartGroupEnv } from "../segments/smart-groups";
+import { evaluateGroup } from "../segments/group-fanout";
+import { smartGroupEnv } from "../segments/smart-groups";
 import { SegmentError } from "../segments/parse";
-import { Name, nonEmpty, Uuid } from "./common";
+import { Name, nonEmpty, now, Uuid } from "./common";
 import type { ApiEnv } from "./context";
 import { ApiError, conflict, invalid, notFound, type Issue } from "./errors";
-import { profilesChanged } from "./contact-objects";
-import { notifyJoined, watchedGroups } from "./joined-groups";
+import { editContacts } from "./contact-objects";
 import { describe, validate } from "./openapi";
 
 const tag = "groups";
@@ -23,28 +23,17 @@ export const GroupUpdate = GroupCreate.partial();
 export const GroupOut = z.object({ uuid: z.string(), name: z.string(), query: z.string().nullable(), count: z.number().int(), created_on: z.string() });
 export const Members = z.strictObject({ contacts: z.array(Uuid).min(1).max(500) });
 
-type Row = typeof groups.$inferSelect;
+type Row = Omit<typeof groups.$inferSelect, "modifiedOn">;
 
+// A smart group's members are stored like a manual group's (each contact's object computes them), so both are counted the same way.
 const memberCount = sql<number>`(SELECT COUNT(*) FROM ${groupMembers} WHERE ${groupMembers.groupUuid} = ${groups.uuid})`;
 const columns = { uuid: groups.uuid, name: groups.name, query: groups.query, createdOn: groups.createdOn, count: memberCount };
 const out = (r: Row & { count: number }): z.infer<typeof GroupOut> => ({ uuid: r.uuid, name: r.name, query: r.query, count: r.count, created_on: r.createdOn });
 
-type Counted = Row & { count: number };
-
-/** Smart groups count the active contacts their query matches now (their members are not stored): one batch for all. */
-async function withSmartCounts(db: Database, rows: Counted[]): Promise<Counted[]> {
-  const smart = rows.filter((r) => r.query);
-  if (!smart.length) return rows;
-  const env = await smartGroupEnv(db);
-  const counts = await db.batch(nonEmpty(smart.map((g) => db.select({ n: count() }).from(contacts).where(smartGroupCondition(g.query!, env)))));
-  const byUuid = new Map(smart.map((g, i) => [g.uuid, counts[i][0].n]));
-  return rows.map((r) => (byUuid.has(r.uuid) ? { ...r, count: byUuid.get(r.uuid)! } : r));
-}
-
 async function findGroup(db: Database, uuid: string) {
   const row = await db.select(columns).from(groups).where(eq(groups.uuid, uuid)).get();
   if (!row) throw notFound("group", uuid);
-  return (await withSmartCounts(db, [row]))[0];
+  return row;
 }
 
 /** Group names are unique regardless of case. */
@@ -75,13 +64,15 @@ export const groupRoutes = new Hono<ApiEnv>()
     await checkName(db, body.name);
     if (body.query) await checkQuery(db, body.query);
     const uuid = crypto.randomUUID();
-    await db.insert(groups).values({ uuid, name: body.name, query: body.query ?? null });
+    await db.insert(groups).values({ uuid, name: body.name, query: body.query ?? null, modifiedOn: now() });
+    // Its members: the contacts its query matches, computed by their objects a page at a time.
+    if (body.query) await evaluateGroup(c.env, new URL(c.req.url).origin, { uuid, query: body.query });
     return c.json(out(await findGroup(db, uuid)), 201);
   })
   .get("/", describe({ tag, summary: "List groups by name, with member counts", response: z.object({ results: z.array(GroupOut) }) }), async (c) => {
     const db = c.get("db");
     const rows = await db.select(columns).from(groups).orderBy(asc(groups.name));
-    return c.json({ results: (await withSmartCounts(db, rows)).map(out) });
+    return c.json({ results: rows.map(out) });
   })
   .get("/:uuid", describe({ tag, summary: "Get a group (its members: GET /contacts?group=)", response: GroupOut }), async (c) => {
     return c.json(out(await findGroup(c.get("db"), c.req.param("uuid"))));
@@ -93,7 +84,12 @@ export const groupRoutes = new Hono<ApiEnv>()
     if (body.name) await checkName(db, body.name, group.uuid);
     if (body.query && group.count > 0 && !group.query) throw conflict(`group ${group.uuid} has members added by hand; remove them before giving it a query`);
     if (body.query) await checkQuery(db, body.query);
-    await db.update(groups).set({ ...(body.name ? { name: body.name } : {}), ...(body.query !== undefined ? { query: body.query } : {}) }).where(eq(groups.uuid, group.uuid));
+    await db
+      .update(groups)
+      .set({ ...(body.name ? { name: body.name } : {}), ...(body.query !== undefined ? { query: body.query } : {}), modifiedOn: now() })
+      .where(eq(groups.uuid, group.uuid));
+    // A new query: its members are computed again. (A query removed leaves the members it had, now kept by hand.)
+    if (body.query && body.query !== group.query) await evaluateGroup(c.env, new URL(c.req.url).origin, { uuid: group.uuid, query: body.query });
     return c.json(out(await findGroup(db, group.uuid)));
   })
   .delete("/:uuid", describe({ tag, summary: "Delete a group (its contacts stay)", status: 204, response: null }), async (c) => {
@@ -113,28 +109,22 @@ export const groupRoutes = new Hono<ApiEnv>()
     for (const chunk of chunkRows(wanted, 1)) for (const r of await db.select({ uuid: contacts.uuid }).from(contacts).where(inArray(contacts.uuid, chunk))) found.add(r.uuid);
     const issues: Issue[] = wanted.flatMap((u, i) => (found.has(u) ? [] : [{ path: `contacts.${i}`, message: `no contact ${u}` }]));
     if (issues.length) throw invalid(issues);
-    // Joined-group triggers start for the contacts not in the group before.
-    const watched = await watchedGroups(c.env.DB, [group.uuid]);
-    const before = new Set<string>();
-    if (watched.length)
-      for (const chunk of chunkRows([...found], 1))
-        for (const r of await db.select({ uuid: groupMembers.contactUuid }).from(groupMembers).where(and(eq(groupMembers.groupUuid, group.uuid), inArray(groupMembers.contactUuid, chunk)))) before.add(r.uuid);
-    const rows = [...found].map((contactUuid) => ({ groupUuid: group.uuid, contactUuid }));
-    await db.batch(nonEmpty(chunkRows(rows, 2).map((chunk) => db.insert(groupMembers).values(chunk).onConflictDoNothing())));
-    // The new members' objects learn of it (joinedGroups reads the contact again too).
-    if (watched.length) await notifyJoined(c.env, new URL(c.req.url).origin, new Map([...found].filter((u) => !before.has(u)).map((u) => [u, watched])));
-    else await profilesChanged(c.env, found);
+    // Each contact's object adds it and writes D1 before answering (one call each, at most 500), and
+    // starts the group's joined-group triggers if the contact was not in it.
+    await editContacts(c.env, new URL(c.req.url).origin, [...found].map((u) => [u, { addGroups: [{ uuid: group.uuid, name: group.name }] }]));
     return c.json(out(await findGroup(db, group.uuid)));
   })
   .delete("/:uuid/members/:contact", describe({ tag, summary: "Remove a contact from a group", status: 204, response: null }), async (c) => {
     const db = c.get("db");
     const group = await findGroup(db, c.req.param("uuid"));
     manualGroup(group);
-    const removed = await db
-      .delete(groupMembers)
-      .where(and(eq(groupMembers.groupUuid, group.uuid), eq(groupMembers.contactUuid, c.req.param("contact"))))
-      .returning();
-    if (!removed.length) throw notFound(`member of group ${group.uuid}`, c.req.param("contact"));
-    await profilesChanged(c.env, [c.req.param("contact")]);
+    const contact = c.req.param("contact");
+    const member = await db
+      .select({ uuid: groupMembers.contactUuid })
+      .from(groupMembers)
+      .where(and(eq(groupMembers.groupUuid, group.uuid), eq(groupMembers.contactUuid, contact)))
+      .get();
+    if (!member) throw notFound(`member of group ${group.uuid}`, contact);
+    await editContacts(c.env, new URL(c.req.url).origin, [[contact, { removeGroups: [group.uuid] }]]);
     return c.body(null, 204);
   });
