@@ -8,7 +8,8 @@ import { describe, expect, it } from "vitest";
 import worker from "../../worker/index";
 import type { QueuedStatuses } from "../../worker/webhooks/statuses";
 import { capturedQueue, invocation } from "../limits/count";
-import { ORIGIN, phone, postTwilio, twilioChannel, twilioSignature, TWILIO_SID } from "../contact/support";
+import { hex, hmacBytes } from "../channels/support";
+import { createChannel, ORIGIN, phone, postTwilio, twilioChannel, twilioSignature, TWILIO_SID, WA } from "../contact/support";
 
 type Channel = { uuid: string; address: string };
 
@@ -147,6 +148,56 @@ describe("status callbacks, written behind", () => {
     const strange = queue.sent.at(-1)!;
     expect((await deliver([strange], 7)).again).toEqual([strange]);
     expect(await deliver([strange], 8)).toMatchObject({ again: [], acked: 1 });
+  });
+
+  it("in one WhatsApp notification of 250 statuses, land in one consumer transaction", { timeout: 60_000 }, async () => {
+    const uuid = await createChannel("whatsapp_cloud", `+1555${String(Math.floor(Math.random() * 1e7)).padStart(7, "0")}`, { phone_number_id: WA.phoneId, access_token: WA.token, app_secret: WA.appSecret, verify_token: WA.verifyToken });
+    const channel = { uuid, address: "" };
+    const messages = await sentMessages(channel, 250);
+    const at = String(Math.floor(Date.now() / 1000));
+    const notification = {
+      object: "whatsapp_business_account",
+      entry: [
+        {
+          id: "102290129340398",
+          changes: [
+            {
+              field: "messages",
+              value: {
+                messaging_product: "whatsapp",
+                metadata: { display_phone_number: "15550783881", phone_number_id: WA.phoneId },
+                statuses: messages.map((m, i) => ({ id: m.sid, status: i % 2 ? "read" : "delivered", timestamp: at, recipient_id: m.to.slice(1) })),
+              },
+            },
+          ],
+        },
+      ],
+    };
+    const queue = capturedQueue<QueuedStatuses>();
+    const captured = { ...env, D1_WRITES: queue };
+    // Through the Worker with the queue captured: the signed body as Meta posts it.
+    const body = JSON.stringify(notification);
+    const signed = new Request(`${ORIGIN}/channels/${uuid}/receive`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-hub-signature-256": "sha256=" + hex(await hmacBytes("SHA-256", WA.appSecret, body)) },
+      body,
+    });
+    const ctx = createExecutionContext();
+    const { result, cost } = await invocation("whatsapp statuses", async () => worker.fetch(signed, captured, ctx));
+    await waitOnExecutionContext(ctx);
+    expect(result.status).toBe(200);
+    // 100 statuses to a queue message, in one send; nothing written to D1.
+    expect(cost).toMatchObject({ d1Writes: 0, queueSends: 1 });
+    expect(queue.sent.map((b) => b.statuses.length)).toEqual([100, 100, 50]);
+
+    const { cost: consumed, again } = await deliver(queue.sent);
+    expect(again).toEqual([]);
+    expect(consumed.d1Writes).toBe(1);
+    const rows = await env.DB.prepare(`SELECT status, count(*) AS n FROM messages WHERE channel_uuid = ? GROUP BY status ORDER BY status`).bind(uuid).all();
+    expect(rows.results).toEqual([
+      { status: "delivered", n: 125 },
+      { status: "read", n: 125 },
+    ]);
   });
 
   it("are refused with a bad signature and not queued", async () => {
