@@ -6,6 +6,7 @@ import { channels, fields, flows, groups, triggers } from "../db/schema";
 import { EventCondition } from "../../durable/engine/flow/schema";
 import { DateRelativeParams } from "../triggers/date-relative";
 import { planTrigger } from "../triggers/plan-fanout";
+import { groupsOverlap } from "../triggers/keyword-claims";
 import { now, Uuid } from "./common";
 import type { ApiEnv } from "./context";
 import { ApiError, conflict, invalid, notFound, zodIssues, type Issue } from "./errors";
@@ -139,8 +140,7 @@ async function check(db: Database, t: TriggerCreate, except = "") {
   if (t.type === "joined_group") {
     const group = await db.select({ uuid: groups.uuid, query: groups.query }).from(groups).where(eq(groups.uuid, t.group)).get();
     if (!group) issues.push({ path: "group", message: `no group ${t.group}` });
-    // A smart group's members are its query's answer at any moment: nobody is ever added to it.
-    else if (group.query) issues.push({ path: "group", message: "a smart group (it has a query): a contact joins only a manual group" });
+    // A smart group is joined too: by a contact who comes to match its query (docs/triggers.md).
   }
   if ((t.type === "keyword" || t.type === "catch_all" || t.type === "new_conversation") && t.params) {
     for (const key of ["groups", "exclude_groups"] as const) {
@@ -167,12 +167,13 @@ async function check(db: Database, t: TriggerCreate, except = "") {
   const others = await db.select().from(triggers).where(and(eq(triggers.type, t.type), ne(triggers.uuid, except), channelOverlap));
   if (t.type === "keyword") {
     const taken = t.keywords.flatMap((k, i) => {
-      const other = others.find((o) => o.keywords?.includes(k));
+      const other = others.find((o) => o.keywords?.includes(k) && groupsOverlap(o.params as { groups?: string[] } | null, t.params));
       return other ? [{ path: `keywords.${i}`, message: `"${k}" already starts a flow through trigger ${other.uuid}` }] : [];
     });
     if (taken.length) throw conflict("a keyword is taken on this channel", taken);
-  } else if (others.length) {
-    throw conflict(`there is already a ${t.type} trigger for this channel: ${others[0].uuid}`, [{ path: "channel", message: "has one already" }]);
+  } else {
+    const other = others.find((o) => groupsOverlap(o.params as { groups?: string[] } | null, t.params));
+    if (other) throw conflict(`there is already a ${t.type} trigger for this channel (and groups): ${other.uuid}`, [{ path: "channel", message: "has one already" }]);
   }
 }
 
