@@ -10,24 +10,37 @@ import type { Statement } from "./storage/journal";
 import * as sessions from "./storage/sessions";
 import { admits } from "./trigger-groups";
 import { isJourneyWait, waitingRun } from "./waits";
+import { seenOn } from "./profile-edit";
 
 /** The message's words as keywords are matched: lower case, split on anything but letters and digits. */
 function words(text: string): string[] {
   return text.toLowerCase().normalize("NFKC").split(/[^\p{L}\p{N}_]+/u).filter(Boolean);
 }
 
-/** A keyword trigger for this message: one for its channel wins over one for every channel. */
+/**
+ * A keyword trigger for this message, among those that admit the contact: one for its channel wins
+ * over one for every channel, then one for the contact's groups over one without groups (a keyword
+ * may be shared by triggers for different groups, docs/triggers.md).
+ */
 export function matchKeyword(text: string, channelUuid: string, triggers: KeywordTrigger[]): { trigger: KeywordTrigger; keyword: string } | undefined {
   const w = words(text);
   if (!w.length) return undefined;
   const matches = (t: KeywordTrigger) => t.keywords.includes(w[0]) && (t.matchType === "first_word" || w.length === 1);
-  const trigger = triggers.find((t) => t.channelUuid === channelUuid && matches(t)) ?? triggers.find((t) => t.channelUuid === null && matches(t));
+  const best = (channel: string | null) => {
+    const found = triggers.filter((t) => t.channelUuid === channel && matches(t));
+    return found.find((t) => t.groups.length) ?? found[0];
+  };
+  const trigger = best(channelUuid) ?? best(null);
   return trigger && { trigger, keyword: w[0] };
 }
 
-/** A catch-all or new-conversation trigger: the channel's, else any channel's. */
+/** A catch-all or new-conversation trigger: the channel's, else any channel's; one for the contact's groups before one without. */
 function catchAll(channelUuid: string, triggers: CatchAllTrigger[]): CatchAllTrigger | undefined {
-  return triggers.find((t) => t.channelUuid === channelUuid) ?? triggers.find((t) => t.channelUuid === null);
+  const best = (channel: string | null) => {
+    const found = triggers.filter((t) => t.channelUuid === channel);
+    return found.find((t) => t.groups.length) ?? found[0];
+  };
+  return best(channelUuid) ?? best(null);
 }
 
 const activeFlow = (assets: Assets, uuid: string) => {
@@ -115,7 +128,7 @@ export async function handleInbound(ctx: Ctx, row: inbox.InboxRow): Promise<{ as
   if (handledBy && last) handledBy.run = (last.runs.find((r) => r.flow.uuid === handledBy!.flow) ?? last.runs[0])?.uuid;
   if (newConversation) entries.rememberConversation(ctx.sql, row.channel_uuid, ctx.now());
   const latest = [...outcomes].reverse().find((o) => o.contact)?.contact ?? contact;
-  commit(ctx, assets, outcomes, { statements: inboundStatements(ctx, row, msg, handledBy), inboxId: row.id, contact: { ...latest, last_seen_on: row.received_on } });
+  commit(ctx, assets, outcomes, { statements: inboundStatements(ctx, row, msg, handledBy), inboxId: row.id, contact: { ...seenOn(latest, row.urn, row.channel_uuid), last_seen_on: row.received_on } });
   return world;
 }
 
