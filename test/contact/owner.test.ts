@@ -13,7 +13,7 @@ import { settled, startNow } from "../starts/support";
 import { journey, journeyContact, startFor } from "./journey-flows";
 import { landed } from "./landed";
 import { apiToken } from "../api/helpers";
-import { call, linearFlow, ORIGIN, publishFlow, say, twilioOutbox, unique } from "./support";
+import { call, contactByUrn, linearFlow, ORIGIN, phone, postTwilio, publishFlow, say, twilioChannel, twilioOutbox, twilioSms, unique } from "./support";
 
 const { sent } = twilioOutbox();
 const texts = () => sent.map((s) => s.body);
@@ -176,5 +176,18 @@ describe("the API's edit of a contact", () => {
     expect((await call("GET", `/contacts?group=${group.uuid}`)).body.results).toEqual([]);
     await startFor(flow.uuid, c.contact);
     expect(texts()[texts().length - 1]).toBe("in []");
+  });
+
+  it("of the channel a URN was last seen on (the Worker's, in D1) is followed by the object's copy: the next send goes that way", async () => {
+    const one = await twilioChannel();
+    const two = await twilioChannel();
+    const from = phone();
+    await postTwilio(one.uuid, twilioSms(one, from, "first"));
+    const contact = (await contactByUrn(`tel:${from}`))!;
+    await postTwilio(two.uuid, twilioSms(two, from, "second, on another number"));
+    const r = await call("POST", "/messages/send", { contact, text: "Which way?" });
+    expect(r.status).toBe(201);
+    const row = await env.DB.prepare("SELECT channel_uuid FROM messages WHERE uuid = ?").bind(r.body.uuid).first<{ channel_uuid: string }>();
+    expect(row?.channel_uuid).toBe(two.uuid);
   });
 });
