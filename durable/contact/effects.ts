@@ -8,6 +8,7 @@ import type { NewFanout } from "./storage/fanouts";
 import type { NewOutbox } from "./storage/outbox";
 import type { Pins } from "./storage/sessions";
 import { formOutbox, formSendRow } from "../../worker/whatsapp-forms/flow-sends";
+import { interactiveOutbox } from "../../worker/channels/whatsapp_cloud/interactive";
 
 /**
  * What a sprint means outside the engine: D1 rows to write (messages, contact changes, run
@@ -45,7 +46,7 @@ export function sprintEffects(contactUuid: string, assets: Assets, change: Sprin
       const sendable = !msg.unsendable_reason && !!msg.urn && !!msg.channel;
       statements.push(outMessage(contactUuid, msg, sendable ? "queued" : "failed", run, nowIso));
       if (sendable) {
-        outbox.push({ uuid: msg.uuid, channelUuid: msg.channel!.uuid, urn: msg.urn!, text: msg.text, attachments: msg.attachments ?? [], quickReplies: quickReplyTexts(msg.quick_replies), inReplyTo, flowUuid: run?.flow.uuid ?? null, ...formOutbox(msg) });
+        outbox.push({ uuid: msg.uuid, channelUuid: msg.channel!.uuid, urn: msg.urn!, text: msg.text, attachments: msg.attachments ?? [], quickReplies: quickReplyTexts(msg.quick_replies), inReplyTo, flowUuid: run?.flow.uuid ?? null, ...formOutbox(msg), ...interactiveOutbox(msg, assets.channels.get(msg.channel!.uuid)?.type) });
         // A WhatsApp form's send (worker/whatsapp-forms/flow-sends.ts).
         const formSend = formSendRow(contactUuid, msg, nowIso);
         if (formSend) statements.push(formSend);
@@ -129,10 +130,9 @@ function contactChange(contactUuid: string, assets: Assets, e: EventJSON, nowIso
         : [{ sql: "UPDATE contacts SET fields = json_remove(fields, ?), modified_on = ? WHERE uuid = ?", params: [path, nowIso, contactUuid] }];
     }
     case "contact_groups_changed": {
-      // Smart groups' members are computed from their query, never stored.
-      const smart = new Set((assets.engine.groups ?? []).filter((g) => g.query).map((g) => g.uuid));
-      const added = ((e.groups_added ?? []) as { uuid: string }[]).filter((g) => !smart.has(g.uuid));
-      const removed = ((e.groups_removed ?? []) as { uuid: string }[]).filter((g) => !smart.has(g.uuid));
+      // Smart groups' memberships too: the engine computed them from their queries (docs/segments.md).
+      const added = (e.groups_added ?? []) as { uuid: string }[];
+      const removed = (e.groups_removed ?? []) as { uuid: string }[];
       return [
         ...added.map((g) => ({ sql: "INSERT OR IGNORE INTO group_members (group_uuid, contact_uuid) VALUES (?, ?)", params: [g.uuid, contactUuid] })),
         ...removed.map((g) => ({ sql: "DELETE FROM group_members WHERE group_uuid = ? AND contact_uuid = ?", params: [g.uuid, contactUuid] })),
