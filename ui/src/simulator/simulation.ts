@@ -98,6 +98,8 @@ export type ProfileEdit = { name: string; language: string; urn: string; fields:
 
 export class Simulation {
   session: SessionJSON | undefined;
+  /** Each run's path as its last sprint showed it. */
+  private readonly paths = new Map<string, SessionJSON["runs"][number]["path"]>();
   readonly events: SimEvent[] = [];
   readonly lines: Line[] = [];
   /** Virtual milliseconds added to the wall clock by "skip ahead", "fire the timeout" and "expire". */
@@ -271,7 +273,7 @@ export class Simulation {
 
   /** The nodes and exits the session went through, for the canvas. */
   path(): { nodeUuids: string[]; exitUuids: string[] } {
-    const steps = (this.session?.runs ?? []).filter((r) => r.flow.uuid === this.flow.uuid).flatMap((r) => r.path);
+    const steps = (this.session?.runs ?? []).filter((r) => r.flow.uuid === this.flow.uuid).flatMap((r) => this.paths.get(r.uuid) ?? r.path);
     return { nodeUuids: steps.map((s) => s.node_uuid), exitUuids: steps.flatMap((s) => (s.exit_uuid ? [s.exit_uuid] : [])) };
   }
 
@@ -330,6 +332,8 @@ export class Simulation {
     }
     this.sprints++;
     this.session = sprint.session;
+    // The engine does not repeat the path of a run that ended in an earlier sprint (as goflow): the canvas keeps it.
+    for (const r of sprint.session.runs) if (r.path.length) this.paths.set(r.uuid, r.path);
     this.edited = undefined;
     this.waitSince = sprint.session.status === "waiting" ? this.now() : undefined;
     for (const e of sprint.events) {
