@@ -1,3 +1,5 @@
+import { civilFromDays } from "./excellent/dates/date";
+
 /** Datetimes as goflow writes them: RFC 3339 in UTC, nanoseconds with trailing zeros trimmed. */
 
 const NS_PER_SECOND = 1_000_000_000n;
@@ -20,19 +22,11 @@ const MAX_SECONDS = 253_402_300_800;
 
 const pad2 = (n: number) => (n < 10 ? "0" + n : String(n));
 
-/** `YYYY-MM-DDTHH:MM:SS` of seconds since the epoch (Hinnant's days-to-civil algorithm). */
+/** `YYYY-MM-DDTHH:MM:SS` of seconds since the epoch. */
 function civil(s: number): string {
   const days = Math.floor(s / 86400);
   const rem = s - days * 86400;
-  const z = days + 719468;
-  const era = Math.floor(z / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const m = mp < 10 ? mp + 3 : mp - 9;
-  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  const { year: y, month: m, day: d } = civilFromDays(days);
   const h = Math.floor(rem / 3600);
   const mi = Math.floor((rem % 3600) / 60);
   return `${String(y).padStart(4, "0")}-${pad2(m)}-${pad2(d)}T${pad2(h)}:${pad2(mi)}:${pad2(rem % 60)}`;
