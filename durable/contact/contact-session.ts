@@ -178,7 +178,7 @@ export class ContactSession extends DurableObject<Env> {
   async startFlow(
     contactUuid: string,
     origin: string,
-    req: { flowUuid: string; interrupt?: boolean; params?: Record<string, unknown>; startUuid?: string; parent?: ParentRun; sendSlots?: Record<string, number[]>; report?: boolean },
+    req: { flowUuid: string; interrupt?: boolean; params?: Record<string, unknown>; startUuid?: string; batch?: boolean; parent?: ParentRun; sendSlots?: Record<string, number[]>; report?: boolean },
   ): Promise<StartResult> {
     // A start's coordinator booked this contact's first sends with its page (durable/starts/send-slots.ts).
     const ctx = this.context(contactUuid, origin, req.sendSlots);
@@ -202,7 +202,7 @@ export class ContactSession extends DurableObject<Env> {
         // Started by another flow's start_session: its run is this session's @parent.
         // ...and the values its start_session passed for this flow's variables.
         const passed = { ...params, ...(req.parent?.variables ? { variables: req.parent.variables } : {}) };
-        const trigger = req.parent ? { type: "flow_action" as const, run_summary: req.parent.run_summary, history: req.parent.history, ...passed } : { type: "manual" as const, ...passed };
+        const trigger = req.parent ? { type: "flow_action" as const, run_summary: req.parent.run_summary, history: req.parent.history, ...passed } : { type: "manual" as const, ...passed, ...(req.startUuid || req.batch ? { batch: true } : {}) };
         const r = await startFlow(ctx, { assets: world.assets, contact: world.contact }, flow, trigger, req.interrupt ?? true);
         if ("skipped" in r) return answer({ status: "skipped", reason: r.skipped });
         // The answer is remembered in the transaction that starts the flow: both or neither.

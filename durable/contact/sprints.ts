@@ -42,7 +42,7 @@ export const MAX_TRIGGER_DEPTH = 3;
 
 /** The trigger without what `start` fills in (flow, contact, environment, time). */
 export type TriggerPart =
-  | { type: "manual"; params?: Record<string, unknown> }
+  | { type: "manual"; params?: Record<string, unknown>; batch?: boolean }
   | Pick<Extract<TriggerJSON, { type: "msg" }>, "type" | "msg" | "keyword_match">
   | Pick<Extract<TriggerJSON, { type: "flow_action" }>, "type" | "run_summary" | "history" | "params">;
 

@@ -137,7 +137,7 @@ contactActions.post(
     const results = await Promise.all(
       contacts.map(async (contact) => {
         if (!exists.has(contact)) return { contact, status: "failed" as const, reason: "no such contact" };
-        const r = await c.env.CONTACTS.getByName(contact).startFlow(contact, origin, { flowUuid: uuid, interrupt: body.interrupt, ...(body.params ? { params: body.params } : {}) });
+        const r = await c.env.CONTACTS.getByName(contact).startFlow(contact, origin, { flowUuid: uuid, interrupt: body.interrupt, batch: contacts.length > 1, ...(body.params ? { params: body.params } : {}) });
         return { contact, ...r };
       }),
     );

@@ -15,7 +15,7 @@ type Assignee = NonNullable<TicketJSON["assignee"]>;
  */
 export async function execute(a: ActionOf<"open_ticket">, s: Scope): Promise<ActionOutcome> {
   const session = s.session;
-  if ((session.trigger as { batch?: boolean }).batch === true) {
+  if (session.trigger.type === "manual" && session.trigger.batch) {
     s.log(error("can't open tickets for contacts started in a batch", "not_allowed"));
     return;
   }

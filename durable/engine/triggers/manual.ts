@@ -6,4 +6,6 @@ export interface ManualTrigger extends TriggerBase {
   params?: Record<string, unknown>;
   user?: { email?: string; name?: string };
   origin?: string;
+  /** Started with many contacts at once (a start of a group, a query...): such a session opens no tickets, as in goflow. */
+  batch?: boolean;
 }
