@@ -300,7 +300,7 @@ export class ContactSession extends DurableObject<Env> {
         world = await loadWorld(ctx);
       }
       read.assets = world.assets;
-      const contact = world.contact;
+      ctx.changedOutsideFlow = true;
       return !!world.contact; // serially computes them
     });
   }
@@ -418,11 +418,13 @@ export class ContactSession extends DurableObject<Env> {
   }
 
   /**
-   * Whatever changed the contact (an API edit, a new contact's first read, a message), its smart
-   * groups follow their queries (smart-groups.ts); a flow's changes the engine has followed already.
+   * When the contact changed outside a flow (an API edit, a new contact's first read, a smart
+   * group's new query), its smart groups follow their queries (smart-groups.ts); a flow's changes
+   * the engine has followed already, so a message costs nothing here.
    */
   private smartGroups(ctx: Ctx, assets: Assets | undefined): void {
-    if (!assets || !hasSmartGroups(assets)) return;
+    if (!ctx.changedOutsideFlow || !assets || !hasSmartGroups(assets)) return;
+    ctx.changedOutsideFlow = false;
     const kept = profile.get(ctx.sql)?.contact;
     if (kept) this.ctx.storage.transactionSync(() => refreshSmartGroups(ctx, assets, kept));
   }
