@@ -300,7 +300,7 @@ export class ContactSession extends DurableObject<Env> {
         world = await loadWorld(ctx);
       }
       read.assets = world.assets;
-      ctx.changedOutsideFlow = true;
+      const contact = world.contact;
       return !!world.contact; // serially computes them
     });
   }
@@ -418,13 +418,11 @@ export class ContactSession extends DurableObject<Env> {
   }
 
   /**
-   * When the contact changed outside a flow (an API edit, a new contact's first read, a smart
-   * group's new query), its smart groups follow their queries (smart-groups.ts); a flow's changes
-   * the engine has followed already, so a message costs nothing here.
+   * Whatever changed the contact (an API edit, a new contact's first read, a message), its smart
+   * groups follow their queries (smart-groups.ts); a flow's changes the engine has followed already.
    */
   private smartGroups(ctx: Ctx, assets: Assets | undefined): void {
-    if (!ctx.changedOutsideFlow || !assets || !hasSmartGroups(assets)) return;
-    ctx.changedOutsideFlow = false;
+    if (!assets || !hasSmartGroups(assets)) return;
     const kept = profile.get(ctx.sql)?.contact;
     if (kept) this.ctx.storage.transactionSync(() => refreshSmartGroups(ctx, assets, kept));
   }

@@ -54,7 +54,6 @@ export async function loadWorld(ctx: Ctx): Promise<{ assets: Assets; contact: Co
     ...(row.last_seen_on ? { last_seen_on: row.last_seen_on } : {}),
   };
   profile.save(ctx.sql, contact, now);
-  ctx.changedOutsideFlow = true;
   dnc.saveRead(ctx.sql, contact, listedRows.results as { address: string }[]);
   return { assets, contact };
 }

@@ -26,12 +26,6 @@ export interface Ctx {
   writes?: Queue<WrittenBehind>;
   /** Write this operation's D1 changes behind through the queue (a start of many contacts). */
   behind?: boolean;
-  /**
-   * The contact changed outside a flow in this operation (read from D1, an API edit, a smart
-   * group's new query): its smart groups are computed again after it. A flow's changes need not:
-   * the engine follows them.
-   */
-  changedOutsideFlow?: boolean;
 }
 
 /**

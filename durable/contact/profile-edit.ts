@@ -101,7 +101,6 @@ export function applyEdit(ctx: Ctx, assets: Assets, contact: ContactJSON, edit: 
 
   journal.append(ctx.sql, statements);
   profile.save(ctx.sql, next, profile.readAt(ctx.sql) ?? ctx.now());
-  ctx.changedOutsideFlow = true;
   contactChanged(ctx.sql, ctx.now());
   queueGroupStarts(ctx.sql, assets, groups.filter((g) => !before.has(g.uuid)));
 }
